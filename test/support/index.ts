@@ -1,0 +1,75 @@
+/**
+ * Shared test helpers, one place for every tier. Tests start their own nats-server on a free
+ * port; nothing assumes a server is already running.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  connectNats,
+  startNatsServer,
+  type NatsConnection,
+  type NatsServer,
+  type NatsServerOptions,
+} from '@llm-teams/broker';
+
+export interface NatsFixture {
+  server: NatsServer;
+  url: string;
+  /** Opens a connection that `close()` closes too. */
+  connect(name?: string): Promise<NatsConnection>;
+  close(): Promise<void>;
+}
+
+/** Starts a fresh embedded nats-server; `close()` stops it and every connection it opened. */
+export async function startNatsFixture(options: NatsServerOptions = {}): Promise<NatsFixture> {
+  const server = await startNatsServer(options);
+  const connections: NatsConnection[] = [];
+  return {
+    server,
+    url: server.url,
+    async connect(name) {
+      const nc = await connectNats({ servers: server.url, name: name ?? 'test' });
+      connections.push(nc);
+      return nc;
+    },
+    async close() {
+      await Promise.all(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())));
+      await server.close();
+    },
+  };
+}
+
+/** A temporary directory removed by the returned `cleanup`. */
+export function tempDir(prefix = 'llmt-test-'): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Resolves once `predicate` holds, polling after each macrotask. Tests use it to wait on an
+ * observable condition (a message counted, a trace line written) instead of sleeping; the
+ * guard `timeoutMs` only turns a hang into a failure that names what was awaited.
+ */
+export async function until(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A promise with its resolve / reject exposed. */
+export function deferred<T = void>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
