@@ -10,10 +10,14 @@ const layers = ['broker', 'runtime', 'agents', 'lab'];
 function layeringRule(layer) {
   const above = layers.slice(layers.indexOf(layer) + 1);
   const patterns = [
-    {
-      group: above.map((p) => `@llm-teams/${p}`),
-      message: `packages/${layer} sits below ${above.join(', ')}: dependencies point lab -> agents -> runtime -> broker.`,
-    },
+    ...(above.length === 0
+      ? []
+      : [
+          {
+            group: above.map((p) => `@llm-teams/${p}`),
+            message: `packages/${layer} sits below ${above.join(', ')}: dependencies point lab -> agents -> runtime -> broker.`,
+          },
+        ]),
     {
       group: layers.map((p) => `@llm-teams/${p}/*`),
       message: 'Import a sibling package only through its index (the bare package name).',
@@ -30,7 +34,16 @@ function layeringRule(layer) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'runs/**', 'coverage/**', '**/*.js', '!eslint.config.js', 'packages/lab/suites/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'runs/**',
+      'coverage/**',
+      '**/*.js',
+      '!eslint.config.js',
+      'packages/lab/suites/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -41,8 +54,14 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       'no-console': 'off',
     },
   },

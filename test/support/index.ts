@@ -34,7 +34,7 @@ export async function startNatsFixture(options: NatsServerOptions = {}): Promise
       return nc;
     },
     async close() {
-      await Promise.all(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())));
+      await Promise.all(connections.map((nc) => (nc.isClosed() ? Promise.resolve() : nc.close())));
       await server.close();
     },
   };

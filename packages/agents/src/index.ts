@@ -1,0 +1,12 @@
+/**
+ * @llm-teams/agents: LLM agents on the runtime. Model clients, agent statecharts, tools,
+ * the shared workspace and task board, and team architectures and protocols.
+ */
+export type { TaskSpec, TaskSuite } from './task-spec.js';
+export {
+  TOOL_NAMES,
+  toolJsonSchema,
+  toolSchemas,
+  type ToolArgs,
+  type ToolName,
+} from './tools/tool-schemas.js';

@@ -1,0 +1,569 @@
+import {
+  createActor,
+  type AnyActorLogic,
+  type AnyActorRef,
+  type EventObject,
+  type InspectionEvent,
+  type Snapshot,
+} from 'xstate';
+import { assertToken, type JsMsg } from '@llm-teams/broker';
+import { backoffDelay } from './backoff.js';
+import { DedupWindow } from './dedup-window.js';
+import { messageTypeProblem, type Envelope, type MessageEvent } from './envelope.js';
+import { RuntimeError } from './errors.js';
+import type { HostCore } from './host-core.js';
+import type { ActorCheckpoint } from './snapshot-store.js';
+import { decideRestart } from './supervisor.js';
+import { TraceLane } from './trace-lane.js';
+import type { DeliveryMode } from './trace-event.js';
+import type { AskOptions, AskResult, AskFailedEvent, SendFailedEvent } from './ask.js';
+import { bindSystem } from './actor-runtime.js';
+import type { SpawnOptions } from './spawn-options.js';
+
+type ActorStatus = 'running' | 'restarting' | 'stopped' | 'failed' | 'done';
+
+interface PendingAsk {
+  env: Envelope;
+  mode: DeliveryMode;
+  attempts: number;
+  deadline: number;
+  startedAt: number;
+  timer: unknown;
+  options: AskOptions;
+  onDone: ((result: AskResult) => void) | undefined;
+}
+
+interface HeldMessage {
+  env: Envelope;
+  msg: JsMsg;
+  timer: NodeJS.Timeout;
+}
+
+function stateToString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const inner = stateToString(v);
+      parts.push(inner ? `${k}.${inner}` : k);
+    }
+    return parts.length === 1 ? parts[0]! : `(${parts.join('|')})`;
+  }
+  return '';
+}
+
+function isBusy(snapshot: Snapshot<unknown>): boolean {
+  const s = snapshot as { hasTag?: (t: string) => boolean };
+  return typeof s.hasTag === 'function' && s.hasTag('busy');
+}
+
+/**
+ * One hosted actor: its xstate actor, Lamport clock and trace lane, per-channel sequence
+ * numbers, the ids it has processed, its pending asks and its held durable message.
+ * Everything optional is allocated on first use, so an idle actor stays small.
+ */
+export class ActorCell {
+  readonly id: string;
+  readonly subject: string;
+  readonly lane: TraceLane;
+  readonly #host: HostCore;
+  readonly #logic: AnyActorLogic;
+  readonly #options: SpawnOptions;
+  #actor!: AnyActorRef;
+  #status: ActorStatus = 'running';
+  #chanSeq: Map<string, number> | undefined;
+  #dedup: DedupWindow<Envelope> | undefined;
+  #asks: Map<string, PendingAsk> | undefined;
+  #current: Envelope | undefined;
+  #held: HeldMessage | undefined;
+  #lastState: string | undefined;
+  #crashes: number[] | undefined;
+  #restartTimer: unknown;
+  durableStop: (() => Promise<void>) | undefined;
+
+  constructor(host: HostCore, id: string, logic: AnyActorLogic, options: SpawnOptions) {
+    this.id = id;
+    this.subject = host.subjects.inbox(id);
+    this.#host = host;
+    this.#logic = logic;
+    this.#options = options;
+    this.lane = new TraceLane(id, host.node, host.trace, host.clock);
+  }
+
+  get status(): ActorStatus {
+    return this.#status;
+  }
+
+  /** The current xstate actor (a new one after each restart). */
+  get ref(): AnyActorRef {
+    return this.#actor;
+  }
+
+  get lamport(): number {
+    return this.lane.lamport.time;
+  }
+
+  now(): number {
+    return this.#host.clock.now();
+  }
+
+  /** The envelope whose handling is running right now (its id becomes `causeId`). */
+  get current(): Envelope | undefined {
+    return this.#current;
+  }
+
+  start(checkpoint?: ActorCheckpoint): void {
+    const host = this.#host;
+    if (checkpoint) {
+      this.#dedupWindow();
+      for (const id of checkpoint.processed) this.#dedup!.add(id);
+    }
+    const inspect = host.trace
+      ? (ev: InspectionEvent) => {
+          if (ev.type === '@xstate.snapshot' && ev.actorRef === this.#actor) {
+            this.#onSnapshotTrace(ev.snapshot, ev.event);
+          }
+        }
+      : undefined;
+    const actor = createActor(this.#logic, {
+      id: this.id,
+      input: this.#options.input,
+      clock: host.clock,
+      ...(checkpoint ? { snapshot: checkpoint.snapshot as Snapshot<unknown> } : {}),
+      ...(inspect ? { inspect } : {}),
+    });
+    this.#actor = actor;
+    bindSystem(actor.system, this);
+    actor.subscribe({
+      next: (snapshot: Snapshot<unknown>) => {
+        if (this.#held && !isBusy(snapshot)) this.#completeHeld();
+        if (snapshot.status === 'done' && this.#status === 'running') {
+          this.#status = 'done';
+          this.lane.emit({ kind: 'mark', name: 'actor.done' });
+        }
+      },
+      error: (err: unknown) => this.#crash(err),
+    });
+    this.#status = 'running';
+    actor.start();
+  }
+
+  // ---- sending -------------------------------------------------------------------------
+
+  #nextSeq(to: string): number {
+    const seqs = (this.#chanSeq ??= new Map<string, number>());
+    const seq = (seqs.get(to) ?? 0) + 1;
+    seqs.set(to, seq);
+    return seq;
+  }
+
+  /** Sends one message; returns its envelope. `to` is an actor id or `#<topic>`. */
+  send(
+    to: string,
+    type: string,
+    body: unknown,
+    options: { corrId?: string; causeId?: string; mode?: DeliveryMode } = {},
+  ): Envelope {
+    const problem = messageTypeProblem(type);
+    if (problem) throw new RuntimeError('INVALID_ARGUMENT', `${this.id} cannot send: ${problem}`);
+    if (to.charCodeAt(0) === 35) assertToken('topic', to.slice(1));
+    else assertToken('actor id', to);
+    const host = this.#host;
+    const env: Envelope = {
+      v: 1,
+      id: host.ids(),
+      team: host.team,
+      from: this.id,
+      to,
+      type,
+      lamport: this.lane.lamport.tick(),
+      seq: this.#nextSeq(to),
+      attempt: 1,
+      sentAt: host.clock.now(),
+      body,
+    };
+    const causeId = options.causeId ?? this.#current?.id;
+    if (causeId !== undefined) env.causeId = causeId;
+    if (options.corrId !== undefined) env.corrId = options.corrId;
+    const mode = to.charCodeAt(0) === 35 ? 'at-most-once' : (options.mode ?? host.policy(type));
+    this.#traceSend(env, mode);
+    host.transmit(env, mode, this);
+    return env;
+  }
+
+  /** Sends an envelope again: same id and seq, next attempt, a new Lamport send event. */
+  resend(previous: Envelope, mode: DeliveryMode): Envelope {
+    const env: Envelope = {
+      ...previous,
+      attempt: previous.attempt + 1,
+      lamport: this.lane.lamport.tick(),
+      sentAt: this.#host.clock.now(),
+    };
+    this.#traceSend(env, mode);
+    this.#host.transmit(env, mode, this);
+    return env;
+  }
+
+  #traceSend(env: Envelope, mode: DeliveryMode): void {
+    if (!this.lane.tracing) return;
+    this.lane.emit(
+      {
+        kind: 'send',
+        msgId: env.id,
+        to: env.to,
+        type: env.type,
+        attempt: env.attempt,
+        chanSeq: env.seq,
+        mode,
+        ...(env.causeId !== undefined ? { causeId: env.causeId } : {}),
+        ...(env.corrId !== undefined ? { corrId: env.corrId } : {}),
+      },
+      env.lamport,
+    );
+  }
+
+  /** Replies to `request`: a message to its sender with `corrId` = its id, cached so a
+   *  retried request gets the same reply. */
+  reply(request: Envelope, type: string, body: unknown): Envelope {
+    const env = this.send(request.from, type, body, {
+      corrId: request.id,
+      causeId: request.id,
+    });
+    this.#dedup?.setReply(request.id, env);
+    return env;
+  }
+
+  ask(
+    to: string,
+    type: string,
+    body: unknown,
+    options: AskOptions = {},
+    onDone?: (result: AskResult) => void,
+  ): string {
+    const host = this.#host;
+    const opts = { ...host.askDefaults, ...options };
+    const mode = opts.mode ?? host.policy(type);
+    const env = this.send(to, type, body, { mode });
+    const now = host.clock.now();
+    const pending: PendingAsk = {
+      env,
+      mode,
+      attempts: 1,
+      startedAt: now,
+      deadline: now + (opts.timeoutMs ?? 5000),
+      timer: undefined,
+      options: opts,
+      onDone,
+    };
+    (this.#asks ??= new Map()).set(env.id, pending);
+    this.#armAsk(pending);
+    return env.id;
+  }
+
+  #armAsk(p: PendingAsk): void {
+    const clock = this.#host.clock;
+    const wait = Math.max(
+      0,
+      Math.min(p.options.attemptTimeoutMs ?? 1000, p.deadline - clock.now()),
+    );
+    p.timer = clock.setTimeout(() => this.#askAttemptTimedOut(p), wait);
+  }
+
+  #askAttemptTimedOut(p: PendingAsk): void {
+    if (this.#asks?.get(p.env.id) !== p) return;
+    const host = this.#host;
+    const now = host.clock.now();
+    if (p.attempts >= (p.options.maxAttempts ?? 4) || now >= p.deadline) {
+      this.#failAsk(p, 'timeout');
+      return;
+    }
+    const delay = backoffDelay(p.attempts, p.options.backoff ?? {}, host.random);
+    if (now + delay >= p.deadline) {
+      this.#failAsk(p, 'timeout');
+      return;
+    }
+    p.timer = host.clock.setTimeout(() => {
+      if (this.#asks?.get(p.env.id) !== p || this.#status !== 'running') return;
+      p.attempts++;
+      p.env = this.resend(p.env, p.mode);
+      this.#armAsk(p);
+    }, delay);
+  }
+
+  #failAsk(p: PendingAsk, reason: AskFailedEvent['reason']): void {
+    this.#asks?.delete(p.env.id);
+    const host = this.#host;
+    const event: AskFailedEvent = {
+      type: 'ask.failed',
+      askId: p.env.id,
+      to: p.env.to,
+      requestType: p.env.type,
+      attempts: p.attempts,
+      reason,
+      elapsedMs: host.clock.now() - p.startedAt,
+    };
+    this.lane.emit({
+      kind: 'mark',
+      name: 'ask.failed',
+      askId: event.askId,
+      to: event.to,
+      requestType: event.requestType,
+      attempts: event.attempts,
+      reason,
+    });
+    if (p.onDone) p.onDone({ ok: false, failure: event });
+    else this.deliverLocal(event);
+  }
+
+  /** A durable publish that kept failing: the sender's machine gets `send.failed`. */
+  failSend(env: Envelope, error: unknown): void {
+    const event: SendFailedEvent = {
+      type: 'send.failed',
+      msgId: env.id,
+      to: env.to,
+      messageType: env.type,
+      error: error instanceof Error ? error.message : String(error),
+    };
+    this.lane.emit({
+      kind: 'mark',
+      name: 'send.failed',
+      msgId: env.id,
+      to: env.to,
+      error: event.error,
+    });
+    this.deliverLocal(event);
+  }
+
+  /** Delivers an event that did not come over NATS (runtime notices, local stimuli). */
+  deliverLocal(event: EventObject): void {
+    if (this.#status !== 'running') return;
+    this.#actor.send(event);
+  }
+
+  // ---- receiving -----------------------------------------------------------------------
+
+  #dedupWindow(): DedupWindow<Envelope> {
+    return (this.#dedup ??= new DedupWindow(this.#host.dedupWindow));
+  }
+
+  /**
+   * Processes one envelope: Lamport merge, deduplication (a duplicate request gets its
+   * cached reply again), ask completion, then the machine. Returns false for a duplicate.
+   */
+  receive(env: Envelope, mode: DeliveryMode, redelivered = false): boolean {
+    const lamport = this.lane.lamport.merge(env.lamport);
+    const dedup = this.#dedupWindow();
+    if (dedup.has(env.id)) {
+      this.#host.stats.duplicates++;
+      this.#traceRecv(env, lamport, mode, redelivered, true, false);
+      const cached = dedup.reply(env.id);
+      if (cached) this.resend(cached, mode);
+      return false;
+    }
+    dedup.add(env.id);
+    if (env.corrId !== undefined && this.#asks) {
+      const p = this.#asks.get(env.corrId);
+      if (p) {
+        this.#asks.delete(env.corrId);
+        this.#host.clock.clearTimeout(p.timer);
+        if (p.onDone) {
+          this.#traceRecv(env, lamport, mode, redelivered, false, false);
+          p.onDone({ ok: true, envelope: env, attempts: p.attempts });
+          return true;
+        }
+      }
+    }
+    const event: MessageEvent = { type: env.type, body: env.body, envelope: env };
+    if (this.lane.tracing) {
+      const snap = this.#actor.getSnapshot() as { can?: (e: EventObject) => boolean };
+      const unhandled = typeof snap.can === 'function' && !snap.can(event);
+      this.#traceRecv(env, lamport, mode, redelivered, false, unhandled);
+    }
+    this.#current = env;
+    try {
+      this.#actor.send(event);
+    } finally {
+      this.#current = undefined;
+    }
+    return true;
+  }
+
+  #traceRecv(
+    env: Envelope,
+    lamport: number,
+    mode: DeliveryMode,
+    redelivered: boolean,
+    dup: boolean,
+    unhandled: boolean,
+  ): void {
+    if (!this.lane.tracing) return;
+    this.lane.emit(
+      {
+        kind: 'recv',
+        msgId: env.id,
+        from: env.from,
+        type: env.type,
+        msgLamport: env.lamport,
+        attempt: env.attempt,
+        chanSeq: env.seq,
+        mode,
+        ...(dup ? { dup: true as const } : {}),
+        ...(redelivered ? { redelivered: true as const } : {}),
+        ...(unhandled ? { unhandled: true as const } : {}),
+        ...(env.corrId !== undefined ? { corrId: env.corrId } : {}),
+      },
+      lamport,
+    );
+  }
+
+  /**
+   * An at-least-once delivery. Acknowledged once the work is done: right away, or, when the
+   * machine is then in a state tagged `busy`, when it leaves it (with in-progress acks
+   * meanwhile, so JetStream's ack wait does not expire under a long LLM call). Not
+   * acknowledged if the machine crashes: JetStream redelivers it to the restarted actor.
+   */
+  receiveDurable(env: Envelope, msg: JsMsg): void {
+    if (this.#status !== 'running') {
+      msg.nak(500);
+      return;
+    }
+    if (this.#held?.env.id === env.id) return; // redelivered while still in progress
+    const fresh = this.receive(env, 'at-least-once', msg.redelivered);
+    if (!fresh) {
+      msg.ack();
+      return;
+    }
+    if (this.#status !== 'running') return; // crashed while handling; #crash nak'd it
+    if (isBusy(this.#actor.getSnapshot() as Snapshot<unknown>)) {
+      const timer = setInterval(() => msg.working(), this.#host.workingIntervalMs);
+      timer.unref();
+      this.#held = { env, msg, timer };
+    } else {
+      this.#ack(env, msg);
+    }
+  }
+
+  #completeHeld(): void {
+    const held = this.#held;
+    if (!held) return;
+    this.#held = undefined;
+    clearInterval(held.timer);
+    this.#ack(held.env, held.msg);
+  }
+
+  #ack(env: Envelope, msg: JsMsg): void {
+    const host = this.#host;
+    const finish = () => {
+      if (host.interceptor?.beforeAck && !host.interceptor.beforeAck(env, this.id)) {
+        this.lane.emit({ kind: 'fault', fault: 'ack.lost', msgId: env.id });
+        return;
+      }
+      msg.ack();
+    };
+    if (!host.snapshots) {
+      finish();
+      return;
+    }
+    host.track(
+      this.checkpoint().then(finish, (err: unknown) => {
+        // The work is done but not durable: let JetStream redeliver; dedup is in memory.
+        this.lane.emit({ kind: 'mark', name: 'checkpoint.failed', error: String(err) });
+        msg.nak(1000);
+      }),
+    );
+  }
+
+  /** Saves the actor's persisted snapshot and processed ids to the snapshot store. */
+  async checkpoint(): Promise<void> {
+    const store = this.#host.snapshots;
+    if (!store || this.#status !== 'running') return;
+    await store.save(this.id, {
+      snapshot: this.#actor.getPersistedSnapshot(),
+      processed: this.#dedup?.ids() ?? [],
+      savedAt: this.#host.clock.now(),
+    });
+  }
+
+  #onSnapshotTrace(snapshot: Snapshot<unknown>, event: EventObject): void {
+    const value = (snapshot as { value?: unknown }).value;
+    if (value === undefined) return;
+    const to = stateToString(value);
+    if (to === this.#lastState) return;
+    const from = this.#lastState ?? '';
+    this.#lastState = to;
+    this.lane.emit({ kind: 'state', from, to, event: event.type });
+  }
+
+  // ---- failure and lifecycle -----------------------------------------------------------
+
+  #crash(err: unknown): void {
+    if (this.#status !== 'running') return;
+    const host = this.#host;
+    this.#status = 'restarting';
+    host.stats.crashes++;
+    const message = err instanceof Error ? err.message : String(err);
+    this.lane.emit({ kind: 'mark', name: 'actor.crashed', error: message });
+    this.#abandonInFlight();
+    const policy =
+      this.#options.supervision === false
+        ? { maxRestarts: 0 }
+        : (this.#options.supervision ?? host.supervision);
+    const decision = decideRestart((this.#crashes ??= []), host.clock.now(), policy, host.random);
+    if (!decision.restart) {
+      this.#status = 'failed';
+      this.lane.emit({ kind: 'mark', name: 'actor.failed', error: message });
+      host.onActorFailed(this, err);
+      return;
+    }
+    this.#restartTimer = host.clock.setTimeout(() => {
+      host.track(this.#restart());
+    }, decision.delayMs);
+  }
+
+  /** Drops what belonged to the crashed incarnation: its held message goes back to JetStream
+   *  and its pending asks end (their replies would reach a machine that never asked). */
+  #abandonInFlight(): void {
+    const held = this.#held;
+    if (held) {
+      this.#held = undefined;
+      clearInterval(held.timer);
+      this.#dedup?.delete(held.env.id);
+      held.msg.nak(100);
+    }
+    const current = this.#current;
+    if (current) this.#dedup?.delete(current.id);
+    for (const p of this.#asks?.values() ?? []) this.#host.clock.clearTimeout(p.timer);
+    this.#asks?.clear();
+  }
+
+  async #restart(): Promise<void> {
+    if (this.#status !== 'restarting') return;
+    const checkpoint = await this.#host.snapshots?.load(this.id);
+    if (this.#status !== 'restarting') return;
+    this.#lastState = undefined;
+    this.start(checkpoint);
+    this.lane.emit({
+      kind: 'mark',
+      name: 'actor.restarted',
+      restarts: this.#crashes?.length ?? 0,
+      fromCheckpoint: checkpoint !== undefined,
+    });
+  }
+
+  /** Stops the actor for good (its durable consumer too). */
+  async stop(): Promise<void> {
+    if (this.#status === 'stopped') return;
+    this.#status = 'stopped';
+    this.#host.clock.clearTimeout(this.#restartTimer);
+    const held = this.#held;
+    if (held) {
+      this.#held = undefined;
+      clearInterval(held.timer);
+      held.msg.nak();
+    }
+    for (const p of this.#asks?.values() ?? []) this.#host.clock.clearTimeout(p.timer);
+    this.#asks?.clear();
+    this.#actor.stop();
+    await this.durableStop?.();
+  }
+}

@@ -1,0 +1,610 @@
+import type { AnyActorLogic, AnyActorRef, EventObject, Snapshot } from 'xstate';
+import {
+  assertToken,
+  createTeamSubjects,
+  headers as natsHeaders,
+  jetstream,
+  teamResourceNames,
+  type JetStreamClient,
+  type Msg,
+  type NatsConnection,
+  type Subscription,
+  type TeamSubjects,
+} from '@llm-teams/broker';
+import { ActorCell } from './actor-cell.js';
+import { runtimeOf, type ActorRuntime } from './actor-runtime.js';
+import type { AskOptions } from './ask.js';
+import { backoffDelay } from './backoff.js';
+import { systemClock, type Clock } from './clock.js';
+import { decodeFrame, encodeBatch, encodeEnvelope } from './codec.js';
+import {
+  createDeliveryPolicy,
+  policyUsesDurable,
+  type DeliveryPolicy,
+  type DeliveryPolicyOptions,
+} from './delivery-policy.js';
+import { openDurableInbox } from './durable-inbox.js';
+import type { Envelope } from './envelope.js';
+import { RuntimeError } from './errors.js';
+import type { HostCore, HostStats } from './host-core.js';
+import { createIdGenerator, type IdGenerator } from './ids.js';
+import type { InterceptDecision, MessageInterceptor } from './message-interceptor.js';
+import { createRandom, randomSeed, type Random } from './random.js';
+import type { SnapshotStore } from './snapshot-store.js';
+import type { SpawnOptions } from './spawn-options.js';
+import type { SupervisionPolicy } from './supervisor.js';
+import { TraceLane } from './trace-lane.js';
+import type { DeliveryMode, TraceSink } from './trace-event.js';
+
+export interface ActorHostOptions {
+  nc: NatsConnection;
+  team: string;
+  /** Subject prefix. Default `llmt`. */
+  prefix?: string;
+  /** This host's name in the trace. Default `node-<pid>`. */
+  node?: string;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Seed for every random choice of the host (ids, jitter). Default: random, see `seed`. */
+  seed?: number | string;
+  /** Default: `createRandom(seed)`. */
+  random?: Random;
+  /** Default: `createIdGenerator({ random })`. */
+  ids?: IdGenerator;
+  /** Where trace events go. Default: none (no tracing cost). */
+  trace?: TraceSink;
+  /** Delivery mode per message type. Default: everything at-most-once. */
+  delivery?: DeliveryPolicyOptions;
+  /** Defaults for every ask of this host's actors. */
+  ask?: AskOptions;
+  /** Processed ids remembered per actor for deduplication. Default 1024. */
+  dedupWindow?: number;
+  /** Coalesce the at-most-once sends of one tick to one subject into one NATS message.
+   *  Default true. FIFO per channel is kept; a lone message goes out unbatched. */
+  batch?: boolean;
+  /** Envelopes per batch at most. Default 256. */
+  maxBatch?: number;
+  durable?: {
+    /** JetStream ack wait. Default 30000. */
+    ackWaitMs?: number;
+    /** In-progress ack interval while a handler is busy. Default ackWaitMs / 3. */
+    workingIntervalMs?: number;
+    /** Deliveries before JetStream gives up on a message. Default -1 (never). */
+    maxDeliver?: number;
+    /** Publish attempts for one at-least-once send. Default 5. */
+    publishAttempts?: number;
+  };
+  /** Checkpoints for crash recovery. Default: none (a restart begins from the initial state). */
+  snapshots?: SnapshotStore;
+  /** Restart policy for crashed actors. Default: 3 restarts per minute. */
+  supervision?: SupervisionPolicy;
+  /** Fault injection / schedule control. */
+  interceptor?: MessageInterceptor;
+  /** Called when an actor has crashed more often than its policy allows. */
+  onActorFailed?: (actorId: string, error: unknown) => void;
+}
+
+/** A hosted actor, from outside. */
+export interface ActorHandle {
+  readonly id: string;
+  /** The live xstate actor (replaced on restart). */
+  readonly ref: AnyActorRef;
+  readonly status: 'running' | 'restarting' | 'stopped' | 'failed' | 'done';
+  readonly lamport: number;
+  /** Send and record on the actor's behalf (drivers, tests, benchmarks). */
+  readonly runtime: ActorRuntime;
+  /** Delivers a local event (not a message: nothing crosses NATS). */
+  send(event: EventObject): void;
+  getSnapshot(): Snapshot<unknown>;
+  /** Saves a checkpoint to the host's snapshot store now. */
+  checkpoint(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ActorHost {
+  readonly node: string;
+  readonly team: string;
+  readonly subjects: TeamSubjects;
+  readonly stats: Readonly<HostStats>;
+  readonly seed: string;
+  spawn(id: string, logic: AnyActorLogic, options?: SpawnOptions): Promise<ActorHandle>;
+  actor(id: string): ActorHandle | undefined;
+  actorIds(): string[];
+  /** Adds an actor to a topic's receivers. */
+  join(actorId: string, topic: string): Promise<void>;
+  leave(actorId: string, topic: string): void;
+  /** Publishes what is batched and round-trips to the server. */
+  flush(): Promise<void>;
+  /** Stops every actor, publishes what is pending, and unsubscribes; the connection stays open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs xstate actors bound to NATS. One wildcard subscription on the team's inboxes serves
+ * all the host's actors (envelopes for actors of other hosts are counted as `foreign` and
+ * skipped before decoding); one more serves broadcast topics once an actor joins one.
+ */
+export async function createActorHost(options: ActorHostOptions): Promise<ActorHost> {
+  const host = new Host(options);
+  await host.open();
+  return host;
+}
+
+class Host implements ActorHost, HostCore {
+  readonly nc: NatsConnection;
+  readonly team: string;
+  readonly node: string;
+  readonly subjects: TeamSubjects;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly seed: string;
+  readonly ids: IdGenerator;
+  readonly trace: TraceSink | undefined;
+  readonly policy: DeliveryPolicy;
+  readonly interceptor: MessageInterceptor | undefined;
+  readonly askDefaults: AskOptions;
+  readonly dedupWindow: number;
+  readonly workingIntervalMs: number;
+  readonly snapshots: SnapshotStore | undefined;
+  readonly supervision: SupervisionPolicy;
+  readonly stats: HostStats = {
+    sent: 0,
+    received: 0,
+    foreign: 0,
+    duplicates: 0,
+    rejected: 0,
+    deadLettered: 0,
+    batches: 0,
+    crashes: 0,
+    dropped: 0,
+  };
+  readonly #options: ActorHostOptions;
+  readonly #lane: TraceLane;
+  readonly #cells = new Map<string, ActorCell>();
+  readonly #bySubject = new Map<string, ActorCell>();
+  readonly #handles = new Map<string, ActorHandle>();
+  readonly #inboxSubjects = new Map<string, string>();
+  readonly #topics = new Map<string, Set<ActorCell>>();
+  readonly #tracked = new Set<Promise<unknown>>();
+  readonly #outbox = new Map<string, Envelope[]>();
+  readonly #batch: boolean;
+  readonly #maxBatch: number;
+  readonly #durableByDefault: boolean;
+  readonly #inboxStream: string;
+  #flushScheduled = false;
+  #inboxSub: Subscription | undefined;
+  #topicSub: Subscription | undefined;
+  #js: JetStreamClient | undefined;
+  #closed = false;
+
+  constructor(options: ActorHostOptions) {
+    this.#options = options;
+    this.nc = options.nc;
+    this.subjects = createTeamSubjects({ team: options.team, prefix: options.prefix });
+    this.team = this.subjects.team;
+    this.node = options.node ?? `node-${process.pid}`;
+    this.clock = options.clock ?? systemClock;
+    this.seed = options.random?.seed ?? String(options.seed ?? randomSeed());
+    this.random = options.random ?? createRandom(this.seed);
+    this.ids = options.ids ?? createIdGenerator({ random: this.random.fork('ids') });
+    this.trace = options.trace;
+    this.policy = createDeliveryPolicy(options.delivery);
+    this.#durableByDefault = policyUsesDurable(options.delivery ?? {});
+    this.interceptor = options.interceptor;
+    this.askDefaults = options.ask ?? {};
+    this.dedupWindow = options.dedupWindow ?? 1024;
+    const ackWaitMs = options.durable?.ackWaitMs ?? 30_000;
+    this.workingIntervalMs = options.durable?.workingIntervalMs ?? Math.max(10, ackWaitMs / 3);
+    this.snapshots = options.snapshots;
+    this.supervision = options.supervision ?? {};
+    this.#batch = options.batch ?? true;
+    this.#maxBatch = options.maxBatch ?? 256;
+    this.#inboxStream = teamResourceNames({ team: this.team, prefix: options.prefix }).inboxStream;
+    this.#lane = new TraceLane(`@${this.node}`, this.node, this.trace, this.clock);
+  }
+
+  async open(): Promise<void> {
+    this.#inboxSub = this.nc.subscribe(this.subjects.inboxWildcard, {
+      callback: (err, msg) => this.#onInbox(err, msg),
+    });
+    await this.nc.flush();
+  }
+
+  // ---- actors --------------------------------------------------------------------------
+
+  async spawn(id: string, logic: AnyActorLogic, options: SpawnOptions = {}): Promise<ActorHandle> {
+    if (this.#closed) throw new RuntimeError('HOST_CLOSED', `host ${this.node} is closed`);
+    assertToken('actor id', id);
+    if (this.#cells.has(id)) {
+      throw new RuntimeError('DUPLICATE_ACTOR', `actor ${id} already runs on host ${this.node}`);
+    }
+    const cell = new ActorCell(this, id, logic, options);
+    this.#cells.set(id, cell);
+    this.#bySubject.set(cell.subject, cell);
+    try {
+      const restore = options.restore ?? this.snapshots !== undefined;
+      const checkpoint = restore ? await this.snapshots?.load(id) : undefined;
+      cell.start(checkpoint);
+      if (checkpoint) {
+        cell.lane.emit({ kind: 'mark', name: 'actor.restored', savedAt: checkpoint.savedAt });
+      }
+      if (options.durable ?? this.#durableByDefault) {
+        cell.durableStop = await openDurableInbox(cell, this.subjects.durableInbox(id), {
+          nc: this.nc,
+          stream: this.#inboxStream,
+          ackWaitMs: this.#options.durable?.ackWaitMs ?? 30_000,
+          maxDeliver: this.#options.durable?.maxDeliver ?? -1,
+          onReject: (c, subject, data, reason) => this.#reject(c.lane, subject, data, reason),
+        });
+      }
+      for (const topic of options.topics ?? []) await this.join(id, topic);
+    } catch (err) {
+      this.#cells.delete(id);
+      this.#bySubject.delete(cell.subject);
+      await cell.stop().catch(() => undefined);
+      throw err;
+    }
+    const handle: ActorHandle = {
+      id,
+      get ref() {
+        return cell.ref;
+      },
+      get status() {
+        return cell.status;
+      },
+      get lamport() {
+        return cell.lamport;
+      },
+      runtime: runtimeOf(cell.ref.system),
+      send: (event) => cell.deliverLocal(event),
+      getSnapshot: () => cell.ref.getSnapshot() as Snapshot<unknown>,
+      checkpoint: () => cell.checkpoint(),
+      stop: () => this.#stopActor(id),
+    };
+    this.#handles.set(id, handle);
+    return handle;
+  }
+
+  actor(id: string): ActorHandle | undefined {
+    return this.#handles.get(id);
+  }
+
+  actorIds(): string[] {
+    return [...this.#cells.keys()];
+  }
+
+  async #stopActor(id: string): Promise<void> {
+    const cell = this.#cells.get(id);
+    if (!cell) return;
+    this.#cells.delete(id);
+    this.#bySubject.delete(cell.subject);
+    this.#handles.delete(id);
+    for (const members of this.#topics.values()) members.delete(cell);
+    await cell.stop();
+  }
+
+  async join(actorId: string, topic: string): Promise<void> {
+    assertToken('topic', topic);
+    const cell = this.#cells.get(actorId);
+    if (!cell) throw new RuntimeError('UNKNOWN_ACTOR', `no actor ${actorId} on host ${this.node}`);
+    let members = this.#topics.get(topic);
+    if (!members) this.#topics.set(topic, (members = new Set()));
+    members.add(cell);
+    if (!this.#topicSub) {
+      this.#topicSub = this.nc.subscribe(this.subjects.topicWildcard, {
+        callback: (err, msg) => this.#onTopic(err, msg),
+      });
+      await this.nc.flush();
+    }
+  }
+
+  leave(actorId: string, topic: string): void {
+    const cell = this.#cells.get(actorId);
+    if (cell) this.#topics.get(topic)?.delete(cell);
+  }
+
+  onActorFailed(cell: ActorCell, error: unknown): void {
+    this.#options.onActorFailed?.(cell.id, error);
+  }
+
+  track(promise: Promise<unknown>): void {
+    const p = promise.then(
+      () => undefined,
+      (err: unknown) => {
+        this.#lane.emit({ kind: 'mark', name: 'host.error', error: String(err) });
+      },
+    );
+    this.#tracked.add(p);
+    void p.finally(() => this.#tracked.delete(p));
+  }
+
+  // ---- receiving -----------------------------------------------------------------------
+
+  #onInbox(err: Error | null, msg: Msg): void {
+    if (err) {
+      this.#lane.emit({ kind: 'mark', name: 'subscription.error', error: err.message });
+      return;
+    }
+    const cell = this.#bySubject.get(msg.subject);
+    if (!cell) {
+      this.stats.foreign++;
+      return;
+    }
+    decodeFrame(
+      msg.data,
+      (env) => this.#route(cell, env, msg.subject),
+      (reason) => this.#reject(cell.lane, msg.subject, msg.data, reason),
+    );
+  }
+
+  #route(cell: ActorCell, env: Envelope, subject: string): void {
+    if (env.to !== cell.id || env.team !== this.team) {
+      this.#reject(
+        cell.lane,
+        subject,
+        encodeEnvelope(env),
+        `envelope for ${env.team}/${env.to} arrived on the inbox of ${this.team}/${cell.id}`,
+        env,
+      );
+      return;
+    }
+    this.#deliver(cell, env, subject);
+  }
+
+  #deliver(cell: ActorCell, env: Envelope, subject: string): void {
+    if (this.interceptor?.inbound) {
+      const decision = this.interceptor.inbound(env, cell.id, 'at-most-once');
+      if (decision && decision.action !== 'deliver') {
+        this.#applyInbound(decision, cell, env, subject);
+        return;
+      }
+    }
+    if (cell.status !== 'running') {
+      this.#reject(
+        cell.lane,
+        subject,
+        encodeEnvelope(env),
+        `actor ${cell.id} is ${cell.status}; message ${env.type} not delivered`,
+        env,
+      );
+      return;
+    }
+    this.stats.received++;
+    cell.receive(env, 'at-most-once');
+  }
+
+  #applyInbound(
+    decision: Exclude<InterceptDecision, { action: 'deliver' }>,
+    cell: ActorCell,
+    env: Envelope,
+    subject: string,
+  ) {
+    const { action: _a, ...detail } = decision;
+    cell.lane.emit({
+      kind: 'fault',
+      ...detail,
+      fault: decision.fault,
+      msgId: env.id,
+      side: 'recv',
+    });
+    if (decision.action === 'drop') {
+      this.stats.dropped++;
+    } else if (decision.action === 'delay') {
+      this.clock.setTimeout(() => this.#redeliver(cell, env, subject), decision.ms);
+    } else if (decision.action === 'duplicate') {
+      for (let i = 0; i <= decision.copies; i++) this.#redeliver(cell, env, subject);
+    }
+  }
+
+  #redeliver(cell: ActorCell, env: Envelope, subject: string): void {
+    if (this.#closed) return;
+    if (cell.status !== 'running') {
+      this.#reject(
+        cell.lane,
+        subject,
+        encodeEnvelope(env),
+        `actor ${cell.id} is ${cell.status}`,
+        env,
+      );
+      return;
+    }
+    this.stats.received++;
+    cell.receive(env, 'at-most-once');
+  }
+
+  #onTopic(err: Error | null, msg: Msg): void {
+    if (err) {
+      this.#lane.emit({ kind: 'mark', name: 'subscription.error', error: err.message });
+      return;
+    }
+    const topic = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    const members = this.#topics.get(topic);
+    if (!members || members.size === 0) return;
+    decodeFrame(
+      msg.data,
+      (env) => {
+        if (env.to !== `#${topic}` || env.team !== this.team) {
+          this.#reject(
+            this.#lane,
+            msg.subject,
+            encodeEnvelope(env),
+            `envelope for ${env.to} on topic ${topic}`,
+            env,
+          );
+          return;
+        }
+        for (const cell of members) if (cell.id !== env.from) this.#deliver(cell, env, msg.subject);
+      },
+      (reason) => this.#reject(this.#lane, msg.subject, msg.data, reason),
+    );
+  }
+
+  /** Counts, traces and dead-letters a message that cannot be delivered. Never silent. */
+  #reject(
+    lane: TraceLane,
+    subject: string,
+    data: Uint8Array,
+    reason: string,
+    env?: Envelope,
+  ): void {
+    this.stats.rejected++;
+    lane.emit({
+      kind: 'reject',
+      reason,
+      subject,
+      bytes: data.length,
+      ...(env ? { msgId: env.id, from: env.from } : {}),
+    });
+    if (this.nc.isClosed()) return;
+    const h = natsHeaders();
+    h.set('Llmt-Reason', reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 512));
+    h.set('Llmt-Subject', subject);
+    h.set('Llmt-Node', this.node);
+    h.set('Llmt-Actor', lane.id);
+    this.nc.publish(this.subjects.dlq, data, { headers: h });
+    this.stats.deadLettered++;
+  }
+
+  // ---- sending -------------------------------------------------------------------------
+
+  transmit(env: Envelope, mode: DeliveryMode, sender: ActorCell): void {
+    if (this.#closed) {
+      throw new RuntimeError(
+        'HOST_CLOSED',
+        `host ${this.node} is closed; ${sender.id} cannot send`,
+      );
+    }
+    this.stats.sent++;
+    if (this.interceptor?.outbound) {
+      const decision = this.interceptor.outbound(env, mode);
+      if (decision && decision.action !== 'deliver') {
+        const { action: _a, ...detail } = decision;
+        sender.lane.emit({
+          kind: 'fault',
+          ...detail,
+          fault: decision.fault,
+          msgId: env.id,
+          side: 'send',
+        });
+        if (decision.action === 'drop') this.stats.dropped++;
+        else if (decision.action === 'delay') {
+          this.clock.setTimeout(() => this.#dispatch(env, mode, sender), decision.ms);
+        } else {
+          for (let i = 0; i <= decision.copies; i++) this.#dispatch(env, mode, sender);
+        }
+        return;
+      }
+    }
+    this.#dispatch(env, mode, sender);
+  }
+
+  #inboxSubject(to: string): string {
+    let subject = this.#inboxSubjects.get(to);
+    if (subject === undefined) {
+      subject = this.subjects.inbox(to);
+      this.#inboxSubjects.set(to, subject);
+    }
+    return subject;
+  }
+
+  #dispatch(env: Envelope, mode: DeliveryMode, sender: ActorCell): void {
+    if (this.#closed || this.nc.isClosed()) return;
+    if (mode === 'at-least-once') {
+      this.track(this.#publishDurable(env, sender));
+      return;
+    }
+    const subject =
+      env.to.charCodeAt(0) === 35
+        ? this.subjects.topic(env.to.slice(1))
+        : this.#inboxSubject(env.to);
+    if (!this.#batch) {
+      this.#publish(subject, [env], sender);
+      return;
+    }
+    let queue = this.#outbox.get(subject);
+    if (!queue) {
+      queue = [];
+      this.#outbox.set(subject, queue);
+    }
+    queue.push(env);
+    if (queue.length >= this.#maxBatch) {
+      this.#outbox.delete(subject);
+      this.#publish(subject, queue, sender);
+    } else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flushOutbox);
+    }
+  }
+
+  readonly #flushOutbox = (): void => {
+    this.#flushScheduled = false;
+    if (this.#outbox.size === 0) return;
+    for (const [subject, queue] of this.#outbox) {
+      const sender = this.#cells.get(queue[0]!.from);
+      this.#publish(subject, queue, sender);
+    }
+    this.#outbox.clear();
+  };
+
+  #publish(subject: string, envs: Envelope[], sender: ActorCell | undefined): void {
+    if (this.nc.isClosed()) return;
+    const data = envs.length === 1 ? encodeEnvelope(envs[0]!) : encodeBatch(envs);
+    const max = this.nc.info?.max_payload ?? 1_048_576;
+    if (data.length > max) {
+      if (envs.length > 1) {
+        const half = envs.length >> 1;
+        this.#publish(subject, envs.slice(0, half), sender);
+        this.#publish(subject, envs.slice(half), sender);
+        return;
+      }
+      sender?.failSend(
+        envs[0]!,
+        new Error(`message of ${data.length} bytes exceeds max_payload ${max}`),
+      );
+      return;
+    }
+    if (envs.length > 1) this.stats.batches++;
+    this.nc.publish(subject, data);
+  }
+
+  async #publishDurable(env: Envelope, sender: ActorCell): Promise<void> {
+    this.#js ??= jetstream(this.nc);
+    const attempts = this.#options.durable?.publishAttempts ?? 5;
+    const data = encodeEnvelope(env);
+    const subject = this.subjects.durableInbox(env.to);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#js.publish(subject, data, { msgID: env.id, timeout: 5000 });
+        return;
+      } catch (err) {
+        if (attempt >= attempts || this.#closed) {
+          sender.failSend(env, err);
+          return;
+        }
+        const delay = backoffDelay(attempt, { initialMs: 100, maxMs: 2000 }, this.random);
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------
+
+  async flush(): Promise<void> {
+    this.#flushOutbox();
+    if (!this.nc.isClosed()) await this.nc.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    for (const cell of this.#cells.values()) await cell.stop();
+    this.#flushOutbox();
+    this.#closed = true;
+    while (this.#tracked.size > 0) await Promise.allSettled([...this.#tracked]);
+    this.#inboxSub?.unsubscribe();
+    this.#topicSub?.unsubscribe();
+    this.#cells.clear();
+    this.#bySubject.clear();
+    this.#handles.clear();
+    if (!this.nc.isClosed()) await this.nc.flush();
+  }
+}

@@ -1,0 +1,71 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type NatsConnection,
+} from '@llm-teams/broker';
+import type { ActorCell } from './actor-cell.js';
+import { decodeEnvelope } from './codec.js';
+
+export interface DurableInboxOptions {
+  nc: NatsConnection;
+  stream: string;
+  /** JetStream's redelivery timeout. Default 30000. */
+  ackWaitMs: number;
+  /** Give up redelivering after this many deliveries (-1: never). */
+  maxDeliver: number;
+  onReject(cell: ActorCell, subject: string, data: Uint8Array, reason: string): void;
+}
+
+const nanos = (ms: number) => ms * 1_000_000;
+
+/**
+ * An actor's at-least-once inbox: a durable pull consumer on the team's inbox stream,
+ * filtered to the actor's durable subject, acked explicitly. `max_ack_pending: 1` makes
+ * the actor process its durable messages one at a time, each acked when its work is done.
+ * Returns a function that stops consuming (the consumer itself stays, for the next
+ * incarnation of the actor).
+ */
+export async function openDurableInbox(
+  cell: ActorCell,
+  subject: string,
+  options: DurableInboxOptions,
+): Promise<() => Promise<void>> {
+  const jsm = await jetstreamManager(options.nc);
+  const config = {
+    durable_name: cell.id,
+    filter_subject: subject,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(options.ackWaitMs),
+    max_ack_pending: 1,
+    max_deliver: options.maxDeliver,
+  };
+  const existing = await jsm.consumers.info(options.stream, cell.id).catch(() => undefined);
+  if (existing) await jsm.consumers.update(options.stream, cell.id, config);
+  else await jsm.consumers.add(options.stream, config);
+  const consumer = await jetstream(options.nc).consumers.get(options.stream, cell.id);
+  const messages: ConsumerMessages = await consumer.consume({
+    max_messages: 4,
+    callback: (msg) => {
+      const env = decodeEnvelope(msg.data);
+      if (typeof env === 'string') {
+        options.onReject(cell, msg.subject, msg.data, env);
+        msg.term(env.slice(0, 100));
+        return;
+      }
+      if (env.to !== cell.id) {
+        const reason = `envelope to=${env.to} arrived in the durable inbox of ${cell.id}`;
+        options.onReject(cell, msg.subject, msg.data, reason);
+        msg.term(reason.slice(0, 100));
+        return;
+      }
+      cell.receiveDurable(env, msg);
+    },
+  });
+  return async () => {
+    await messages.close();
+  };
+}

@@ -1,0 +1,49 @@
+import type { TeamSubjects } from '@llm-teams/broker';
+import type { ActorCell } from './actor-cell.js';
+import type { AskOptions } from './ask.js';
+import type { Clock } from './clock.js';
+import type { DeliveryPolicy } from './delivery-policy.js';
+import type { Envelope } from './envelope.js';
+import type { IdGenerator } from './ids.js';
+import type { MessageInterceptor } from './message-interceptor.js';
+import type { Random } from './random.js';
+import type { SnapshotStore } from './snapshot-store.js';
+import type { SupervisionPolicy } from './supervisor.js';
+import type { DeliveryMode, TraceSink } from './trace-event.js';
+
+/** Counters a host keeps; all monotonic. */
+export interface HostStats {
+  sent: number;
+  received: number;
+  /** Envelopes on the host's subscription addressed to actors of other hosts. */
+  foreign: number;
+  duplicates: number;
+  rejected: number;
+  deadLettered: number;
+  batches: number;
+  crashes: number;
+  dropped: number;
+}
+
+/** What an actor cell needs from its host (internal to the runtime package). */
+export interface HostCore {
+  readonly team: string;
+  readonly node: string;
+  readonly subjects: TeamSubjects;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly ids: IdGenerator;
+  readonly trace: TraceSink | undefined;
+  readonly policy: DeliveryPolicy;
+  readonly interceptor: MessageInterceptor | undefined;
+  readonly askDefaults: AskOptions;
+  readonly dedupWindow: number;
+  readonly workingIntervalMs: number;
+  readonly snapshots: SnapshotStore | undefined;
+  readonly supervision: SupervisionPolicy;
+  readonly stats: HostStats;
+  transmit(env: Envelope, mode: DeliveryMode, sender: ActorCell): void;
+  /** Keeps a background promise in view: close() awaits it, a rejection is reported. */
+  track(promise: Promise<unknown>): void;
+  onActorFailed(cell: ActorCell, error: unknown): void;
+}

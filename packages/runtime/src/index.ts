@@ -1,0 +1,69 @@
+/**
+ * @llm-teams/runtime: actors on NATS. The envelope and its codec, Lamport clocks, the actor
+ * host that runs xstate v5 machines bound to NATS subjects (tell / ask / broadcast, delivery
+ * modes, dedup, supervision, checkpoints), and the trace recorder. Knows nothing of LLMs.
+ */
+export { RuntimeError, type RuntimeErrorCode } from './errors.js';
+export {
+  ENVELOPE_VERSION,
+  RESERVED_EVENT_TYPES,
+  envelopeFromTuple,
+  envelopeToTuple,
+  isTopicTarget,
+  messageTypeProblem,
+  type Envelope,
+  type MessageEvent,
+} from './envelope.js';
+export {
+  decodeEnvelope,
+  decodeFrame,
+  decodeValue,
+  encodeBatch,
+  encodeEnvelope,
+  encodeValue,
+} from './codec.js';
+export { LamportClock, compareLamport, type LamportStamp } from './lamport-clock.js';
+export { createRandom, randomSeed, type Random } from './random.js';
+export { systemClock, type Clock, type TimerHandle } from './clock.js';
+export { createIdGenerator, type IdGenerator, type IdGeneratorOptions } from './ids.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { DedupWindow } from './dedup-window.js';
+export {
+  createDeliveryPolicy,
+  type DeliveryPolicy,
+  type DeliveryPolicyOptions,
+} from './delivery-policy.js';
+export type * from './trace-event.js';
+export {
+  createMemoryTrace,
+  createTraceRecorder,
+  parseTrace,
+  type TraceRecorder,
+  type TraceRecorderOptions,
+} from './trace-recorder.js';
+export type { AskFailedEvent, AskOptions, AskResult, SendFailedEvent } from './ask.js';
+export type { InterceptDecision, MessageInterceptor } from './message-interceptor.js';
+export { decideRestart, type SupervisionDecision, type SupervisionPolicy } from './supervisor.js';
+export {
+  createKvSnapshotStore,
+  type ActorCheckpoint,
+  type SnapshotStore,
+} from './snapshot-store.js';
+export type { SpawnOptions } from './spawn-options.js';
+export type { HostStats } from './host-core.js';
+export {
+  ask,
+  broadcast,
+  reply,
+  runtimeOf,
+  tell,
+  type ActionArgsLike,
+  type ActorRuntime,
+  type Resolvable,
+} from './actor-runtime.js';
+export {
+  createActorHost,
+  type ActorHandle,
+  type ActorHost,
+  type ActorHostOptions,
+} from './actor-host.js';

@@ -1,0 +1,22 @@
+import type { Envelope } from './envelope.js';
+import type { DeliveryMode } from './trace-event.js';
+
+/**
+ * What happens to one physical transmission. Fault injection and the schedule controller
+ * plug in here; with no interceptor the host skips the call entirely.
+ */
+export type InterceptDecision =
+  | { action: 'deliver' }
+  | { action: 'drop'; fault: string; [detail: string]: unknown }
+  | { action: 'delay'; ms: number; fault: string; [detail: string]: unknown }
+  | { action: 'duplicate'; copies: number; fault: string; [detail: string]: unknown };
+
+export interface MessageInterceptor {
+  /** Every transmission (first attempt and retries) before it reaches NATS. */
+  outbound?(envelope: Envelope, mode: DeliveryMode): InterceptDecision | undefined;
+  /** Every envelope a local actor is about to receive, before deduplication. */
+  inbound?(envelope: Envelope, actorId: string, mode: DeliveryMode): InterceptDecision | undefined;
+  /** Before a durable (at-least-once) message is acknowledged: `false` loses the ack, as if
+   *  the connection dropped it, so JetStream redelivers after its ack wait. */
+  beforeAck?(envelope: Envelope, actorId: string): boolean;
+}

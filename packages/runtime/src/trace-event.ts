@@ -1,0 +1,135 @@
+/**
+ * The trace contract (DESIGN.md, Trace): JSON Lines, one event per line; the file is the
+ * source of truth for every analysis. Each actor's `seq` and `lamport` strictly increase.
+ */
+export interface TraceBase {
+  /** The actor the event belongs to (`@<node>` for host-level events with no actor). */
+  actor: string;
+  /** The process / host that recorded it. */
+  node: string;
+  /** Per-actor event index, from 0, strictly increasing. */
+  seq: number;
+  /** The actor's Lamport time at this event, strictly increasing per actor. */
+  lamport: number;
+  /** Wall clock, ms since epoch (display and latency only). */
+  wall: number;
+}
+
+export type DeliveryMode = 'at-most-once' | 'at-least-once';
+
+export interface SendTrace extends TraceBase {
+  kind: 'send';
+  msgId: string;
+  /** Actor id, or `#<topic>` for a broadcast. */
+  to: string;
+  type: string;
+  attempt: number;
+  /** The envelope's per-channel sequence number. */
+  chanSeq: number;
+  mode: DeliveryMode;
+  causeId?: string;
+  corrId?: string;
+}
+
+export interface RecvTrace extends TraceBase {
+  kind: 'recv';
+  msgId: string;
+  from: string;
+  type: string;
+  /** The envelope's Lamport time; always `< lamport`. */
+  msgLamport: number;
+  attempt: number;
+  chanSeq: number;
+  mode: DeliveryMode;
+  /** A copy already processed: the actor did not see it again. */
+  dup?: true;
+  /** JetStream redelivered it (its ack did not arrive in time, or the handler failed). */
+  redelivered?: true;
+  /** The machine had no transition for it in its state (recorded when known). */
+  unhandled?: true;
+  corrId?: string;
+}
+
+export interface StateTrace extends TraceBase {
+  kind: 'state';
+  from: string;
+  to: string;
+  /** The event type that caused the transition. */
+  event: string;
+}
+
+export interface LlmTrace extends TraceBase {
+  kind: 'llm';
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens?: number;
+  latencyMs: number;
+  attempt: number;
+  outcome: string;
+  [extra: string]: unknown;
+}
+
+export interface ToolTrace extends TraceBase {
+  kind: 'tool';
+  name: string;
+  outcome: string;
+  args?: string;
+  path?: string;
+  baseRev?: number;
+  rev?: number;
+  [extra: string]: unknown;
+}
+
+export type TaskPhase = 'claim' | 'start' | 'done' | 'release' | 'fail';
+
+export interface TaskTrace extends TraceBase {
+  kind: 'task';
+  taskId: string;
+  phase: TaskPhase;
+  [extra: string]: unknown;
+}
+
+export interface FaultTrace extends TraceBase {
+  kind: 'fault';
+  fault: string;
+  [extra: string]: unknown;
+}
+
+export interface RejectTrace extends TraceBase {
+  kind: 'reject';
+  reason: string;
+  subject: string;
+  bytes: number;
+  msgId?: string;
+  from?: string;
+}
+
+export interface MarkTrace extends TraceBase {
+  kind: 'mark';
+  name: string;
+  [extra: string]: unknown;
+}
+
+export type TraceEvent =
+  | SendTrace
+  | RecvTrace
+  | StateTrace
+  | LlmTrace
+  | ToolTrace
+  | TaskTrace
+  | FaultTrace
+  | RejectTrace
+  | MarkTrace;
+
+export type TraceKind = TraceEvent['kind'];
+
+/** Where trace events go. The host stamps `actor, node, seq, lamport, wall`. */
+export interface TraceSink {
+  write(event: TraceEvent): void;
+}
+
+/** The per-kind payload a caller supplies; the host adds the common fields. */
+export type TracePayload<K extends TraceKind = TraceKind> = K extends TraceKind
+  ? Omit<Extract<TraceEvent, { kind: K }>, keyof TraceBase>
+  : never;

@@ -1,0 +1,43 @@
+import type { Clock } from './clock.js';
+import { LamportClock } from './lamport-clock.js';
+import type { TraceEvent, TracePayload, TraceSink } from './trace-event.js';
+
+/**
+ * One actor's line of events: its Lamport clock and its trace sequence. Every trace event of
+ * the actor goes through `emit`, which stamps the common fields.
+ */
+export class TraceLane {
+  readonly id: string;
+  readonly lamport: LamportClock;
+  #seq = 0;
+  readonly #node: string;
+  readonly #sink: TraceSink | undefined;
+  readonly #clock: Clock;
+
+  constructor(id: string, node: string, sink: TraceSink | undefined, clock: Clock, start = 0) {
+    this.id = id;
+    this.#node = node;
+    this.#sink = sink;
+    this.#clock = clock;
+    this.lamport = new LamportClock(start);
+  }
+
+  get tracing(): boolean {
+    return this.#sink !== undefined;
+  }
+
+  /** Records an event at Lamport time `lamport` (default: a new local tick). */
+  emit(payload: TracePayload, lamport?: number): void {
+    const sink = this.#sink;
+    if (!sink) return;
+    const event = {
+      ...payload,
+      actor: this.id,
+      node: this.#node,
+      seq: this.#seq++,
+      lamport: lamport ?? this.lamport.tick(),
+      wall: this.#clock.now(),
+    } as TraceEvent;
+    sink.write(event);
+  }
+}
