@@ -10,3 +10,5 @@ export {
   type ToolArgs,
   type ToolName,
 } from './tools/tool-schemas.js';
+// Model clients: real providers, simulated, replay; accounting and budgets.
+export * from './models/index.js';

@@ -67,3 +67,5 @@ export {
   type ActorHost,
   type ActorHostOptions,
 } from './actor-host.js';
+// Trace checkers: Lamport rules, FIFO, lost and duplicate messages, happens-before.
+export * from './checkers/index.js';
