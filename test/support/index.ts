@@ -41,7 +41,7 @@ export async function startNatsFixture(options: NatsServerOptions = {}): Promise
 }
 
 /** A temporary directory removed by the returned `cleanup`. */
-export function tempDir(prefix = 'llmt-test-'): { dir: string; cleanup(): void } {
+export function tempDir(prefix = 'llmt-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -107,6 +107,11 @@ export class ActorCell {
     return this.#host.clock.now();
   }
 
+  /** Asks still waiting for a reply. */
+  get pendingAsks(): number {
+    return this.#asks?.size ?? 0;
+  }
+
   /** The envelope whose handling is running right now (its id becomes `causeId`). */
   get current(): Envelope | undefined {
     return this.#current;
@@ -435,7 +440,10 @@ export class ActorCell {
     }
     if (this.#status !== 'running') return; // crashed while handling; #crash nak'd it
     if (isBusy(this.#actor.getSnapshot() as Snapshot<unknown>)) {
-      const timer = setInterval(() => msg.working(), this.#host.workingIntervalMs);
+      const timer = setInterval(() => {
+        this.#host.stats.inProgressAcks++;
+        msg.working();
+      }, this.#host.workingIntervalMs);
       timer.unref();
       this.#held = { env, msg, timer };
     } else {

@@ -91,6 +91,8 @@ export interface ActorHandle {
   readonly ref: AnyActorRef;
   readonly status: 'running' | 'restarting' | 'stopped' | 'failed' | 'done';
   readonly lamport: number;
+  /** Asks still waiting for a reply (each ends by a reply or its deadline). */
+  readonly pendingAsks: number;
   /** Send and record on the actor's behalf (drivers, tests, benchmarks). */
   readonly runtime: ActorRuntime;
   /** Delivers a local event (not a message: nothing crosses NATS). */
@@ -157,6 +159,7 @@ class Host implements ActorHost, HostCore {
     batches: 0,
     crashes: 0,
     dropped: 0,
+    inProgressAcks: 0,
   };
   readonly #options: ActorHostOptions;
   readonly #lane: TraceLane;
@@ -254,6 +257,9 @@ class Host implements ActorHost, HostCore {
       },
       get lamport() {
         return cell.lamport;
+      },
+      get pendingAsks() {
+        return cell.pendingAsks;
       },
       runtime: runtimeOf(cell.ref.system),
       send: (event) => cell.deliverLocal(event),

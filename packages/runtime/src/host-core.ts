@@ -23,6 +23,8 @@ export interface HostStats {
   batches: number;
   crashes: number;
   dropped: number;
+  /** In-progress acks sent for durable messages whose handler was still busy. */
+  inProgressAcks: number;
 }
 
 /** What an actor cell needs from its host (internal to the runtime package). */

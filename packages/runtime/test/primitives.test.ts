@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  backoffDelay,
+  compareLamport,
+  createDeliveryPolicy,
+  createIdGenerator,
+  createRandom,
+  decideRestart,
+  DedupWindow,
+  LamportClock,
+} from '@llm-teams/runtime';
+
+describe('LamportClock', () => {
+  it('ticks on local events and takes max + 1 on receive', () => {
+    const c = new LamportClock();
+    expect(c.tick()).toBe(1);
+    expect(c.merge(10)).toBe(11);
+    expect(c.merge(3)).toBe(12);
+    expect(c.tick()).toBe(13);
+  });
+
+  it('orders events totally, ties broken by actor id', () => {
+    const events = [
+      { lamport: 2, actor: 'b' },
+      { lamport: 1, actor: 'z' },
+      { lamport: 2, actor: 'a' },
+    ];
+    expect([...events].sort(compareLamport)).toEqual([
+      { lamport: 1, actor: 'z' },
+      { lamport: 2, actor: 'a' },
+      { lamport: 2, actor: 'b' },
+    ]);
+  });
+
+  it('a receive is always later than the send it follows (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constant(-1), fc.nat(1000))), (ops) => {
+        const c = new LamportClock();
+        let last = 0;
+        for (const op of ops) {
+          const t = op < 0 ? c.tick() : c.merge(op);
+          expect(t).toBeGreaterThan(last);
+          if (op >= 0) expect(t).toBeGreaterThan(op);
+          last = t;
+        }
+      }),
+    );
+  });
+});
+
+describe('seeded randomness and ids', () => {
+  it('the same seed gives the same numbers; forks are independent of draw order', () => {
+    const a = createRandom(42);
+    const b = createRandom('42');
+    expect([a.next(), a.next(), a.int(100)]).toEqual([b.next(), b.next(), b.int(100)]);
+    const f1 = createRandom(1).fork('x');
+    const parent = createRandom(1);
+    parent.next();
+    expect(parent.fork('x').next()).toBe(f1.next());
+    expect(createRandom(1).next()).not.toBe(createRandom(2).next());
+  });
+
+  it('ids are unique, and reproducible from a seed', () => {
+    const g1 = createIdGenerator({ random: createRandom(7) });
+    const g2 = createIdGenerator({ random: createRandom(7) });
+    const ids = Array.from({ length: 1000 }, g1);
+    expect(new Set(ids).size).toBe(1000);
+    expect(Array.from({ length: 1000 }, g2)).toEqual(ids);
+    expect(createIdGenerator()()).not.toBe(createIdGenerator()());
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially within +-jitter and never exceeds the cap', () => {
+    const r = createRandom(3);
+    for (let retry = 1; retry <= 10; retry++) {
+      const d = backoffDelay(retry, { initialMs: 100, maxMs: 3000, jitter: 0.2 }, r);
+      const base = Math.min(3000, 100 * 2 ** (retry - 1));
+      expect(d).toBeGreaterThanOrEqual(Math.floor(base * 0.8));
+      expect(d).toBeLessThanOrEqual(Math.min(3000, Math.ceil(base * 1.2)));
+    }
+  });
+});
+
+describe('DedupWindow', () => {
+  it('remembers ids up to capacity, evicting the oldest, and caches replies', () => {
+    const w = new DedupWindow<string>(3);
+    for (const id of ['a', 'b', 'c']) w.add(id);
+    w.setReply('b', 'reply-b');
+    w.add('d');
+    expect(w.has('a')).toBe(false);
+    expect(w.has('b')).toBe(true);
+    expect(w.reply('b')).toBe('reply-b');
+    expect(w.reply('c')).toBeUndefined();
+    w.delete('c');
+    expect(w.ids()).toEqual(['b', 'd']);
+  });
+});
+
+describe('delivery policy', () => {
+  it('matches exact types, then the longest prefix, then the default', () => {
+    const p = createDeliveryPolicy({
+      types: {
+        'task.*': 'at-least-once',
+        'task.progress': 'at-most-once',
+        'task.assign.*': 'at-most-once',
+      },
+    });
+    expect(p('task.done')).toBe('at-least-once');
+    expect(p('task.progress')).toBe('at-most-once');
+    expect(p('task.assign.backup')).toBe('at-most-once');
+    expect(p('chat.msg')).toBe('at-most-once');
+    expect(() => createDeliveryPolicy({ types: { x: 'exactly-once' as never } })).toThrow(
+      /must be one of/,
+    );
+  });
+});
+
+describe('supervision', () => {
+  it('restarts with growing backoff until maxRestarts within the window', () => {
+    const crashes: number[] = [];
+    const r = createRandom(1);
+    const policy = { maxRestarts: 2, windowMs: 1000, backoff: { jitter: 0 } };
+    expect(decideRestart(crashes, 0, policy, r)).toEqual({ restart: true, delayMs: 100 });
+    expect(decideRestart(crashes, 10, policy, r)).toEqual({ restart: true, delayMs: 200 });
+    expect(decideRestart(crashes, 20, policy, r)).toEqual({ restart: false });
+    // Outside the window the history is forgotten.
+    expect(decideRestart(crashes, 5000, policy, r)).toEqual({ restart: true, delayMs: 100 });
+  });
+});
