@@ -6,11 +6,10 @@ import {
   type InspectionEvent,
   type Snapshot,
 } from 'xstate';
-import { assertToken, type JsMsg } from '@llm-teams/broker';
+import type { JsMsg } from '@llm-teams/broker';
 import { backoffDelay } from './backoff.js';
 import { DedupWindow } from './dedup-window.js';
-import { messageTypeProblem, type Envelope, type MessageEvent } from './envelope.js';
-import { RuntimeError } from './errors.js';
+import { createEnvelope, type Envelope, type MessageEvent } from './envelope.js';
 import type { HostCore } from './host-core.js';
 import type { ActorCheckpoint } from './snapshot-store.js';
 import { decideRestart } from './supervisor.js';
@@ -169,13 +168,9 @@ export class ActorCell {
     body: unknown,
     options: { corrId?: string; causeId?: string; mode?: DeliveryMode } = {},
   ): Envelope {
-    const problem = messageTypeProblem(type);
-    if (problem) throw new RuntimeError('INVALID_ARGUMENT', `${this.id} cannot send: ${problem}`);
-    if (to.charCodeAt(0) === 35) assertToken('topic', to.slice(1));
-    else assertToken('actor id', to);
     const host = this.#host;
-    const env: Envelope = {
-      v: 1,
+    host.checkOutgoing(this.id, to, type);
+    const env = createEnvelope({
       id: host.ids(),
       team: host.team,
       from: this.id,
@@ -184,12 +179,11 @@ export class ActorCell {
       lamport: this.lane.lamport.tick(),
       seq: this.#nextSeq(to),
       attempt: 1,
+      causeId: options.causeId ?? this.#current?.id,
+      corrId: options.corrId,
       sentAt: host.clock.now(),
       body,
-    };
-    const causeId = options.causeId ?? this.#current?.id;
-    if (causeId !== undefined) env.causeId = causeId;
-    if (options.corrId !== undefined) env.corrId = options.corrId;
+    });
     const mode = to.charCodeAt(0) === 35 ? 'at-most-once' : (options.mode ?? host.policy(type));
     this.#traceSend(env, mode);
     host.transmit(env, mode, this);
@@ -198,12 +192,12 @@ export class ActorCell {
 
   /** Sends an envelope again: same id and seq, next attempt, a new Lamport send event. */
   resend(previous: Envelope, mode: DeliveryMode): Envelope {
-    const env: Envelope = {
+    const env = createEnvelope({
       ...previous,
       attempt: previous.attempt + 1,
       lamport: this.lane.lamport.tick(),
       sentAt: this.#host.clock.now(),
-    };
+    });
     this.#traceSend(env, mode);
     this.#host.transmit(env, mode, this);
     return env;

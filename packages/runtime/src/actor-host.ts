@@ -1,4 +1,4 @@
-import type { AnyActorLogic, AnyActorRef, EventObject, Snapshot } from 'xstate';
+import type { ActorRefFrom, AnyActorLogic, EventFromLogic, SnapshotFrom } from 'xstate';
 import {
   assertToken,
   createTeamSubjects,
@@ -24,7 +24,7 @@ import {
   type DeliveryPolicyOptions,
 } from './delivery-policy.js';
 import { openDurableInbox } from './durable-inbox.js';
-import type { Envelope } from './envelope.js';
+import { messageTypeProblem, type Envelope } from './envelope.js';
 import { RuntimeError } from './errors.js';
 import type { HostCore, HostStats } from './host-core.js';
 import { createIdGenerator, type IdGenerator } from './ids.js';
@@ -85,10 +85,10 @@ export interface ActorHostOptions {
 }
 
 /** A hosted actor, from outside. */
-export interface ActorHandle {
+export interface ActorHandle<TLogic extends AnyActorLogic = AnyActorLogic> {
   readonly id: string;
   /** The live xstate actor (replaced on restart). */
-  readonly ref: AnyActorRef;
+  readonly ref: ActorRefFrom<TLogic>;
   readonly status: 'running' | 'restarting' | 'stopped' | 'failed' | 'done';
   readonly lamport: number;
   /** Asks still waiting for a reply (each ends by a reply or its deadline). */
@@ -96,8 +96,8 @@ export interface ActorHandle {
   /** Send and record on the actor's behalf (drivers, tests, benchmarks). */
   readonly runtime: ActorRuntime;
   /** Delivers a local event (not a message: nothing crosses NATS). */
-  send(event: EventObject): void;
-  getSnapshot(): Snapshot<unknown>;
+  send(event: EventFromLogic<TLogic>): void;
+  getSnapshot(): SnapshotFrom<TLogic>;
   /** Saves a checkpoint to the host's snapshot store now. */
   checkpoint(): Promise<void>;
   stop(): Promise<void>;
@@ -109,7 +109,11 @@ export interface ActorHost {
   readonly subjects: TeamSubjects;
   readonly stats: Readonly<HostStats>;
   readonly seed: string;
-  spawn(id: string, logic: AnyActorLogic, options?: SpawnOptions): Promise<ActorHandle>;
+  spawn<TLogic extends AnyActorLogic>(
+    id: string,
+    logic: TLogic,
+    options?: SpawnOptions,
+  ): Promise<ActorHandle<TLogic>>;
   actor(id: string): ActorHandle | undefined;
   actorIds(): string[];
   /** Adds an actor to a topic's receivers. */
@@ -215,7 +219,11 @@ class Host implements ActorHost, HostCore {
 
   // ---- actors --------------------------------------------------------------------------
 
-  async spawn(id: string, logic: AnyActorLogic, options: SpawnOptions = {}): Promise<ActorHandle> {
+  async spawn<TLogic extends AnyActorLogic>(
+    id: string,
+    logic: TLogic,
+    options: SpawnOptions = {},
+  ): Promise<ActorHandle<TLogic>> {
     if (this.#closed) throw new RuntimeError('HOST_CLOSED', `host ${this.node} is closed`);
     assertToken('actor id', id);
     if (this.#cells.has(id)) {
@@ -247,10 +255,10 @@ class Host implements ActorHost, HostCore {
       await cell.stop().catch(() => undefined);
       throw err;
     }
-    const handle: ActorHandle = {
+    const handle: ActorHandle<TLogic> = {
       id,
       get ref() {
-        return cell.ref;
+        return cell.ref as ActorRefFrom<TLogic>;
       },
       get status() {
         return cell.status;
@@ -263,7 +271,7 @@ class Host implements ActorHost, HostCore {
       },
       runtime: runtimeOf(cell.ref.system),
       send: (event) => cell.deliverLocal(event),
-      getSnapshot: () => cell.ref.getSnapshot() as Snapshot<unknown>,
+      getSnapshot: () => cell.ref.getSnapshot() as SnapshotFrom<TLogic>,
       checkpoint: () => cell.checkpoint(),
       stop: () => this.#stopActor(id),
     };
@@ -502,6 +510,22 @@ class Host implements ActorHost, HostCore {
       }
     }
     this.#dispatch(env, mode, sender);
+  }
+
+  readonly #checkedTargets = new Set<string>();
+  readonly #checkedTypes = new Set<string>();
+
+  checkOutgoing(from: string, to: string, type: string): void {
+    if (!this.#checkedTypes.has(type)) {
+      const problem = messageTypeProblem(type);
+      if (problem) throw new RuntimeError('INVALID_ARGUMENT', `${from} cannot send: ${problem}`);
+      if (this.#checkedTypes.size < 10_000) this.#checkedTypes.add(type);
+    }
+    if (!this.#checkedTargets.has(to)) {
+      if (to.charCodeAt(0) === 35) assertToken('topic', to.slice(1));
+      else assertToken('actor id', to);
+      if (this.#checkedTargets.size < 100_000) this.#checkedTargets.add(to);
+    }
   }
 
   #inboxSubject(to: string): string {

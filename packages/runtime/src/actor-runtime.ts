@@ -96,21 +96,25 @@ export interface ActionArgsLike {
   self: AnyActorRef;
 }
 
+/** A value, or a function of the action's arguments computing it. */
 export type Resolvable<T> = T | ((args: ActionArgsLike) => T);
+/** A message body, or a function of the action's arguments computing it. */
+export type BodyResolvable =
+  ((args: ActionArgsLike) => unknown) | object | string | number | boolean | null | undefined;
 
 function resolve<T>(value: Resolvable<T>, args: ActionArgsLike): T {
   return typeof value === 'function' ? (value as (a: ActionArgsLike) => T)(args) : value;
 }
 
 /** Action: send a message. */
-export function tell(to: Resolvable<string>, type: string, body?: Resolvable<unknown>) {
+export function tell(to: Resolvable<string>, type: string, body?: BodyResolvable) {
   return (args: ActionArgsLike): void => {
-    cellOf(args).send(resolve(to, args), type, resolve(body, args));
+    cellOf(args).send(resolve(to, args), type, resolve<unknown>(body, args));
   };
 }
 
 /** Action: reply to the message event being handled. */
-export function reply(type: string, body?: Resolvable<unknown>) {
+export function reply(type: string, body?: BodyResolvable) {
   return (args: ActionArgsLike): void => {
     const request = (args.event as { envelope?: Envelope }).envelope;
     if (!request) {
@@ -119,7 +123,7 @@ export function reply(type: string, body?: Resolvable<unknown>) {
         `reply(${type}) ran on event ${(args.event as EventObject).type}, which is not a message`,
       );
     }
-    cellOf(args).reply(request, type, resolve(body, args));
+    cellOf(args).reply(request, type, resolve<unknown>(body, args));
   };
 }
 
@@ -127,17 +131,17 @@ export function reply(type: string, body?: Resolvable<unknown>) {
 export function ask(
   to: Resolvable<string>,
   type: string,
-  body?: Resolvable<unknown>,
+  body?: BodyResolvable,
   options?: AskOptions,
 ) {
   return (args: ActionArgsLike): void => {
-    cellOf(args).ask(resolve(to, args), type, resolve(body, args), options);
+    cellOf(args).ask(resolve(to, args), type, resolve<unknown>(body, args), options);
   };
 }
 
 /** Action: broadcast to a topic. */
-export function broadcast(topic: Resolvable<string>, type: string, body?: Resolvable<unknown>) {
+export function broadcast(topic: Resolvable<string>, type: string, body?: BodyResolvable) {
   return (args: ActionArgsLike): void => {
-    cellOf(args).send(`#${resolve(topic, args)}`, type, resolve(body, args));
+    cellOf(args).send(`#${resolve(topic, args)}`, type, resolve<unknown>(body, args));
   };
 }

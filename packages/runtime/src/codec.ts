@@ -1,13 +1,21 @@
 import { Packr } from 'msgpackr';
-import { envelopeFromTuple, envelopeToTuple, type Envelope } from './envelope.js';
+import { ENVELOPE_KEYS, validateEnvelope, type Envelope } from './envelope.js';
+
+function isEnvelopeRecord(value: object): boolean {
+  return 'lamport' in value && 'sentAt' in value && 'attempt' in value;
+}
 
 /**
- * The one msgpackr configuration both sides use. Plain arrays and maps (no records, so no
- * structure table has to be shared or kept in sync between processes); 64-bit integers come
- * back as numbers.
+ * The one msgpackr configuration both sides use. The envelope is a record of one shared,
+ * predefined structure (`ENVELOPE_KEYS`): its keys are never sent, and decoding builds the
+ * envelope object directly. Only envelopes are records; bodies are plain maps, so nothing
+ * else has to be agreed between processes (no structure table grows at run time).
+ * 64-bit integers come back as numbers.
  */
 const packr = new Packr({
-  useRecords: false,
+  structures: [[...ENVELOPE_KEYS]],
+  maxSharedStructures: 1,
+  useRecords: isEnvelopeRecord,
   mapsAsObjects: true,
   variableMapSize: true,
   int64AsType: 'number',
@@ -15,20 +23,25 @@ const packr = new Packr({
 
 /** Encodes one envelope as a NATS payload. */
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  return packr.pack(envelopeToTuple(envelope));
+  return packr.pack(envelope);
 }
 
 /**
  * Encodes several envelopes for one subject as a single NATS payload: an array of envelope
- * tuples. The host coalesces the sends of one tick this way (see `ActorHostOptions.batch`).
+ * records. The host coalesces the sends of one tick this way (see `ActorHostOptions.batch`).
  */
 export function encodeBatch(envelopes: readonly Envelope[]): Uint8Array {
-  return packr.pack(envelopes.map(envelopeToTuple));
+  return packr.pack(envelopes);
 }
 
 /** Encodes any value with the shared configuration (tests and tools). */
 export function encodeValue(value: unknown): Uint8Array {
   return packr.pack(value);
+}
+
+/** Decodes a value encoded with `encodeValue`. */
+export function decodeValue(bytes: Uint8Array): unknown {
+  return packr.unpack(bytes);
 }
 
 /**
@@ -48,14 +61,8 @@ export function decodeFrame(
     onReject(`undecodable msgpack (${bytes.length} bytes): ${(err as Error).message}`);
     return 0;
   }
-  if (!Array.isArray(decoded) || decoded.length === 0) {
-    onReject(
-      `payload is not an envelope: expected a msgpack array, got ${Array.isArray(decoded) ? 'an empty array' : typeof decoded}`,
-    );
-    return 0;
-  }
-  if (!Array.isArray(decoded[0])) {
-    const env = envelopeFromTuple(decoded);
+  if (!Array.isArray(decoded)) {
+    const env = validateEnvelope(decoded);
     if (typeof env === 'string') {
       onReject(env);
       return 0;
@@ -63,9 +70,13 @@ export function decodeFrame(
     onEnvelope(env);
     return 1;
   }
+  if (decoded.length === 0) {
+    onReject('payload is an empty batch');
+    return 0;
+  }
   let accepted = 0;
   for (let i = 0; i < decoded.length; i++) {
-    const env = envelopeFromTuple(decoded[i]);
+    const env = validateEnvelope(decoded[i]);
     if (typeof env === 'string') onReject(`batch item ${i}: ${env}`, i);
     else {
       accepted++;
@@ -83,10 +94,5 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope | string {
   } catch (err) {
     return `undecodable msgpack (${bytes.length} bytes): ${(err as Error).message}`;
   }
-  return envelopeFromTuple(decoded);
-}
-
-/** Decodes a value encoded with `encodeValue`. */
-export function decodeValue(bytes: Uint8Array): unknown {
-  return packr.unpack(bytes);
+  return validateEnvelope(decoded);
 }

@@ -1,14 +1,19 @@
 /**
  * The ids an actor has processed recently, so a retry or redelivery is not processed twice.
- * Bounded: the oldest id leaves when a new one arrives at capacity. Each id can carry the
- * reply the actor sent to it, so a retried `ask` gets the same answer again.
+ * Bounded: a ring of the last `capacity` ids plus a set for lookup (no per-add allocation
+ * beyond the set entry). Each id can carry the reply the actor sent to it, so a retried
+ * `ask` gets the same answer again; replies live in a small side map.
  */
 export class DedupWindow<TReply = unknown> {
   readonly capacity: number;
-  readonly #seen = new Map<string, TReply | null>();
+  readonly #seen = new Set<string>();
+  readonly #ring: (string | undefined)[];
+  #next = 0;
+  #replies: Map<string, TReply> | undefined;
 
   constructor(capacity: number) {
-    this.capacity = capacity;
+    this.capacity = Math.max(1, capacity);
+    this.#ring = new Array<string | undefined>(this.capacity);
   }
 
   has(id: string): boolean {
@@ -17,33 +22,45 @@ export class DedupWindow<TReply = unknown> {
 
   /** The cached reply for a processed id (undefined when none was sent yet). */
   reply(id: string): TReply | undefined {
-    return this.#seen.get(id) ?? undefined;
+    return this.#replies?.get(id);
   }
 
   add(id: string): void {
     if (this.#seen.has(id)) return;
-    if (this.#seen.size >= this.capacity) {
-      const oldest = this.#seen.keys().next();
-      if (!oldest.done) this.#seen.delete(oldest.value);
+    const evicted = this.#ring[this.#next];
+    if (evicted !== undefined) {
+      this.#seen.delete(evicted);
+      this.#replies?.delete(evicted);
     }
-    this.#seen.set(id, null);
+    this.#ring[this.#next] = id;
+    this.#next = (this.#next + 1) % this.capacity;
+    this.#seen.add(id);
   }
 
   /** Remembers the reply to a processed request (only while the request is in the window). */
   setReply(id: string, reply: TReply): void {
-    if (this.#seen.has(id)) this.#seen.set(id, reply);
+    if (this.#seen.has(id)) (this.#replies ??= new Map()).set(id, reply);
   }
 
   /** Forgets an id whose processing did not complete (the actor crashed mid-message). */
   delete(id: string): void {
-    this.#seen.delete(id);
+    if (!this.#seen.delete(id)) return;
+    this.#replies?.delete(id);
+    const at = this.#ring.indexOf(id);
+    if (at !== -1) this.#ring[at] = undefined;
   }
 
   get size(): number {
     return this.#seen.size;
   }
 
+  /** Ids oldest first. */
   ids(): string[] {
-    return [...this.#seen.keys()];
+    const out: string[] = [];
+    for (let i = 0; i < this.capacity; i++) {
+      const id = this.#ring[(this.#next + i) % this.capacity];
+      if (id !== undefined && this.#seen.has(id)) out.push(id);
+    }
+    return out;
   }
 }

@@ -45,6 +45,8 @@ export interface HostCore {
   readonly supervision: SupervisionPolicy;
   readonly stats: HostStats;
   transmit(env: Envelope, mode: DeliveryMode, sender: ActorCell): void;
+  /** Throws INVALID_ARGUMENT when `to` or `type` may not be sent (checked once per value). */
+  checkOutgoing(from: string, to: string, type: string): void;
   /** Keeps a background promise in view: close() awaits it, a rejection is reported. */
   track(promise: Promise<unknown>): void;
   onActorFailed(cell: ActorCell, error: unknown): void;

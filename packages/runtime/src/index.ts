@@ -7,8 +7,9 @@ export { RuntimeError, type RuntimeErrorCode } from './errors.js';
 export {
   ENVELOPE_VERSION,
   RESERVED_EVENT_TYPES,
-  envelopeFromTuple,
-  envelopeToTuple,
+  ENVELOPE_KEYS,
+  createEnvelope,
+  validateEnvelope,
   isTopicTarget,
   messageTypeProblem,
   type Envelope,
@@ -59,6 +60,7 @@ export {
   tell,
   type ActionArgsLike,
   type ActorRuntime,
+  type BodyResolvable,
   type Resolvable,
 } from './actor-runtime.js';
 export {

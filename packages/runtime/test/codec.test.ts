@@ -6,7 +6,7 @@ import {
   encodeBatch,
   encodeEnvelope,
   encodeValue,
-  envelopeToTuple,
+  createEnvelope,
   type Envelope,
 } from '@llm-teams/runtime';
 
@@ -29,14 +29,10 @@ const envelopeArb: fc.Arbitrary<Envelope> = fc
     causeId: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
     corrId: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
     sentAt: fc.integer({ min: 0, max: 2 ** 45 }),
-    body: fc.jsonValue(),
+    // `__proto__` keys are renamed on decode (no prototype pollution); tested below.
+    body: fc.jsonValue().filter((v) => !JSON.stringify(v).includes('"__proto__"')),
   })
-  .map((r) => {
-    const env: Envelope = { v: 1, ...r };
-    if (r.causeId === undefined) delete env.causeId;
-    if (r.corrId === undefined) delete env.corrId;
-    return env;
-  });
+  .map((r) => createEnvelope(r));
 
 describe('envelope codec', () => {
   it('round-trips any valid envelope, alone and in batches', () => {
@@ -44,7 +40,11 @@ describe('envelope codec', () => {
       fc.property(fc.array(envelopeArb, { minLength: 1, maxLength: 5 }), (envs) => {
         for (const env of envs) {
           const decoded = decodeEnvelope(encodeEnvelope(env));
-          expect(decoded).toEqual(JSON.parse(JSON.stringify(env)) as unknown);
+          // Bodies round-trip as JSON values do (msgpack, like JSON, has no -0).
+          expect(decoded).toEqual({
+            ...env,
+            body: JSON.parse(JSON.stringify(env.body)) as unknown,
+          });
         }
         const out: Envelope[] = [];
         const rejects: string[] = [];
@@ -78,8 +78,7 @@ describe('envelope codec', () => {
   });
 
   it('rejects each wrong-typed field with a reason naming it', () => {
-    const base = envelopeToTuple({
-      v: 1,
+    const base = createEnvelope({
       id: 'x',
       team: 't',
       from: 'a',
@@ -91,30 +90,36 @@ describe('envelope codec', () => {
       sentAt: 0,
       body: null,
     });
-    const cases: [number, unknown, RegExp][] = [
-      [1, 5, /id must be a string/],
-      [2, 'bad team', /team is invalid/],
-      [3, '', /from is invalid/],
-      [4, 'a.b', /to is invalid/],
-      [5, 'has space', /type must be a dotted name/],
-      [6, 0, /lamport must be a positive integer/],
-      [7, 1.5, /seq must be a positive integer/],
-      [8, -1, /attempt must be a positive integer/],
-      [9, 42, /causeId must be a string/],
-      [10, {}, /corrId must be a string/],
-      [11, 'now', /sentAt must be a finite number/],
+    const cases: [keyof Envelope, unknown, RegExp][] = [
+      ['id', 5, /id must be a string/],
+      ['team', 'bad team', /team is invalid/],
+      ['from', '', /from is invalid/],
+      ['to', 'a.b', /to is invalid/],
+      ['type', 'has space', /type must be a dotted name/],
+      ['lamport', 0, /lamport must be a positive integer/],
+      ['seq', 1.5, /seq must be a positive integer/],
+      ['attempt', -1, /attempt must be a positive integer/],
+      ['causeId', 42, /causeId must be a string/],
+      ['corrId', {}, /corrId must be a string/],
+      ['sentAt', 'now', /sentAt must be a finite number/],
+      ['v', 2, /unsupported envelope version 2/],
     ];
-    for (const [index, value, reason] of cases) {
-      const tuple = [...base];
-      tuple[index] = value;
-      expect(decodeEnvelope(encodeValue(tuple))).toMatch(reason);
+    for (const [key, value, reason] of cases) {
+      expect(decodeEnvelope(encodeValue({ ...base, [key]: value }))).toMatch(reason);
     }
-    expect(decodeEnvelope(encodeValue(base.slice(0, 12)))).toMatch(/13 fields, got 12/);
+    expect(decodeEnvelope(encodeValue([1, 2, 3]))).toMatch(
+      /msgpack map or envelope record, got an array/,
+    );
+    // Envelopes from encoders that write plain maps (any key order, nil for absent ids) are read too.
+    const { body, ...rest } = base;
+    const plain = decodeEnvelope(
+      encodeValue(new Map(Object.entries({ body, ...rest, causeId: null }))),
+    );
+    expect(plain).toMatchObject({ id: 'x', causeId: undefined });
   });
 
   it('rejects one bad item of a batch and keeps the rest', () => {
-    const good = {
-      v: 1,
+    const good = createEnvelope({
       id: 'g',
       team: 't',
       from: 'a',
@@ -125,12 +130,8 @@ describe('envelope codec', () => {
       attempt: 1,
       sentAt: 0,
       body: 1,
-    };
-    const bytes = encodeValue([
-      envelopeToTuple(good),
-      [1, 2, 3],
-      envelopeToTuple({ ...good, id: 'h' }),
-    ]);
+    });
+    const bytes = encodeBatch([good, [1, 2, 3] as unknown as Envelope, { ...good, id: 'h' }]);
     const ids: string[] = [];
     const reasons: string[] = [];
     decodeFrame(
@@ -139,6 +140,44 @@ describe('envelope codec', () => {
       (r) => reasons.push(r),
     );
     expect(ids).toEqual(['g', 'h']);
-    expect(reasons).toEqual(['batch item 1: envelope must have 13 fields, got 3']);
+    expect(reasons).toEqual([
+      'batch item 1: envelope must be a msgpack map or envelope record, got an array',
+    ]);
+  });
+
+  it('a body cannot pollute prototypes', () => {
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}}') as unknown;
+    const env = createEnvelope({
+      id: 'p',
+      team: 't',
+      from: 'a',
+      to: 'b',
+      type: 'x',
+      lamport: 1,
+      seq: 1,
+      attempt: 1,
+      sentAt: 0,
+      body: hostile,
+    });
+    const decoded = decodeEnvelope(encodeEnvelope(env));
+    expect(typeof decoded).toBe('object');
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf((decoded as Envelope).body)).toBe(Object.prototype);
+  });
+
+  it('encodes an envelope compactly: its keys are not on the wire', () => {
+    const env = createEnvelope({
+      id: 'abcdefghij-1',
+      team: 'team',
+      from: 'a',
+      to: 'b',
+      type: 'x.y',
+      lamport: 1,
+      seq: 1,
+      attempt: 1,
+      sentAt: 1,
+      body: null,
+    });
+    expect(encodeEnvelope(env).length).toBeLessThan(50);
   });
 });
