@@ -129,7 +129,9 @@ async function tell(
 
 async function rawRequest(a: NatsConnection, b: NatsConnection): Promise<number[]> {
   const sub = b.subscribe('rawreq.responder', {
-    callback: (_err, msg) => msg.respond(samplePayload),
+    callback: (_err, msg) => {
+      msg.respond(samplePayload);
+    },
   });
   await b.flush();
   const lat: number[] = [];
