@@ -1,0 +1,177 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { failureForStatus } from '../attempt-failure.js';
+import type { AttemptResult, CallContext, ModelBackend } from '../call-pipeline.js';
+import type { ModelMessage, ModelRequest, StopReason, ToolDefinition } from '../model-types.js';
+import type { RawToolCall } from '../team-tools.js';
+import {
+  invalidResponse,
+  isRecord,
+  networkFailure,
+  providerAttempt,
+  retryAfter,
+} from './provider-attempt.js';
+
+type Block = Record<string, unknown>;
+interface WireMessage {
+  role: 'user' | 'assistant';
+  content: Block[];
+}
+
+/** Our messages in the Messages API's shape: tool results travel as `tool_result` blocks of a
+ *  user turn, and consecutive same-role turns merge (the API wants them alternating). */
+export function toAnthropicMessages(messages: readonly ModelMessage[]): WireMessage[] {
+  const out: WireMessage[] = [];
+  const push = (role: WireMessage['role'], blocks: Block[]) => {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.role === role) last.content.push(...blocks);
+    else out.push({ role, content: blocks });
+  };
+  for (const m of messages) {
+    if (m.role === 'user') {
+      push('user', [{ type: 'text', text: m.content }]);
+    } else if (m.role === 'tool') {
+      push('user', [
+        {
+          type: 'tool_result',
+          tool_use_id: m.toolCallId,
+          content: m.content,
+          ...(m.isError === true ? { is_error: true } : {}),
+        },
+      ]);
+    } else {
+      const blocks: Block[] = m.content === '' ? [] : [{ type: 'text', text: m.content }];
+      for (const call of m.toolCalls ?? []) {
+        blocks.push({
+          type: 'tool_use',
+          id: call.id,
+          name: call.name,
+          input: call.arguments ?? {},
+        });
+      }
+      push('assistant', blocks.length === 0 ? [{ type: 'text', text: '(no reply)' }] : blocks);
+    }
+  }
+  // Tool results must open their user turn, before any text.
+  for (const m of out) {
+    if (m.role === 'user') {
+      m.content.sort(
+        (a, b) => Number(b['type'] === 'tool_result') - Number(a['type'] === 'tool_result'),
+      );
+    }
+  }
+  return out;
+}
+
+export function toAnthropicTools(tools: readonly ToolDefinition[]): Block[] {
+  return tools.map((t) => ({
+    name: t.name,
+    description: t.description,
+    input_schema: t.inputSchema,
+  }));
+}
+
+const STOP_REASONS: Record<string, StopReason> = {
+  end_turn: 'end',
+  stop_sequence: 'end',
+  tool_use: 'tool_use',
+  max_tokens: 'max_tokens',
+};
+
+/** Reads a Messages API reply defensively: a proxy or a broken server may send anything. */
+export function fromAnthropicMessage(body: unknown, latencyMs: number): AttemptResult {
+  if (!isRecord(body) || !Array.isArray(body['content']) || !isRecord(body['usage'])) {
+    throw invalidResponse('not a Messages API reply (no content / usage)', latencyMs);
+  }
+  const usage = body['usage'];
+  const input = usage['input_tokens'];
+  const output = usage['output_tokens'];
+  if (typeof input !== 'number' || typeof output !== 'number') {
+    throw invalidResponse('usage without input_tokens / output_tokens', latencyMs);
+  }
+  const cacheRead =
+    typeof usage['cache_read_input_tokens'] === 'number' ? usage['cache_read_input_tokens'] : 0;
+  const cacheWrite =
+    typeof usage['cache_creation_input_tokens'] === 'number'
+      ? usage['cache_creation_input_tokens']
+      : 0;
+  let text = '';
+  const toolCalls: RawToolCall[] = [];
+  for (const block of body['content'] as unknown[]) {
+    if (!isRecord(block)) continue;
+    if (block['type'] === 'text' && typeof block['text'] === 'string') text += block['text'];
+    if (block['type'] === 'tool_use') {
+      if (typeof block['id'] !== 'string' || typeof block['name'] !== 'string') {
+        throw invalidResponse('tool_use block without id / name', latencyMs);
+      }
+      toolCalls.push({ id: block['id'], name: block['name'], arguments: block['input'] });
+    }
+  }
+  const stop = typeof body['stop_reason'] === 'string' ? body['stop_reason'] : '';
+  return {
+    text,
+    toolCalls,
+    // The API counts cached and freshly cached input apart from `input_tokens`; ours is the total.
+    usage: {
+      inputTokens: input + cacheRead + cacheWrite,
+      outputTokens: output,
+      ...(typeof usage['cache_read_input_tokens'] === 'number' ? { cachedTokens: cacheRead } : {}),
+    },
+    stopReason: STOP_REASONS[stop] ?? 'other',
+    latencyMs,
+  };
+}
+
+export interface AnthropicBackendOptions {
+  model: string;
+  apiKey: string;
+  baseURL?: string;
+}
+
+/** `anthropic:<model>` through @anthropic-ai/sdk, Messages API, its retries off. */
+export function createAnthropicBackend(options: AnthropicBackendOptions): ModelBackend {
+  const sdk = new Anthropic({
+    apiKey: options.apiKey,
+    maxRetries: 0,
+    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+  });
+  const model = `anthropic:${options.model}`;
+  return {
+    model,
+    timeScale: 1,
+    plan(request: ModelRequest, ctx: CallContext) {
+      const body = {
+        model: options.model,
+        max_tokens: ctx.maxOutputTokens,
+        system: request.system,
+        messages: toAnthropicMessages(request.messages),
+        ...(request.tools.length === 0 ? {} : { tools: toAnthropicTools(request.tools) }),
+      } as unknown as Anthropic.MessageCreateParamsNonStreaming;
+      return {
+        async attempt(_attempt, signal) {
+          const { value, latencyMs } = await providerAttempt(
+            ctx,
+            signal,
+            // The SDK's own timeout stays above ours, a backstop should the clock never fire.
+            (s) => sdk.messages.create(body, { signal: s, timeout: ctx.timeoutMs + 60_000 }),
+            (error, ms) => classifyAnthropicError(error, ms, ctx.clock.now()),
+          );
+          return fromAnthropicMessage(value, latencyMs);
+        },
+      };
+    },
+  };
+}
+
+function classifyAnthropicError(error: unknown, latencyMs: number, now: number) {
+  if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
+    return failureForStatus(error.status, error.message, {
+      latencyMs,
+      cause: error,
+      ...retryAfter(error.headers as Headers | undefined, now),
+    });
+  }
+  if (error instanceof Anthropic.APIConnectionError) return networkFailure(error, latencyMs);
+  if (error instanceof SyntaxError)
+    return invalidResponse(`unparsable body: ${error.message}`, latencyMs, error);
+  return invalidResponse(error instanceof Error ? error.message : String(error), latencyMs, error);
+}
