@@ -18,6 +18,7 @@ import type { DeliveryMode } from './trace-event.js';
 import type { AskOptions, AskResult, AskFailedEvent, SendFailedEvent } from './ask.js';
 import { bindSystem } from './actor-runtime.js';
 import type { SpawnOptions } from './spawn-options.js';
+import type { Heartbeater } from './heartbeat.js';
 
 type ActorStatus = 'running' | 'restarting' | 'stopped' | 'failed' | 'done';
 
@@ -79,6 +80,7 @@ export class ActorCell {
   #crashes: number[] | undefined;
   #restartTimer: unknown;
   durableStop: (() => Promise<void>) | undefined;
+  heartbeat: Heartbeater | undefined;
 
   constructor(host: HostCore, id: string, logic: AnyActorLogic, options: SpawnOptions) {
     this.id = id;
@@ -498,6 +500,11 @@ export class ActorCell {
 
   // ---- failure and lifecycle -----------------------------------------------------------
 
+  /** Crashes the actor from outside (fault injection), as if its machine threw. */
+  crash(err: unknown): void {
+    this.#crash(err);
+  }
+
   #crash(err: unknown): void {
     if (this.#status !== 'running') return;
     const host = this.#host;
@@ -505,6 +512,7 @@ export class ActorCell {
     host.stats.crashes++;
     const message = err instanceof Error ? err.message : String(err);
     this.lane.emit({ kind: 'mark', name: 'actor.crashed', error: message });
+    this.heartbeat?.pause(true);
     this.#abandonInFlight();
     const policy =
       this.#options.supervision === false
@@ -544,6 +552,7 @@ export class ActorCell {
     if (this.#status !== 'restarting') return;
     this.#lastState = undefined;
     this.start(checkpoint);
+    this.heartbeat?.pause(false);
     this.lane.emit({
       kind: 'mark',
       name: 'actor.restarted',
@@ -565,6 +574,7 @@ export class ActorCell {
     }
     for (const p of this.#asks?.values() ?? []) this.#host.clock.clearTimeout(p.timer);
     this.#asks?.clear();
+    this.heartbeat?.close();
     this.#actor.stop();
     await this.durableStop?.();
   }

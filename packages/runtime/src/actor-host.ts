@@ -24,6 +24,7 @@ import {
   type DeliveryPolicyOptions,
 } from './delivery-policy.js';
 import { openDurableInbox } from './durable-inbox.js';
+import { createHeartbeater } from './heartbeat.js';
 import { messageTypeProblem, type Envelope } from './envelope.js';
 import { RuntimeError } from './errors.js';
 import type { HostCore, HostStats } from './host-core.js';
@@ -100,6 +101,11 @@ export interface ActorHandle<TLogic extends AnyActorLogic = AnyActorLogic> {
   getSnapshot(): SnapshotFrom<TLogic>;
   /** Saves a checkpoint to the host's snapshot store now. */
   checkpoint(): Promise<void>;
+  /** Silences (true) or resumes the actor's heartbeats: a paused process, as a detector sees it. */
+  pauseHeartbeat(paused: boolean): void;
+  /** Crashes the actor as if its machine threw: in-memory state is lost; supervision
+   *  decides whether it restarts (from its checkpoint when the host has a store). */
+  crash(reason?: string): void;
   stop(): Promise<void>;
 }
 
@@ -249,6 +255,18 @@ class Host implements ActorHost, HostCore {
         });
       }
       for (const topic of options.topics ?? []) await this.join(id, topic);
+      if (options.heartbeat) {
+        cell.heartbeat = createHeartbeater({
+          nc: this.nc,
+          subjects: this.subjects,
+          actor: id,
+          node: this.node,
+          clock: this.clock,
+          incarnation: this.ids(),
+          intervalMs:
+            typeof options.heartbeat === 'object' ? options.heartbeat.intervalMs : undefined,
+        });
+      }
     } catch (err) {
       this.#cells.delete(id);
       this.#bySubject.delete(cell.subject);
@@ -273,6 +291,8 @@ class Host implements ActorHost, HostCore {
       send: (event) => cell.deliverLocal(event),
       getSnapshot: () => cell.ref.getSnapshot() as SnapshotFrom<TLogic>,
       checkpoint: () => cell.checkpoint(),
+      pauseHeartbeat: (paused) => cell.heartbeat?.pause(paused),
+      crash: (reason) => cell.crash(new Error(reason ?? 'crash injected')),
       stop: () => this.#stopActor(id),
     };
     this.#handles.set(id, handle);

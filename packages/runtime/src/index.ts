@@ -71,3 +71,16 @@ export {
 } from './actor-host.js';
 // Trace checkers: Lamport rules, FIFO, lost and duplicate messages, happens-before.
 export * from './checkers/index.js';
+export {
+  createHeartbeater,
+  decodeHeartbeat,
+  type Heartbeat,
+  type Heartbeater,
+  type HeartbeaterOptions,
+} from './heartbeat.js';
+export {
+  createFailureDetector,
+  type FailureDetector,
+  type FailureDetectorOptions,
+  type SuspicionInfo,
+} from './failure-detector.js';

@@ -11,6 +11,8 @@ export interface SpawnOptions {
   /** Start from the checkpoint in the host's snapshot store, when there is one. Default true
    *  when the host has a snapshot store. */
   restore?: boolean;
+  /** Publish heartbeats on `hb.<id>` for failure detectors. Default false. */
+  heartbeat?: boolean | { intervalMs?: number };
   /** Overrides the host's supervision policy; `false` never restarts. */
   supervision?: SupervisionPolicy | false;
 }

@@ -1,0 +1,180 @@
+import type { NatsConnection, Subscription, TeamSubjects } from '@llm-teams/broker';
+import type { Clock } from './clock.js';
+import { decodeHeartbeat, type Heartbeat } from './heartbeat.js';
+
+/**
+ * Phi-accrual failure detection (Hayashibara et al.; as in Akka and Cassandra): for each
+ * monitored actor, the inter-arrival times of its heartbeats are modelled as a normal
+ * distribution; phi = -log10(P(a beat arrives later than now)). Suspect when phi exceeds the
+ * threshold. The `timeout` kind suspects after a fixed silence instead.
+ */
+export interface FailureDetectorOptions {
+  nc: NatsConnection;
+  subjects: TeamSubjects;
+  clock: Clock;
+  /** Default `phi`. */
+  kind?: 'phi' | 'timeout';
+  /** Phi above which an actor is suspected. Default 8 (Akka's default). */
+  phiThreshold?: number;
+  /** For `timeout`, and the floor for `phi`: silence shorter than this never suspects.
+   *  Default 1000. */
+  timeoutMs?: number;
+  /** Heartbeat interval the senders use, seeding the estimate before data exists. Default 250. */
+  expectedIntervalMs?: number;
+  /** Inter-arrival samples kept per actor. Default 100. */
+  windowSize?: number;
+  /** Lower bound on the standard deviation, so a perfectly regular sender is not suspected
+   *  after one late beat. Default 100. */
+  minStdDevMs?: number;
+  /** How often suspicion is re-evaluated. Default 100. */
+  checkIntervalMs?: number;
+  /** Only these actors are watched (default: every actor that beats). */
+  watch?: (actor: string) => boolean;
+  onSuspect?: (actor: string, info: SuspicionInfo) => void;
+  onRecover?: (actor: string, info: SuspicionInfo) => void;
+}
+
+export interface SuspicionInfo {
+  phi: number;
+  silenceMs: number;
+  node: string;
+  incarnation: string;
+}
+
+export interface FailureDetector {
+  /** Current phi of an actor (0 when unknown). */
+  phi(actor: string): number;
+  suspected(): string[];
+  isSuspected(actor: string): boolean;
+  /** Actors heard from, suspected or not. */
+  known(): string[];
+  close(): void;
+}
+
+interface Track {
+  last: number;
+  intervals: number[];
+  sum: number;
+  sumSq: number;
+  suspected: boolean;
+  node: string;
+  incarnation: string;
+}
+
+/** P(X > x) for a normal distribution, via the logistic approximation Akka uses. */
+function phiOf(elapsed: number, mean: number, std: number): number {
+  const y = (elapsed - mean) / std;
+  const e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
+  const p = elapsed > mean ? e / (1 + e) : 1 - 1 / (1 + e);
+  return -Math.log10(Math.max(p, 1e-300));
+}
+
+export function createFailureDetector(options: FailureDetectorOptions): FailureDetector {
+  const kind = options.kind ?? 'phi';
+  const threshold = options.phiThreshold ?? 8;
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const expected = options.expectedIntervalMs ?? 250;
+  const windowSize = options.windowSize ?? 100;
+  const minStd = options.minStdDevMs ?? 100;
+  const clock = options.clock;
+  const tracks = new Map<string, Track>();
+  let closed = false;
+
+  const info = (t: Track, now: number): SuspicionInfo => ({
+    phi: phiFor(t, now),
+    silenceMs: now - t.last,
+    node: t.node,
+    incarnation: t.incarnation,
+  });
+
+  function phiFor(t: Track, now: number): number {
+    const n = t.intervals.length;
+    const mean = n > 0 ? t.sum / n : expected;
+    const variance = n > 1 ? Math.max(0, t.sumSq / n - mean * mean) : (expected / 4) ** 2;
+    return phiOf(now - t.last, mean, Math.max(minStd, Math.sqrt(variance)));
+  }
+
+  function onBeat(hb: Heartbeat): void {
+    if (options.watch && !options.watch(hb.actor)) return;
+    const now = clock.now();
+    let t = tracks.get(hb.actor);
+    if (!t) {
+      t = {
+        last: now,
+        intervals: [],
+        sum: 0,
+        sumSq: 0,
+        suspected: false,
+        node: hb.node,
+        incarnation: hb.incarnation,
+      };
+      tracks.set(hb.actor, t);
+      return;
+    }
+    if (t.incarnation !== hb.incarnation) {
+      // A new incarnation: its history says nothing about the old one's rhythm.
+      t.intervals = [];
+      t.sum = 0;
+      t.sumSq = 0;
+      t.incarnation = hb.incarnation;
+      t.node = hb.node;
+    } else {
+      const dt = now - t.last;
+      t.intervals.push(dt);
+      t.sum += dt;
+      t.sumSq += dt * dt;
+      if (t.intervals.length > windowSize) {
+        const old = t.intervals.shift()!;
+        t.sum -= old;
+        t.sumSq -= old * old;
+      }
+    }
+    t.last = now;
+    if (t.suspected) {
+      t.suspected = false;
+      options.onRecover?.(hb.actor, info(t, now));
+    }
+  }
+
+  function check(): void {
+    if (closed) return;
+    const now = clock.now();
+    for (const [actor, t] of tracks) {
+      if (t.suspected) continue;
+      const silence = now - t.last;
+      const suspect =
+        kind === 'timeout'
+          ? silence > timeoutMs
+          : silence > timeoutMs && phiFor(t, now) > threshold;
+      if (suspect) {
+        t.suspected = true;
+        options.onSuspect?.(actor, info(t, now));
+      }
+    }
+    timer = clock.setTimeout(check, options.checkIntervalMs ?? 100);
+  }
+
+  const sub: Subscription = options.nc.subscribe(options.subjects.heartbeatWildcard, {
+    callback: (err, msg) => {
+      if (err || closed) return;
+      const hb = decodeHeartbeat(msg.data);
+      if (hb) onBeat(hb);
+    },
+  });
+  let timer: unknown = clock.setTimeout(check, options.checkIntervalMs ?? 100);
+
+  return {
+    phi: (actor) => {
+      const t = tracks.get(actor);
+      return t ? phiFor(t, clock.now()) : 0;
+    },
+    suspected: () => [...tracks].filter(([, t]) => t.suspected).map(([a]) => a),
+    isSuspected: (actor) => tracks.get(actor)?.suspected ?? false,
+    known: () => [...tracks.keys()],
+    close() {
+      closed = true;
+      clock.clearTimeout(timer);
+      sub.unsubscribe();
+    },
+  };
+}
