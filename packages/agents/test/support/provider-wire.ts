@@ -47,6 +47,7 @@ export interface ProviderFixture {
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null ? (v as Json) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export const anthropicWire: ProviderFixture = {
   provider: 'anthropic',
@@ -80,7 +81,7 @@ export const anthropicWire: ProviderFixture = {
     const b = obj(req.body);
     return {
       model: String(b['model']),
-      system: String(b['system'] ?? ''),
+      system: str(b['system']),
       toolNames: arr(b['tools']).map((t) => String(obj(t)['name'])),
       roles: arr(b['messages']).map((m) => String(obj(m)['role'])),
       maxTokens: b['max_tokens'],
@@ -127,7 +128,7 @@ function openaiSeen(req: RecordedRequest): SeenRequest {
   const messages = arr(b['messages']).map(obj);
   return {
     model: String(b['model']),
-    system: String(messages.find((m) => m['role'] === 'system')?.['content'] ?? ''),
+    system: str(messages.find((m) => m['role'] === 'system')?.['content']),
     toolNames: arr(b['tools']).map((t) => String(obj(obj(t)['function'])['name'])),
     roles: messages.filter((m) => m['role'] !== 'system').map((m) => String(m['role'])),
     maxTokens: b['max_completion_tokens'] ?? b['max_tokens'],
@@ -193,7 +194,7 @@ export const googleWire: ProviderFixture = {
     return {
       model: /models\/([^:]+):/.exec(req.path)?.[1] ?? '',
       system: arr(obj(b['systemInstruction'])['parts'])
-        .map((p) => String(obj(p)['text'] ?? ''))
+        .map((p) => str(obj(p)['text']))
         .join(''),
       toolNames: arr(b['tools']).flatMap((t) =>
         arr(obj(t)['functionDeclarations']).map((f) => String(obj(f)['name'])),
