@@ -131,6 +131,20 @@ describe('simulated model: acting through tools', () => {
     expect(board.done.has('t02')).toBe(true);
   });
 
+  it('claims its assigned task first when told to, and stops if the claim is refused', async () => {
+    const told = { ...codeTurn('t01'), instructions: 'Claim t01, then implement it.' };
+    const { responses } = await driveTurn(sim({ sim: { mistakeRate: 0 } }), told);
+    expect(actions(responses).slice(0, 3)).toEqual(['claim_task', 'write_file', 'run_tests']);
+    expect(told.board.done.has('t01')).toBe(true);
+
+    const taken = { ...codeTurn('t01', 'a2'), instructions: 'Claim t01, then implement it.' };
+    taken.board.claims.set('t01', 'a1');
+    const refused = await driveTurn(sim(), taken);
+    expect(actions(refused.responses)).toEqual(['claim_task', 'text']);
+    expect(refused.responses[1]!.text).toContain('Could not claim t01');
+    expect(taken.board.files.size).toBe(0);
+  });
+
   it('reviews by reading the files: approves the reference, rejects anything else', async () => {
     const board = createFakeBoard();
     board.files.set('src/t01.js', tasks[0]!.reference['src/t01.js']!);
@@ -269,6 +283,16 @@ describe('simulated model: seeds and time', () => {
     const modelMs = responses.map((r) => r.latencyMs);
     expect(clock.delays).toEqual(modelMs.map((ms) => ms * 0.001));
     expect(modelMs.every((ms) => ms > 100)).toBe(true);
+  });
+
+  it('close() aborts a call that is waiting out its latency', async () => {
+    const clock = createTestClock();
+    const c = sim({ clock, timeScale: 1 });
+    const pending = driveTurn(c, codeTurn('t01')).catch((e: unknown) => e);
+    await clock.waitForTimer(() => true);
+    await c.close();
+    expect(isModelError(await pending, 'ABORTED')).toBe(true);
+    await expect(c.call({ system: '', messages: [], tools: [] })).rejects.toThrow(/closed/);
   });
 
   it('timeScale 0 sets no timer at all', async () => {

@@ -75,15 +75,43 @@ export function decide(ctx: PolicyContext): SimAction {
     .reverse()
     .find((e) => e.name === 'claim_task' && succeeded(e.result));
   const metaTask = request.metadata?.taskId;
+  const instructions = request.messages[turnStart]?.content ?? '';
+  // Like a real model, it claims when told to and the tool is there.
+  const toldToClaim = offered.has('claim_task') && /\bclaim/i.test(instructions);
   if (ctx.purpose === 'coordinate') {
-    return metaTask === undefined
-      ? claimOrReply(ctx, thisTurn, offered, claimed)
+    if (metaTask === undefined) return claimOrReply(ctx, thisTurn, offered, claimed);
+    return toldToClaim
+      ? claimOrReply(ctx, thisTurn, offered, claimed, [metaTask])
       : text('coordinate', `Acknowledged: ${metaTask}.`);
   }
   // A coding turn with no task assigned starts by claiming one (self-claiming teams).
   const taskId = metaTask ?? stringArg(claimed, 'taskId');
   if (taskId === undefined) return claimOrReply(ctx, thisTurn, offered, undefined);
-  return code(ctx, needTask(ctx, taskId), events, offered);
+  const task = needTask(ctx, taskId);
+  const holds = events.some(
+    (e) => e.name === 'claim_task' && stringArg(e, 'taskId') === taskId && succeeded(e.result),
+  );
+  if (toldToClaim && !holds) {
+    const refusal = thisTurn.find(
+      (e) => e.name === 'claim_task' && stringArg(e, 'taskId') === taskId,
+    );
+    if (refusal !== undefined) {
+      return {
+        ...text(
+          'coordinate',
+          `Could not claim ${taskId}: ${(refusal.result?.content ?? '').slice(0, 200)}`,
+        ),
+        task,
+      };
+    }
+    return {
+      stratum: 'coordinate',
+      text: `Claiming ${taskId}.`,
+      calls: [{ name: 'claim_task', args: { taskId } }],
+      task,
+    };
+  }
+  return code(ctx, task, events, offered);
 }
 
 function needTask(ctx: PolicyContext, taskId: string): TaskSpec {
@@ -108,12 +136,14 @@ function stringArg(event: ToolEvent | undefined, key: string): string | undefine
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Claims the first task the instructions name that it has not been refused this turn. */
+/** Claims the first task the instructions name (or the `only` ones) that it has not been
+ *  refused this turn. */
 function claimOrReply(
   ctx: PolicyContext,
   thisTurn: ToolEvent[],
   offered: Set<string>,
   claimed: ToolEvent | undefined,
+  only?: string[],
 ): SimAction {
   if (claimed !== undefined) return text('coordinate', `Claimed ${stringArg(claimed, 'taskId')}.`);
   const instructions = ctx.request.messages[lastUserIndex(ctx.request.messages)];
@@ -124,7 +154,8 @@ function claimOrReply(
     thisTurn.filter((e) => e.name === 'claim_task').map((e) => stringArg(e, 'taskId')),
   );
   const oracle = ctx.oracle;
-  const candidates = [...new Set(instructions.content.match(/[A-Za-z0-9_-]+/g) ?? [])].filter(
+  const named = only ?? instructions.content.match(/[A-Za-z0-9_-]+/g) ?? [];
+  const candidates = [...new Set(named)].filter(
     (token) => oracle.task(token) !== undefined && !tried.has(token),
   );
   const next = candidates[0];
