@@ -12,3 +12,70 @@ export {
 } from './tools/tool-schemas.js';
 // Model clients: real providers, simulated, replay; accounting and budgets.
 export * from './models/index.js';
+export { AgentsError, type AgentsErrorCode } from './agents-error.js';
+export {
+  createWorkspaceStore,
+  pathProblem,
+  type WorkspaceFile,
+  type WorkspaceStore,
+  type WriteOutcome,
+} from './shared/workspace-store.js';
+export {
+  createTaskBoard,
+  readyTasks,
+  type BoardEntry,
+  type BoardOutcome,
+  type TaskBoard,
+  type TaskStatus,
+  type VersionedEntry,
+} from './shared/task-board.js';
+export {
+  createTestRunner,
+  type TestRunner,
+  type TestRunnerOptions,
+  type TestRunResult,
+} from './shared/test-runner.js';
+export {
+  createToolExecutor,
+  type ToolEffects,
+  type ToolExecutor,
+  type ToolExecutorOptions,
+  type ToolResult,
+  type ToolSession,
+} from './tools/tool-executor.js';
+export {
+  createAgentMachine,
+  type AgentContext,
+  type AgentEvent,
+  type AgentMachine,
+  type Assignment,
+  type TaskAssignBody,
+  type TaskCancelBody,
+  type TaskDoneBody,
+} from './agent/agent-machine.js';
+export { systemPrompt, taskBriefing, workTools, type Architecture } from './agent/agent-prompt.js';
+export {
+  DEFAULT_AGENT_LIMITS,
+  type AgentLimits,
+  type AgentServices,
+} from './agent/agent-services.js';
+export { criticalPath, longestPathToEnd, topologicalOrder } from './team/dag.js';
+export { createLeaseKeeper, type LeaseKeeperOptions } from './team/leader-lease.js';
+export { createCoordinatorMachine, type CoordinatorServices } from './team/coordinator-machine.js';
+export {
+  plan,
+  applyDone,
+  applySuspect,
+  stateFromBoard,
+  type PlanState,
+  type PlannedTask,
+} from './team/coordinator-plan.js';
+export {
+  runTeam,
+  type CoordinatorOptions,
+  type FailureDetectionOptions,
+  type RunningTeam,
+  type TeamRunOptions,
+  type TeamRunResult,
+  type TeamRunStatus,
+} from './team/team-runner.js';

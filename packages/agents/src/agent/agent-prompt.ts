@@ -1,0 +1,73 @@
+import type { ModelMessage, ToolDefinition } from '../models/index.js';
+import { teamToolDefinitions } from '../models/index.js';
+import type { WorkspaceFile } from '../shared/workspace-store.js';
+import type { TaskSpec } from '../task-spec.js';
+import type { ToolName } from '../tools/tool-schemas.js';
+
+export type Architecture = 'single' | 'centralized' | 'decentralized';
+
+/** The tools an agent is offered while working a task. Claiming is the coordinator's job in a
+ *  centralized team, so its workers are not offered `claim_task`. */
+export function workTools(arch: Architecture): ToolDefinition[] {
+  const names: ToolName[] = [
+    'read_file',
+    'write_file',
+    'run_tests',
+    'complete_task',
+    'send_message',
+  ];
+  return teamToolDefinitions(arch === 'centralized' ? names : ['claim_task', ...names]);
+}
+
+export function systemPrompt(
+  agentId: string,
+  arch: Architecture,
+  teammates: readonly string[],
+): string {
+  const team =
+    arch === 'single'
+      ? 'You work alone.'
+      : `Your teammates are ${teammates.join(', ')}. ${
+          arch === 'centralized'
+            ? 'A coordinator assigns tasks; report through complete_task.'
+            : 'There is no coordinator: tasks are claimed on a shared board.'
+        }`;
+  return [
+    `You are ${agentId}, a software engineer on a team that builds a JavaScript code base together.`,
+    team,
+    'The workspace is shared: read a file before you change it; every write names the revision you read, and a refused write means someone changed it — read it again and merge.',
+    'For your task: write its files, run its tests, fix until they pass, then call complete_task. Do not edit files that belong to other tasks.',
+  ].join('\n');
+}
+
+/**
+ * The first message of a task turn: everything the task needs and nothing else — its spec,
+ * the current content of the files of its dependencies, the messages teammates addressed to
+ * this agent. Team history stays out, so tokens per task do not grow with team size.
+ */
+export function taskBriefing(
+  task: TaskSpec,
+  depFiles: readonly WorkspaceFile[],
+  inbox: readonly { from: string; text: string }[],
+  note: string | undefined,
+): ModelMessage {
+  const parts = [
+    `# Task ${task.id}: ${task.title}`,
+    task.spec.trim(),
+    `Files you write: ${task.files.join(', ')}`,
+    task.deps.length > 0 ? `Depends on (done): ${task.deps.join(', ')}` : 'No dependencies.',
+  ];
+  for (const f of depFiles)
+    parts.push(`## ${f.path} (revision ${f.rev})\n\`\`\`js\n${f.content}\n\`\`\``);
+  if (inbox.length > 0) {
+    parts.push('## Messages to you', ...inbox.map((m) => `- from ${m.from}: ${m.text}`));
+  }
+  if (note) parts.push(note);
+  return { role: 'user', content: parts.join('\n\n') };
+}
+
+/** What to say when the model stops without completing (one nudge per turn). */
+export const CONTINUE_NUDGE: ModelMessage = {
+  role: 'user',
+  content: 'The task is not complete yet. Continue: make its tests pass, then call complete_task.',
+};

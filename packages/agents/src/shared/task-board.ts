@@ -1,0 +1,130 @@
+import type { KV } from '@llm-teams/broker';
+import type { TaskSpec } from '../task-spec.js';
+
+export type TaskStatus = 'open' | 'claimed' | 'done' | 'failed';
+
+/** One task's line on the shared board. */
+export interface BoardEntry {
+  id: string;
+  deps: string[];
+  status: TaskStatus;
+  /** Who works on it (claimed), or who finished it (done). */
+  owner?: string;
+  /** A second agent running a backup copy of a straggling task. */
+  backup?: string;
+  /** Wall time until which the claim holds without renewal. */
+  leaseUntil?: number;
+  claimedAt?: number;
+  /** Model time at which it was done (for makespan in model time). */
+  doneAtModel?: number;
+  /** Claims made on it so far. */
+  claims: number;
+  /** The coordinator epoch that assigned it (centralized), as a fencing token. */
+  epoch?: number;
+  reason?: string;
+}
+
+export interface VersionedEntry {
+  entry: BoardEntry;
+  rev: number;
+}
+
+export type BoardOutcome =
+  | { ok: true; entry: BoardEntry; rev: number }
+  | { ok: false; entry: BoardEntry | undefined; rev: number; reason: string };
+
+export interface TaskBoard {
+  /** Creates one entry per task if missing (idempotent: another process may have). */
+  init(tasks: readonly TaskSpec[]): Promise<void>;
+  get(taskId: string): Promise<VersionedEntry | undefined>;
+  all(): Promise<Map<string, VersionedEntry>>;
+  /**
+   * Compare-and-set update: `change` gets the current entry and returns the new one, or a
+   * string saying why not. Retries on a concurrent write up to `attempts` times; the outcome
+   * says whether it happened.
+   */
+  update(
+    taskId: string,
+    change: (entry: BoardEntry) => BoardEntry | string,
+    attempts?: number,
+  ): Promise<BoardOutcome>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const keyOf = (taskId: string) => `task.${taskId}`;
+
+function decode(bytes: Uint8Array): BoardEntry {
+  return JSON.parse(decoder.decode(bytes)) as BoardEntry;
+}
+
+function isWrongSequence(err: unknown): boolean {
+  return /wrong last sequence|key exists|already exists/i.test(
+    String((err as Error)?.message ?? err),
+  );
+}
+
+/** The task board in a JetStream KV bucket (the team's `board` bucket); every change is a
+ *  compare-and-set on the entry's revision, so two agents can never both win a claim. */
+export function createTaskBoard(kv: KV): TaskBoard {
+  async function get(taskId: string): Promise<VersionedEntry | undefined> {
+    const e = await kv.get(keyOf(taskId));
+    if (!e || e.operation !== 'PUT') return undefined;
+    return { entry: decode(e.value), rev: e.revision };
+  }
+  return {
+    async init(tasks) {
+      for (const t of tasks) {
+        const entry: BoardEntry = { id: t.id, deps: [...t.deps], status: 'open', claims: 0 };
+        try {
+          await kv.create(keyOf(t.id), encoder.encode(JSON.stringify(entry)));
+        } catch (err) {
+          if (!isWrongSequence(err)) throw err;
+        }
+      }
+    },
+    get,
+    async all() {
+      const out = new Map<string, VersionedEntry>();
+      const keys: string[] = [];
+      for await (const k of await kv.keys('task.>')) keys.push(k);
+      const entries = await Promise.all(keys.map((k) => get(k.slice(5))));
+      for (const v of entries) if (v) out.set(v.entry.id, v);
+      return out;
+    },
+    async update(taskId, change, attempts = 5) {
+      for (let i = 0; ; i++) {
+        const cur = await get(taskId);
+        if (!cur)
+          return { ok: false, entry: undefined, rev: 0, reason: `no task ${taskId} on the board` };
+        const next = change({ ...cur.entry });
+        if (typeof next === 'string')
+          return { ok: false, entry: cur.entry, rev: cur.rev, reason: next };
+        try {
+          const rev = await kv.update(keyOf(taskId), encoder.encode(JSON.stringify(next)), cur.rev);
+          return { ok: true, entry: next, rev };
+        } catch (err) {
+          if (!isWrongSequence(err)) throw err;
+          if (i + 1 >= attempts) {
+            return {
+              ok: false,
+              entry: cur.entry,
+              rev: cur.rev,
+              reason: `concurrent updates to ${taskId}`,
+            };
+          }
+        }
+      }
+    },
+  };
+}
+
+/** Tasks whose dependencies are all done and which are still open, per the board. */
+export function readyTasks(board: Map<string, VersionedEntry>): BoardEntry[] {
+  const out: BoardEntry[] = [];
+  for (const { entry } of board.values()) {
+    if (entry.status !== 'open') continue;
+    if (entry.deps.every((d) => board.get(d)?.entry.status === 'done')) out.push(entry);
+  }
+  return out;
+}

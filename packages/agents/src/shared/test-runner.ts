@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { TaskSpec } from '../task-spec.js';
+
+export interface TestRunResult {
+  passed: boolean;
+  /** Test output, trimmed to `maxOutputChars` (the tail, where failures are reported). */
+  output: string;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+export interface TestRunnerOptions {
+  /** Kill a test run after this long. Default 30000. */
+  timeoutMs?: number;
+  /** Test runs at once (each is a node process). Default 2. */
+  concurrency?: number;
+  /** Default 4000. */
+  maxOutputChars?: number;
+  /** Node binary. Default the current one. */
+  node?: string;
+}
+
+export interface TestRunner {
+  /** Runs `task`'s tests against `files` (a workspace snapshot: path -> content). */
+  run(task: TaskSpec, files: Record<string, string>): Promise<TestRunResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs a task's `node:test` tests in a child process, in a fresh temporary directory holding a
+ * snapshot of the workspace, with a time limit. Nothing the tests do touches the shared
+ * workspace or this process.
+ */
+export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxChars = options.maxOutputChars ?? 4000;
+  const limit = Math.max(1, options.concurrency ?? 2);
+  const node = options.node ?? process.execPath;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const children = new Set<ReturnType<typeof spawn>>();
+
+  async function acquire(): Promise<void> {
+    if (running < limit) {
+      running++;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
+  function release(): void {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+
+  async function runOnce(task: TaskSpec, files: Record<string, string>): Promise<TestRunResult> {
+    const dir = await mkdtemp(join(tmpdir(), 'llmt-tests-'));
+    try {
+      await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
+      const all = { ...files, ...task.tests };
+      for (const [path, content] of Object.entries(all)) {
+        const target = join(dir, path);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, content);
+      }
+      const started = Date.now();
+      return await new Promise<TestRunResult>((resolve) => {
+        const child = spawn(node, ['--test', '--test-reporter=spec', ...Object.keys(task.tests)], {
+          cwd: dir,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: '' },
+        });
+        children.add(child);
+        let out = '';
+        const collect = (b: Buffer) => {
+          out += b.toString('utf8');
+          if (out.length > 4 * maxChars) out = out.slice(-2 * maxChars);
+        };
+        child.stdout.on('data', collect);
+        child.stderr.on('data', collect);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, timeoutMs);
+        child.once('close', (code) => {
+          clearTimeout(timer);
+          children.delete(child);
+          const tail = out.length > maxChars ? '…' + out.slice(-maxChars) : out;
+          resolve({
+            passed: code === 0 && !timedOut,
+            output: timedOut ? `${tail}\n[killed after ${timeoutMs} ms]` : tail,
+            durationMs: Date.now() - started,
+            timedOut,
+          });
+        });
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  return {
+    async run(task, files) {
+      await acquire();
+      try {
+        return await runOnce(task, files);
+      } finally {
+        release();
+      }
+    },
+    close() {
+      for (const c of children) c.kill('SIGKILL');
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,265 @@
+import type { VersionedEntry } from '../shared/task-board.js';
+import type { TaskAssignBody, TaskDoneBody } from '../agent/agent-machine.js';
+
+/** The coordinator's view of one task. */
+export interface PlannedTask {
+  deps: string[];
+  /** Longest path to the end (critical-path-first). */
+  priority: number;
+  status: 'pending' | 'assigned' | 'done' | 'failed';
+  owner?: string;
+  backup?: string;
+  /** Real time of the (owner's) assignment, for straggler detection. */
+  assignedAt?: number;
+  /** Model time of the assignment. */
+  assignedModel?: number;
+  attempts: number;
+  doneModel?: number;
+}
+
+export interface PlanState {
+  tasks: Record<string, PlannedTask>;
+  /** Worker -> task it holds (owner or backup), or null when idle. */
+  workers: Record<string, string | null>;
+  suspected: string[];
+  /** Real durations of completed tasks (straggler threshold). */
+  durations: number[];
+  modelNow: number;
+}
+
+export interface Send {
+  to: string;
+  type: 'task.assign' | 'task.cancel';
+  body: TaskAssignBody | { taskId: string; reason: string };
+}
+
+export interface PlanOptions {
+  epoch: number;
+  now: number;
+  /** Real ms per model ms. */
+  timeScale: number;
+  /** Attempts before a task is failed for good. */
+  maxAttempts: number;
+  /** Backup when a task runs longer than this multiple of the median completed duration. */
+  stragglerFactor: number;
+  /** ...and longer than this (real ms). */
+  stragglerMinMs: number;
+  /** Launch backup copies at all. */
+  backups: boolean;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function idleWorkers(state: PlanState): string[] {
+  return Object.entries(state.workers)
+    .filter(([w, t]) => t === null && !state.suspected.includes(w))
+    .map(([w]) => w)
+    .sort();
+}
+
+/** Ready tasks, most critical first (ties by id, so plans are deterministic). */
+export function readyByPriority(state: PlanState): string[] {
+  return Object.entries(state.tasks)
+    .filter(
+      ([, t]) => t.status === 'pending' && t.deps.every((d) => state.tasks[d]?.status === 'done'),
+    )
+    .sort(([a, ta], [b, tb]) => tb.priority - ta.priority || (a < b ? -1 : 1))
+    .map(([id]) => id);
+}
+
+/**
+ * Assigns ready tasks to idle workers critical-path-first; with spare workers and nothing
+ * ready, launches a backup copy of the longest-running straggler. Mutates `state`; returns the
+ * messages to send.
+ */
+export function plan(state: PlanState, o: PlanOptions): Send[] {
+  const sends: Send[] = [];
+  const idle = idleWorkers(state);
+  for (const taskId of readyByPriority(state)) {
+    const worker = idle.shift();
+    if (!worker) break;
+    const t = state.tasks[taskId]!;
+    t.status = 'assigned';
+    t.owner = worker;
+    t.backup = undefined;
+    t.assignedAt = o.now;
+    t.assignedModel = state.modelNow;
+    t.attempts++;
+    state.workers[worker] = taskId;
+    sends.push({
+      to: worker,
+      type: 'task.assign',
+      body: { taskId, backup: false, epoch: o.epoch, modelTime: state.modelNow },
+    });
+  }
+  if (!o.backups || idle.length === 0 || state.durations.length === 0) return sends;
+  const threshold = Math.max(o.stragglerMinMs, o.stragglerFactor * median(state.durations));
+  const stragglers = Object.entries(state.tasks)
+    .filter(
+      ([, t]) =>
+        t.status === 'assigned' &&
+        !t.backup &&
+        t.assignedAt !== undefined &&
+        o.now - t.assignedAt > threshold,
+    )
+    .sort(([, a], [, b]) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0));
+  for (const [taskId, t] of stragglers) {
+    const worker = idle.shift();
+    if (!worker) break;
+    t.backup = worker;
+    state.workers[worker] = taskId;
+    // The backup starts when the straggler has run `elapsed` real ms: that much model time later.
+    const modelTime = Math.max(
+      state.modelNow,
+      (t.assignedModel ?? 0) + (o.now - (t.assignedAt ?? o.now)) / Math.max(o.timeScale, 1e-9),
+    );
+    sends.push({
+      to: worker,
+      type: 'task.assign',
+      body: { taskId, backup: true, epoch: o.epoch, modelTime },
+    });
+  }
+  return sends;
+}
+
+/** Applies a worker's report. Returns messages to send (cancelling a losing copy). */
+export function applyDone(
+  state: PlanState,
+  from: string,
+  body: TaskDoneBody & { skipped?: string },
+  o: PlanOptions,
+): Send[] {
+  const t = state.tasks[body.taskId];
+  if (state.workers[from] === body.taskId) state.workers[from] = null;
+  if (!t) return [];
+  state.modelNow = Math.max(state.modelNow, body.modelTime);
+  if (t.status === 'done') return [];
+  if (body.ok) {
+    const other = from === t.owner ? t.backup : t.owner;
+    t.status = 'done';
+    t.doneModel = body.modelTime;
+    if (t.assignedAt !== undefined) state.durations.push(o.now - t.assignedAt);
+    t.owner = from;
+    t.backup = undefined;
+    if (other && other !== from && state.workers[other] === body.taskId) {
+      state.workers[other] = null;
+      return [
+        {
+          to: other,
+          type: 'task.cancel',
+          body: { taskId: body.taskId, reason: `${from} finished it first` },
+        },
+      ];
+    }
+    return [];
+  }
+  // A failed or skipped copy.
+  if (from === t.backup) {
+    t.backup = undefined;
+    return [];
+  }
+  if (from !== t.owner && t.owner !== undefined) return [];
+  if (body.reason?.startsWith('already done')) {
+    t.status = 'done';
+    t.doneModel = body.modelTime;
+    return [];
+  }
+  if (t.backup) {
+    // The backup carries on as the owner.
+    t.owner = t.backup;
+    t.backup = undefined;
+    return [];
+  }
+  t.owner = undefined;
+  t.status = t.attempts >= o.maxAttempts ? 'failed' : 'pending';
+  return [];
+}
+
+/** A suspected worker's tasks go back to pending (or to their backup). */
+export function applySuspect(state: PlanState, worker: string): void {
+  if (!state.suspected.includes(worker)) state.suspected.push(worker);
+  for (const t of Object.values(state.tasks)) {
+    if (t.status !== 'assigned') continue;
+    if (t.backup === worker) t.backup = undefined;
+    if (t.owner === worker) {
+      if (t.backup) {
+        t.owner = t.backup;
+        t.backup = undefined;
+      } else {
+        t.owner = undefined;
+        t.status = 'pending';
+      }
+    }
+  }
+  state.workers[worker] = null;
+}
+
+export function applyRecover(state: PlanState, worker: string): void {
+  state.suspected = state.suspected.filter((w) => w !== worker);
+}
+
+/** A new leader's view, rebuilt from the board: done stays done; claimed stays with its owner. */
+export function stateFromBoard(
+  board: Map<string, VersionedEntry>,
+  priority: ReadonlyMap<string, number>,
+  workers: readonly string[],
+  now: number,
+): PlanState {
+  const state: PlanState = {
+    tasks: {},
+    workers: Object.fromEntries(workers.map((w) => [w, null])),
+    suspected: [],
+    durations: [],
+    modelNow: 0,
+  };
+  for (const { entry } of board.values()) {
+    const t: PlannedTask = {
+      deps: entry.deps,
+      priority: priority.get(entry.id) ?? 1,
+      status: 'pending',
+      attempts: entry.claims,
+    };
+    if (entry.status === 'done') {
+      t.status = 'done';
+      t.owner = entry.owner;
+      t.doneModel = entry.doneAtModel;
+      state.modelNow = Math.max(state.modelNow, entry.doneAtModel ?? 0);
+    } else if (entry.status === 'failed') t.status = 'failed';
+    else if (entry.status === 'claimed' && entry.owner && entry.owner in state.workers) {
+      t.status = 'assigned';
+      t.owner = entry.owner;
+      t.assignedAt = now;
+      state.workers[entry.owner] = entry.id;
+    }
+    state.tasks[entry.id] = t;
+  }
+  return state;
+}
+
+export function allSettled(state: PlanState): boolean {
+  return Object.values(state.tasks).every((t) => t.status === 'done' || t.status === 'failed');
+}
+
+/** Tasks that can never run: failed, or depending (transitively) on a failed task. */
+export function blocked(state: PlanState): boolean {
+  const failed = new Set(
+    Object.entries(state.tasks)
+      .filter(([, t]) => t.status === 'failed')
+      .map(([id]) => id),
+  );
+  if (failed.size === 0) return false;
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [id, t] of Object.entries(state.tasks)) {
+      if (!failed.has(id) && t.status !== 'done' && t.deps.some((d) => failed.has(d))) {
+        failed.add(id);
+        changed = true;
+      }
+    }
+  }
+  return Object.entries(state.tasks).every(([id, t]) => t.status === 'done' || failed.has(id));
+}

@@ -1,0 +1,42 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@llm-teams/broker';
+import { runTeam, type Architecture } from '@llm-teams/agents';
+import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
+import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { tinySuite } from '../../../../test/support/tiny-suite.js';
+
+describe('teams complete a DAG', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  beforeEach(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+  });
+  afterEach(async () => {
+    await nats.close();
+  });
+
+  for (const arch of ['single', 'centralized', 'decentralized'] as Architecture[]) {
+    it(`${arch}`, async () => {
+      const trace = createMemoryTrace();
+      const result = await runTeam({
+        nc,
+        suite: tinySuite(),
+        arch,
+        agents: 3,
+        model: 'sim:gpt-5.2',
+        seed: 1,
+        timeScale: 0.001,
+        trace,
+        deadlineMs: 60_000,
+      });
+      expect(result.status, result.reason).toBe('completed');
+      expect(result.tasks.every((t) => t.status === 'done')).toBe(true);
+      expect(result.makespanModelMs).toBeGreaterThan(0);
+      const done = trace.events.filter(
+        (e): e is TraceEvent & { kind: 'task' } => e.kind === 'task' && e.phase === 'done',
+      );
+      expect(new Set(done.map((e) => e.taskId)).size).toBe(6);
+    });
+  }
+});
