@@ -1,0 +1,5 @@
+import { movingAverage } from './rolling.js';
+
+export function trend(values, window) {
+  return percentChange(movingAverage(values, window));
+}
