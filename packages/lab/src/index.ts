@@ -4,3 +4,4 @@
  */
 export * from './suites/index.js';
 export * from './analysis/index.js';
+export * from './viewer/index.js';
