@@ -24,6 +24,11 @@ import {
   type DeliveryPolicyOptions,
 } from './delivery-policy.js';
 import { openDurableInbox } from './durable-inbox.js';
+import {
+  createEnvelopeSigner,
+  type EnvelopeSigner,
+  type EnvelopeSigningOptions,
+} from './envelope-signing.js';
 import { createHeartbeater } from './heartbeat.js';
 import { messageTypeProblem, type Envelope } from './envelope.js';
 import { RuntimeError } from './errors.js';
@@ -83,6 +88,12 @@ export interface ActorHostOptions {
   interceptor?: MessageInterceptor;
   /** Called when an actor has crashed more often than its policy allows. */
   onActorFailed?: (actorId: string, error: unknown) => void;
+  /** Sign what this host's actors send and verify what they receive (docs/security.md).
+   *  Default: off. */
+  signing?: EnvelopeSigningOptions;
+  /** `wildcard`: one subscription on every inbox of the team. `per-actor`: one per hosted
+   *  actor, for credentials that may only read their own inboxes. Default `wildcard`. */
+  inboxSubscription?: 'wildcard' | 'per-actor';
 }
 
 /** A hosted actor, from outside. */
@@ -184,6 +195,8 @@ class Host implements ActorHost, HostCore {
   readonly #maxBatch: number;
   readonly #durableByDefault: boolean;
   readonly #inboxStream: string;
+  readonly #signer: EnvelopeSigner | undefined;
+  readonly #actorSubs = new Map<string, Subscription>();
   #flushScheduled = false;
   #inboxSub: Subscription | undefined;
   #topicSub: Subscription | undefined;
@@ -214,12 +227,15 @@ class Host implements ActorHost, HostCore {
     this.#maxBatch = options.maxBatch ?? 256;
     this.#inboxStream = teamResourceNames({ team: this.team, prefix: options.prefix }).inboxStream;
     this.#lane = new TraceLane(`@${this.node}`, this.node, this.trace, this.clock);
+    this.#signer = options.signing ? createEnvelopeSigner(options.signing) : undefined;
   }
 
   async open(): Promise<void> {
-    this.#inboxSub = this.nc.subscribe(this.subjects.inboxWildcard, {
-      callback: (err, msg) => this.#onInbox(err, msg),
-    });
+    if (this.#options.inboxSubscription !== 'per-actor') {
+      this.#inboxSub = this.nc.subscribe(this.subjects.inboxWildcard, {
+        callback: (err, msg) => this.#onInbox(err, msg),
+      });
+    }
     await this.nc.flush();
   }
 
@@ -235,6 +251,7 @@ class Host implements ActorHost, HostCore {
     if (this.#cells.has(id)) {
       throw new RuntimeError('DUPLICATE_ACTOR', `actor ${id} already runs on host ${this.node}`);
     }
+    this.#signer?.assertCanSign(id);
     const cell = new ActorCell(this, id, logic, options);
     this.#cells.set(id, cell);
     this.#bySubject.set(cell.subject, cell);
@@ -246,13 +263,23 @@ class Host implements ActorHost, HostCore {
         cell.lane.emit({ kind: 'mark', name: 'actor.restored', savedAt: checkpoint.savedAt });
       }
       if (options.durable ?? this.#durableByDefault) {
+        const signer = this.#signer;
         cell.durableStop = await openDurableInbox(cell, this.subjects.durableInbox(id), {
           nc: this.nc,
           stream: this.#inboxStream,
           ackWaitMs: this.#options.durable?.ackWaitMs ?? 30_000,
           maxDeliver: this.#options.durable?.maxDeliver ?? -1,
-          onReject: (c, subject, data, reason) => this.#reject(c.lane, subject, data, reason),
+          onReject: (c, subject, data, reason, env) =>
+            this.#reject(c.lane, subject, data, reason, env),
+          ...(signer ? { verify: (d, h, e) => signer.verifyEnvelope(d, h, e) } : {}),
         });
+      }
+      if (this.#options.inboxSubscription === 'per-actor') {
+        this.#actorSubs.set(
+          id,
+          this.nc.subscribe(cell.subject, { callback: (err, msg) => this.#onInbox(err, msg) }),
+        );
+        await this.nc.flush();
       }
       for (const topic of options.topics ?? []) await this.join(id, topic);
       if (options.heartbeat) {
@@ -270,6 +297,8 @@ class Host implements ActorHost, HostCore {
     } catch (err) {
       this.#cells.delete(id);
       this.#bySubject.delete(cell.subject);
+      this.#actorSubs.get(id)?.unsubscribe();
+      this.#actorSubs.delete(id);
       await cell.stop().catch(() => undefined);
       throw err;
     }
@@ -313,6 +342,8 @@ class Host implements ActorHost, HostCore {
     this.#cells.delete(id);
     this.#bySubject.delete(cell.subject);
     this.#handles.delete(id);
+    this.#actorSubs.get(id)?.unsubscribe();
+    this.#actorSubs.delete(id);
     for (const members of this.#topics.values()) members.delete(cell);
     await cell.stop();
   }
@@ -362,6 +393,15 @@ class Host implements ActorHost, HostCore {
     const cell = this.#bySubject.get(msg.subject);
     if (!cell) {
       this.stats.foreign++;
+      return;
+    }
+    if (this.#signer) {
+      this.#signer.decodeFrame(
+        msg.data,
+        msg.headers,
+        (env) => this.#route(cell, env, msg.subject),
+        (reason, env) => this.#rejectSigned(cell.lane, msg, reason, env),
+      );
       return;
     }
     decodeFrame(
@@ -454,22 +494,27 @@ class Host implements ActorHost, HostCore {
     const topic = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
     const members = this.#topics.get(topic);
     if (!members || members.size === 0) return;
-    decodeFrame(
-      msg.data,
-      (env) => {
-        if (env.to !== `#${topic}` || env.team !== this.team) {
-          this.#reject(
-            this.#lane,
-            msg.subject,
-            encodeEnvelope(env),
-            `envelope for ${env.to} on topic ${topic}`,
-            env,
-          );
-          return;
-        }
-        for (const cell of members) if (cell.id !== env.from) this.#deliver(cell, env, msg.subject);
-      },
-      (reason) => this.#reject(this.#lane, msg.subject, msg.data, reason),
+    const onEnvelope = (env: Envelope) => {
+      if (env.to !== `#${topic}` || env.team !== this.team) {
+        this.#reject(
+          this.#lane,
+          msg.subject,
+          encodeEnvelope(env),
+          `envelope for ${env.to} on topic ${topic}`,
+          env,
+        );
+        return;
+      }
+      for (const cell of members) if (cell.id !== env.from) this.#deliver(cell, env, msg.subject);
+    };
+    if (this.#signer) {
+      this.#signer.decodeFrame(msg.data, msg.headers, onEnvelope, (reason, env) =>
+        this.#rejectSigned(this.#lane, msg, reason, env),
+      );
+      return;
+    }
+    decodeFrame(msg.data, onEnvelope, (reason) =>
+      this.#reject(this.#lane, msg.subject, msg.data, reason),
     );
   }
 
@@ -497,6 +542,10 @@ class Host implements ActorHost, HostCore {
     h.set('Llmt-Actor', lane.id);
     this.nc.publish(this.subjects.dlq, data, { headers: h });
     this.stats.deadLettered++;
+  }
+
+  #rejectSigned(lane: TraceLane, msg: Msg, reason: string, env: Envelope | undefined): void {
+    this.#reject(lane, msg.subject, env ? encodeEnvelope(env) : msg.data, reason, env);
   }
 
   // ---- sending -------------------------------------------------------------------------
@@ -598,6 +647,13 @@ class Host implements ActorHost, HostCore {
 
   #publish(subject: string, envs: Envelope[], sender: ActorCell | undefined): void {
     if (this.nc.isClosed()) return;
+    if (this.#signer && envs.length > 1) {
+      const groups = this.#signer.groupBySigner(envs);
+      if (groups.length > 1) {
+        for (const group of groups) this.#publish(subject, group, this.#cells.get(group[0]!.from));
+        return;
+      }
+    }
     const data = envs.length === 1 ? encodeEnvelope(envs[0]!) : encodeBatch(envs);
     const max = this.nc.info?.max_payload ?? 1_048_576;
     if (data.length > max) {
@@ -614,6 +670,10 @@ class Host implements ActorHost, HostCore {
       return;
     }
     if (envs.length > 1) this.stats.batches++;
+    if (this.#signer) {
+      this.nc.publish(subject, data, { headers: this.#signer.sign(envs[0]!.from, data) });
+      return;
+    }
     this.nc.publish(subject, data);
   }
 
@@ -622,9 +682,14 @@ class Host implements ActorHost, HostCore {
     const attempts = this.#options.durable?.publishAttempts ?? 5;
     const data = encodeEnvelope(env);
     const subject = this.subjects.durableInbox(env.to);
+    const headers = this.#signer?.sign(env.from, data);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#js.publish(subject, data, { msgID: env.id, timeout: 5000 });
+        await this.#js.publish(subject, data, {
+          msgID: env.id,
+          timeout: 5000,
+          ...(headers ? { headers } : {}),
+        });
         return;
       } catch (err) {
         if (attempt >= attempts || this.#closed) {
@@ -651,6 +716,8 @@ class Host implements ActorHost, HostCore {
     this.#closed = true;
     while (this.#tracked.size > 0) await Promise.allSettled([...this.#tracked]);
     this.#inboxSub?.unsubscribe();
+    for (const sub of this.#actorSubs.values()) sub.unsubscribe();
+    this.#actorSubs.clear();
     this.#topicSub?.unsubscribe();
     this.#cells.clear();
     this.#bySubject.clear();

@@ -4,10 +4,12 @@ import {
   jetstream,
   jetstreamManager,
   type ConsumerMessages,
+  type MsgHdrs,
   type NatsConnection,
 } from '@llm-teams/broker';
 import type { ActorCell } from './actor-cell.js';
 import { decodeEnvelope } from './codec.js';
+import type { Envelope } from './envelope.js';
 
 export interface DurableInboxOptions {
   nc: NatsConnection;
@@ -16,7 +18,19 @@ export interface DurableInboxOptions {
   ackWaitMs: number;
   /** Give up redelivering after this many deliveries (-1: never). */
   maxDeliver: number;
-  onReject(cell: ActorCell, subject: string, data: Uint8Array, reason: string): void;
+  onReject(
+    cell: ActorCell,
+    subject: string,
+    data: Uint8Array,
+    reason: string,
+    envelope?: Envelope,
+  ): void;
+  /** Signature check (envelope signing on): the reason a message is refused, if it is. */
+  verify?: (
+    data: Uint8Array,
+    headers: MsgHdrs | undefined,
+    envelope: Envelope,
+  ) => string | undefined;
 }
 
 const nanos = (ms: number) => ms * 1_000_000;
@@ -60,6 +74,12 @@ export async function openDurableInbox(
         const reason = `envelope to=${env.to} arrived in the durable inbox of ${cell.id}`;
         options.onReject(cell, msg.subject, msg.data, reason);
         msg.term(reason.slice(0, 100));
+        return;
+      }
+      const refused = options.verify?.(msg.data, msg.headers, env);
+      if (refused) {
+        options.onReject(cell, msg.subject, msg.data, refused, env);
+        msg.term(refused.slice(0, 100));
         return;
       }
       cell.receiveDurable(env, msg);

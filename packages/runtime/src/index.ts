@@ -64,6 +64,14 @@ export {
   type Resolvable,
 } from './actor-runtime.js';
 export {
+  createActorSigningKeys,
+  createEnvelopeSigner,
+  SIGNATURE_HEADER,
+  SIGNING_KEY_HEADER,
+  type EnvelopeSigner,
+  type EnvelopeSigningOptions,
+} from './envelope-signing.js';
+export {
   createActorHost,
   type ActorHandle,
   type ActorHost,
