@@ -1,7 +1,21 @@
-import type { Finding, TaskTrace, TraceEvent } from '@llm-teams/runtime';
+import type { Finding, TaskTrace, ToolTrace, TraceEvent } from '@llm-teams/runtime';
 import type { TeamContext } from './team-context.js';
 
 const MAX_LISTED = 5;
+
+/**
+ * Where a task became complete as far as others can learn it: its `done` events, and
+ * successful tool calls for it that complete it on the shared board (`complete_task`,
+ * `board.complete`), which an agent makes before it records `done`.
+ */
+function completions(ctx: TeamContext, taskId: string): number[] {
+  const out = dones(ctx, taskId);
+  for (const i of ctx.toolsFor.get(taskId) ?? []) {
+    const e = ctx.index.events[i] as ToolTrace;
+    if (e.outcome === 'ok' && /complete/i.test(e.name)) out.push(i);
+  }
+  return out;
+}
 
 function dones(ctx: TeamContext, taskId: string): number[] {
   return (ctx.taskEvents.get(taskId) ?? []).filter(
@@ -11,7 +25,8 @@ function dones(ctx: TeamContext, taskId: string): number[] {
 
 /**
  * Temporal violations: work on a task (its `start`, or a workspace write made for it) that is
- * not causally after the `done` of each of its dependencies. Reported once per (task,
+ * not causally after the completion (`done`, or completing it on the board) of each of its
+ * dependencies. Reported once per (task,
  * dependency), at the earliest offending event in Lamport order, with the count of others.
  */
 export function checkTemporal(ctx: TeamContext): Finding[] {
@@ -34,7 +49,7 @@ export function checkTemporal(ctx: TeamContext): Finding[] {
     const deps = ctx.tasks.get(task)?.deps ?? [];
     list.sort((a, b) => (ctx.before(a, b) ? -1 : 1));
     for (const dep of deps) {
-      const done = dones(ctx, dep);
+      const done = completions(ctx, dep);
       const early = list.filter((e) => !done.some((d) => ctx.clocks.happensBefore(d, e)));
       if (early.length === 0) continue;
       const first = early[0]!;

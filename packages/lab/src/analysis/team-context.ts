@@ -15,8 +15,9 @@ export interface DeclaredTask {
 
 export interface TeamContextOptions {
   /**
-   * Task dependencies, `{ [taskId]: deps }`. Merged over the `run.tasks` mark of the trace
-   * (`{ tasks: { id, deps, files? }[] }`), which is read when present. Default: the mark only.
+   * Task dependencies, `{ [taskId]: deps }`. Merged over the tasks the trace declares: the
+   * first `mark run.tasks`, else `mark run.start`, carrying `{ tasks: { id, deps, files? }[] }`.
+   * Default: the mark only.
    */
   deps?: Record<string, string[]>;
   /** Which tool events are successful workspace writes. Default: a `path` and a `rev`, and a
@@ -24,8 +25,10 @@ export interface TeamContextOptions {
   isWrite?: (e: ToolTrace) => boolean;
   /**
    * Count reads-from as causality: a write of revision r of a path happens before every access
-   * that read r (a write with `baseRev` r, a read returning `rev` r). The workspace is shared
-   * state, so this is how one agent learns another's work without a message. Default true.
+   * that read r (a write with `baseRev` r, a read returning `rev` r), and a tool event with
+   * `kvWrite: 'key@r'` before every one with `kvRead` / `kvReads` naming `key@r` (the task
+   * board). Shared state is how one agent learns another's work without a message.
+   * Default true.
    */
   workspaceCausality?: boolean;
 }
@@ -40,6 +43,8 @@ export interface TeamContext {
   writes: number[];
   /** Tool event -> the task it was done for (its `taskId`, else the actor's current task). */
   taskOf: Map<number, string>;
+  /** Tool events that name a task in their own `taskId` field, by task. */
+  toolsFor: Map<string, number[]>;
   /** (path, rev) -> the write that produced it. */
   writerOf(path: string, rev: number): number | undefined;
   /** Task events by task id, in trace order. */
@@ -48,16 +53,30 @@ export interface TeamContext {
   before(a: number, b: number): boolean;
 }
 
+/**
+ * Key-value accesses a tool event names in the `key@rev` form (`kvRead`, `kvReads`, and for a
+ * write that built on a revision, its `kvBase`): the task board and the workspace trace them.
+ */
+function kvReadsOf(e: ToolTrace): string[] {
+  const out: string[] = [];
+  for (const k of ['kvRead', 'kvBase']) if (typeof e[k] === 'string') out.push(e[k]);
+  const many = e['kvReads'];
+  if (Array.isArray(many)) for (const r of many) if (typeof r === 'string') out.push(r);
+  return out;
+}
+
 export const defaultIsWrite = (e: ToolTrace): boolean =>
   typeof e.path === 'string' && typeof e.rev === 'number' && !/^read/i.test(e.name);
 
-/** Reads tasks from the first `run.tasks` mark, then applies the explicit map over them. */
+/** Reads tasks from the `run.tasks` (or `run.start`) mark, then applies the explicit map. */
 export function declaredTasks(
   events: readonly TraceEvent[],
   deps?: Record<string, string[]>,
 ): Map<string, DeclaredTask> {
   const tasks = new Map<string, DeclaredTask>();
-  const mark = events.find((e) => e.kind === 'mark' && e.name === 'run.tasks');
+  const mark =
+    events.find((e) => e.kind === 'mark' && e.name === 'run.tasks') ??
+    events.find((e) => e.kind === 'mark' && e.name === 'run.start' && Array.isArray(e['tasks']));
   const list = (mark as { tasks?: unknown } | undefined)?.tasks;
   if (Array.isArray(list)) {
     for (const t of list as Partial<DeclaredTask>[]) {
@@ -100,19 +119,29 @@ export function createTeamContext(
 
   const edges: [number, number][] = [];
   if (options.workspaceCausality ?? true) {
+    const kvWriters = new Map<string, number>();
+    for (let i = 0; i < events.length; i++) {
+      const w = events[i]!.kind === 'tool' ? (events[i] as ToolTrace)['kvWrite'] : undefined;
+      if (typeof w === 'string' && !kvWriters.has(w)) kvWriters.set(w, i);
+    }
+    const link = (from: number | undefined, to: number) => {
+      if (from !== undefined && from !== to) edges.push([from, to]);
+    };
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      if (e.kind !== 'tool' || typeof e.path !== 'string') continue;
-      const read = isWrite(e) ? e.baseRev : (e.rev ?? e.baseRev);
-      if (typeof read !== 'number' || read <= 0) continue;
-      const from = producers.get(key(e.path, read));
-      if (from !== undefined && from !== i) edges.push([from, i]);
+      if (e.kind !== 'tool') continue;
+      if (typeof e.path === 'string') {
+        const read = isWrite(e) ? e.baseRev : (e.rev ?? e.baseRev);
+        if (typeof read === 'number' && read > 0) link(producers.get(key(e.path, read)), i);
+      }
+      for (const r of kvReadsOf(e)) link(kvWriters.get(r), i);
     }
   }
   const clocks = deriveVectorClocks(index, { extraEdges: edges });
 
   // The task an actor is on: set by its claim or start, cleared by its done, release, fail.
   const taskOf = new Map<number, string>();
+  const toolsFor = new Map<string, number[]>();
   for (const lane of index.lanes) {
     let current: string | undefined;
     for (const i of lane) {
@@ -122,6 +151,11 @@ export function createTeamContext(
         else if (current === e.taskId) current = undefined;
       } else if (e.kind === 'tool') {
         const own = e['taskId'];
+        if (typeof own === 'string') {
+          const list = toolsFor.get(own);
+          if (list) list.push(i);
+          else toolsFor.set(own, [i]);
+        }
         const task = typeof own === 'string' ? own : current;
         if (task !== undefined) taskOf.set(i, task);
       }
@@ -134,6 +168,7 @@ export function createTeamContext(
     tasks: declaredTasks(events, options.deps),
     writes,
     taskOf,
+    toolsFor,
     taskEvents,
     writerOf: (path, rev) => producers.get(key(path, rev)),
     before(a, b) {

@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@llm-teams/broker';
+import { runTeam, type Architecture } from '@llm-teams/agents';
+import { createMemoryTrace } from '@llm-teams/runtime';
+import { analyzeTrace, renderFindingsText } from '@llm-teams/lab';
+import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { tinySuite } from '../../../../test/support/tiny-suite.js';
+
+/**
+ * The checkers against traces of real teams (simulated models, a real nats-server): tasks
+ * from the `run.start` mark, causality through messages and the task board's revisions.
+ * Whatever the run's outcome, a correct team leaves no anomaly behind.
+ */
+describe('checkers on real team runs', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  beforeEach(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+  });
+  afterEach(async () => {
+    await nats.close();
+  });
+
+  for (const arch of ['single', 'centralized', 'decentralized'] as Architecture[]) {
+    it(`find nothing in a ${arch} run`, { timeout: 90_000 }, async () => {
+      const trace = createMemoryTrace();
+      const result = await runTeam({
+        nc,
+        suite: tinySuite(),
+        arch,
+        agents: 3,
+        model: 'sim:gpt-5.2',
+        seed: 1,
+        timeScale: 0.001,
+        trace,
+        deadlineMs: 30_000,
+      });
+      const analysis = analyzeTrace(trace.events);
+      expect(analysis.findings, renderFindingsText(analysis, { max: 5 })).toEqual([]);
+      expect(analysis.summary.tasks.declared).toBe(6);
+      expect(analysis.summary.tasks.runCompleted).toBe(result.status === 'completed');
+    });
+  }
+});
