@@ -122,6 +122,26 @@ describe('temporal violations', () => {
     expect(f!.verdict).toBe('w1 started b, but its dependency a was never completed');
   });
 
+  it('accept a start that read the completion on the task board', () => {
+    const t = createTraceBuilder();
+    t.mark('director', 'run.start', {
+      tasks: [
+        { id: 'a', deps: [] },
+        { id: 'b', deps: ['a'] },
+      ],
+    });
+    t.tool('w1', 'board.complete', { taskId: 'a', kvWrite: 'board/task.a@4' });
+    t.tool('w1', 'complete_task', { taskId: 'a' });
+    t.task('w1', 'a', 'done');
+    t.tool('w2', 'board.read', { taskId: 'b', kvReads: ['board/task.a@4'] });
+    t.task('w2', 'b', 'start');
+    t.task('w3', 'b', 'start');
+    const [f, ...rest] = checkTemporal(context(t));
+    expect(rest).toEqual([]);
+    // w2 read a's completed entry; w3 did not.
+    expect(f!.verdict).toMatch(/^w3 started b without knowing its dependency a was done/);
+  });
+
   it('accept a start that learned of the completion through a message', () => {
     const t = createTraceBuilder();
     t.task('w1', 'a', 'done');
