@@ -125,6 +125,11 @@ export function analyzeDelivery(
     else {
       const members = new Set<string>();
       for (const r of index.recvsOf(first.msgId)) members.add(events[r]!.actor);
+      // A member that was not running rejected its copy: it dead-lettered it.
+      for (const r of related) {
+        const e = events[r]!;
+        if (e.kind === 'reject' && !e.actor.startsWith('@')) members.add(e.actor);
+      }
       for (const actor of index.actors) {
         if (actor === first.actor || members.has(actor)) continue;
         const top = reached.get(channelKey(first, actor, epoch));

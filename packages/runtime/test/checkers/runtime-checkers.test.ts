@@ -214,9 +214,12 @@ describe('delivery checker', () => {
     const m3 = t.send('a', '#team', 'news');
     t.recv('c', m3);
     t.recv('b', m3);
+    const m4 = t.send('a', '#team', 'news');
+    t.recv('b', m4);
+    t.reject('c', 'actor c is stopped', m4);
     const report = analyzeDelivery(createTraceIndex(t.events));
     const toC = report.messages.filter((m) => m.to === 'c').map((m) => m.outcome);
-    expect(toC).toEqual(['lost', 'dropped', 'delivered']);
+    expect(toC).toEqual(['lost', 'dropped', 'delivered', 'dead-lettered']);
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]!.verdict).toMatch(/^news m1 from a to c \(broadcast on #team\)/);
   });
