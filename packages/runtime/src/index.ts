@@ -72,6 +72,17 @@ export {
   type EnvelopeSigningOptions,
 } from './envelope-signing.js';
 export {
+  createRedactor,
+  formatError,
+  MIN_SECRET_LENGTH,
+  redact,
+  REDACTED,
+  registerSecret,
+  registeredSecrets,
+  secretsFromEnv,
+  type Redactor,
+} from './redaction.js';
+export {
   createActorHost,
   type ActorHandle,
   type ActorHost,

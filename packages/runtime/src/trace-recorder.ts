@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RuntimeError } from './errors.js';
+import { redact } from './redaction.js';
 import type { TraceEvent, TraceSink } from './trace-event.js';
 
 export interface TraceRecorderOptions {
@@ -14,6 +15,10 @@ export interface TraceRecorderOptions {
   flushIntervalMs?: number;
   /** Flush once this many bytes are buffered. Default 65536. */
   maxBufferedBytes?: number;
+  /** Remove secrets from what is written and published: true uses `redact` (registered
+   *  secrets, the environment's, well-known key formats), a function replaces it. Applied per
+   *  flushed chunk, so it costs one pass per flush, not per event. Default true. */
+  redact?: boolean | ((text: string) => string);
 }
 
 export interface TraceRecorder extends TraceSink {
@@ -45,10 +50,16 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
   let bytes = 0;
   let count = 0;
   let closed = false;
+  const scrub =
+    options.redact === false
+      ? undefined
+      : typeof options.redact === 'function'
+        ? options.redact
+        : (text: string) => redact(text);
 
   const flush = () => {
     if (lines.length === 0) return;
-    const chunk = lines.join('');
+    const chunk = scrub ? scrub(lines.join('')) : lines.join('');
     lines = [];
     bytes = 0;
     if (fd !== undefined) {

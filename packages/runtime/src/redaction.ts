@@ -1,0 +1,144 @@
+/**
+ * Keeps secrets (API keys, NATS passwords and tokens, nkey seeds) out of everything a run
+ * writes: traces, logs, reports, error messages. Two nets: the exact values known to be
+ * secret (registered, or read from the environment), and patterns of well-known secret
+ * formats, for a secret that reached the text by a path nobody registered.
+ */
+
+/** What a secret is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+/** Values shorter than this are never treated as secrets: they are too short to be real
+ *  credentials, and replacing them everywhere would mangle ordinary text (`none`, `test`). */
+export const MIN_SECRET_LENGTH = 6;
+
+/**
+ * Environment variables whose values are secrets: `*_API_KEY`, `*_TOKEN`, `*_SECRET*`,
+ * `*_PASSWORD`, `*_PASS`, `*_SEED`, `*_NKEY`, `*_PRIVATE_KEY`, `*_ACCESS_KEY`. Names ending in
+ * `_FILE`, `_PATH` or `_DIR` hold where a secret is, not the secret.
+ */
+const SECRET_NAME =
+  /(?:^|_)(?:API_?KEY|TOKEN|SECRET|SECRET_ACCESS_KEY|PASSWORD|PASSWD|PASS|SEED|NKEY|NKEY_SEED|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS)$/i;
+const LOCATION_NAME = /_(?:FILE|PATH|DIR)$/i;
+
+/** Formats that are secret wherever they appear. */
+const SECRET_PATTERNS: readonly RegExp[] = [
+  // nkey seeds: `S` + role (user, account, operator, server, cluster, curve) + 56 base32.
+  /\bS[UAONCX][A-Z2-7]{56}\b/g,
+  // Provider API keys.
+  /\bsk-ant-[A-Za-z0-9_-]{8,}/g,
+  /\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/g,
+  /\bAIza[0-9A-Za-z_-]{30,}/g,
+  // A JWT-creds file's seed block and a private key block.
+  /-----BEGIN [A-Z ]*(?:PRIVATE KEY|NKEY SEED)-----[\s\S]*?-----END [A-Z ]*(?:PRIVATE KEY|NKEY SEED)-----/g,
+];
+// Userinfo in a URL (`nats://user:pass@host`): keep the user, drop the password.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]+):([^\s/@]+)@/gi;
+
+/** The secret values in an environment, by the variable-name rules above. */
+export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || value.length < MIN_SECRET_LENGTH) continue;
+    if (SECRET_NAME.test(name) && !LOCATION_NAME.test(name)) out.push(value);
+  }
+  return out;
+}
+
+const registry = new Set<string>();
+
+/**
+ * Adds values every redaction in this process removes from now on (a password read from a
+ * file, a seed, a token given on the command line). Short values are ignored.
+ */
+export function registerSecret(...values: (string | undefined)[]): void {
+  for (const v of values) if (v && v.length >= MIN_SECRET_LENGTH) registry.add(v);
+}
+
+/** The values registered so far (tests, diagnostics). */
+export function registeredSecrets(): string[] {
+  return [...registry];
+}
+
+export interface Redactor {
+  /** `text` with every secret replaced by `[REDACTED]`. */
+  redact(text: string): string;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function literalPattern(secrets: Iterable<string>): RegExp | undefined {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s || s.length < MIN_SECRET_LENGTH) continue;
+    forms.add(s);
+    // As it appears inside a JSON string (a trace line, a result file).
+    forms.add(JSON.stringify(s).slice(1, -1));
+  }
+  if (forms.size === 0) return undefined;
+  // Longest first, so a secret containing another is removed whole.
+  const alternatives = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return new RegExp(alternatives.join('|'), 'g');
+}
+
+function applyPatterns(text: string, literal: RegExp | undefined): string {
+  let out = literal ? text.replace(literal, REDACTED) : text;
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, REDACTED);
+  return out.replace(URL_PASSWORD, `$1:${REDACTED}@`);
+}
+
+/** A redactor for a fixed set of secret values (plus the well-known patterns). */
+export function createRedactor(secrets: Iterable<string> = []): Redactor {
+  const literal = literalPattern(secrets);
+  return { redact: (text) => applyPatterns(text, literal) };
+}
+
+let cached: { key: string; literal: RegExp | undefined } | undefined;
+
+/**
+ * Removes secrets from `text`: the values given, the registered ones, those in the
+ * environment (`process.env` by default), and anything that looks like a seed, an API key or
+ * a password in a URL. The combined pattern is cached until the set of secrets changes.
+ */
+export function redact(
+  text: string,
+  options: { secrets?: Iterable<string>; env?: NodeJS.ProcessEnv } = {},
+): string {
+  const all = [...registry, ...secretsFromEnv(options.env ?? process.env)];
+  for (const s of options.secrets ?? []) all.push(s);
+  const key = all.join('\u0000');
+  if (cached?.key !== key) cached = { key, literal: literalPattern(all) };
+  return applyPatterns(text, cached.literal);
+}
+
+function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+ * An error as one line of text for a log or report: its message and those of its causes,
+ * redacted. Use it wherever an error leaves the process.
+ */
+export function formatError(
+  error: unknown,
+  options: { secrets?: Iterable<string>; env?: NodeJS.ProcessEnv } = {},
+): string {
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current !== undefined && current !== null && !seen.has(current) && parts.length < 8) {
+    seen.add(current);
+    if (current instanceof Error) {
+      parts.push(current.message ? `${current.name}: ${current.message}` : current.name);
+      current = current.cause;
+    } else {
+      parts.push(typeof current === 'string' ? current : describeValue(current));
+      current = undefined;
+    }
+  }
+  return redact(parts.join(' <- caused by: '), options);
+}
