@@ -23,6 +23,26 @@ export {
 export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './nats-cluster.js';
 export { connectNats, type ConnectOptions, type NatsAuthOptions } from './connect.js';
 export {
+  NATS_AUTH_FLAGS,
+  NATS_NKEY_SEED_ENV,
+  natsAuthFromEnv,
+  natsAuthSchema,
+  natsConnectOptions,
+  resolveNatsAuth,
+  splitServerCredentials,
+  type NatsAuth,
+  type NatsAuthFlags,
+  type NatsAuthSettings,
+} from './auth-options.js';
+export {
+  createTeamAuthorization,
+  type SubjectPermissions,
+  type TeamAuthorization,
+  type TeamMember,
+  type TeamPermissionsOptions,
+  type TeamRole,
+} from './permissions-config.js';
+export {
   provisionTeam,
   teamResourceNames,
   TEAM_BUCKETS,
