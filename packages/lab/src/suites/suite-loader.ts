@@ -61,7 +61,13 @@ export function checkSuiteSource(source: SuiteSource): SuiteIssue[] {
   const seenP: number[] = [];
   for (const structure of manifest.structures) {
     if (seenP.some((p) => sameP(p, structure.p))) {
-      issues.push(suiteIssue({ suite: source.id, p: structure.p }, 'DUPLICATE_STRUCTURE', 'two structures declare this p'));
+      issues.push(
+        suiteIssue(
+          { suite: source.id, p: structure.p },
+          'DUPLICATE_STRUCTURE',
+          'two structures declare this p',
+        ),
+      );
     }
     seenP.push(structure.p);
     const composed = composeStructure(source, structure);
@@ -69,7 +75,13 @@ export function checkSuiteSource(source: SuiteSource): SuiteIssue[] {
     const omitted = new Set(structure.tasks.map((t) => t.task).filter((id) => !present.has(id)));
     const taskIssues = validateTaskSuite(composed.suite, { omitted });
     issues.push(...composed.issues, ...taskIssues);
-    issues.push(...checkDeclaredStructure(composed.suite, structure, omitted.size === 0 && graphIsSound(taskIssues)));
+    issues.push(
+      ...checkDeclaredStructure(
+        composed.suite,
+        structure,
+        omitted.size === 0 && graphIsSound(taskIssues),
+      ),
+    );
   }
   return issues;
 }
@@ -95,10 +107,14 @@ export async function loadSuite(options: LoadSuiteOptions): Promise<TaskSuite> {
   const structure = source.manifest?.structures.find((s) => sameP(s.p, options.p));
   if (source.manifest !== undefined && structure === undefined) {
     const declared = source.manifest.structures.map((s) => s.p).join(', ');
-    throw new LabError('UNKNOWN_STRUCTURE', `suite "${source.id}" has no structure with p = ${options.p}; it declares p = ${declared}`);
+    throw new LabError(
+      'UNKNOWN_STRUCTURE',
+      `suite "${source.id}" has no structure with p = ${options.p}; it declares p = ${declared}`,
+    );
   }
   const issues = checkSuiteSource(source);
-  if (issues.length > 0 || structure === undefined) throw new SuiteValidationError(source.id, issues);
+  if (issues.length > 0 || structure === undefined)
+    throw new SuiteValidationError(source.id, issues);
   return composeStructure(source, structure).suite;
 }
 
@@ -122,5 +138,7 @@ export async function listSuites(options: SuiteSearchOptions = {}): Promise<Suit
       })),
     });
   }
-  return summaries.sort((a, b) => a.id.localeCompare(b.id) || basename(a.dir).localeCompare(basename(b.dir)));
+  return summaries.sort(
+    (a, b) => a.id.localeCompare(b.id) || basename(a.dir).localeCompare(basename(b.dir)),
+  );
 }

@@ -5,14 +5,20 @@ export const TASK_ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
 const idSchema = z
   .string()
-  .regex(TASK_ID_PATTERN, 'use lower-case letters, digits, "-" and "_" (starting with a letter or digit)');
+  .regex(
+    TASK_ID_PATTERN,
+    'use lower-case letters, digits, "-" and "_" (starting with a letter or digit)',
+  );
 
 /** A workspace-relative POSIX path that cannot escape the workspace. */
 const workspacePathSchema = z
   .string()
   .min(1)
   .refine(
-    (p) => !p.startsWith('/') && !p.includes('\\') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
+    (p) =>
+      !p.startsWith('/') &&
+      !p.includes('\\') &&
+      p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
     'use a relative POSIX path inside the workspace (no "..", no leading "/")',
   );
 

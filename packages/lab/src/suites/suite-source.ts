@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskSpec, TaskSuite } from '@llm-teams/agents';
+import type { z } from 'zod';
 import { LabError } from '../lab-error.js';
 import { mergeModuleFragment, mergeSpecFragment } from './module-fragment.js';
 import {
@@ -75,7 +76,10 @@ async function readTree(dir: string): Promise<Record<string, string>> {
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
-    const rel = full.slice(dir.length + 1).split(/[\\/]/).join('/');
+    const rel = full
+      .slice(dir.length + 1)
+      .split(/[\\/]/)
+      .join('/');
     files[rel] = await readFile(full, 'utf8');
   }
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
@@ -98,24 +102,35 @@ async function subdirectories(dir: string): Promise<string[]> {
     .sort();
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+/** JSON text checked against a schema; `why` explains a failure in one line. */
+function parseManifest<T>(
+  text: string,
+  schema: z.ZodType<T>,
+): { ok: true; data: T } | { ok: false; why: string } {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return {
+      ok: false,
+      why: `not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    };
   }
+  const parsed = schema.safeParse(value);
+  return parsed.success
+    ? { ok: true, data: parsed.data }
+    : { ok: false, why: describeZodError(parsed.error) };
 }
 
 /** Reads and checks `suite.json`; throws a clear `LabError` if it is missing or malformed. */
 export async function readSuiteManifest(dir: string): Promise<SuiteManifest> {
   const path = join(dir, 'suite.json');
   const text = await readOptional(path);
-  if (text === undefined) throw new LabError('UNKNOWN_SUITE', `no suite at ${dir}: ${path} does not exist`);
-  const json = parseJson(text);
-  const parsed = json.ok ? suiteManifestSchema.safeParse(json.value) : undefined;
-  if (!parsed?.success) {
-    const why = json.ok ? describeZodError(parsed!.error!) : `not valid JSON (${json.error})`;
-    throw new LabError('INVALID_SUITE', `suite at ${dir}: suite.json is invalid: ${why}`);
+  if (text === undefined)
+    throw new LabError('UNKNOWN_SUITE', `no suite at ${dir}: ${path} does not exist`);
+  const parsed = parseManifest(text, suiteManifestSchema);
+  if (!parsed.ok) {
+    throw new LabError('INVALID_SUITE', `suite at ${dir}: suite.json is invalid: ${parsed.why}`);
   }
   return parsed.data;
 }
@@ -140,20 +155,22 @@ export async function readSuiteSource(dir: string): Promise<SuiteSource> {
     const taskDir = join(tasksDir, taskId);
     const at = { suite: id, task: taskId };
     if (!TASK_ID_PATTERN.test(taskId)) {
-      issues.push(suiteIssue(at, 'INVALID_MANIFEST', 'the directory name is not a valid task id (lower-case letters, digits, "-", "_")'));
+      issues.push(
+        suiteIssue(
+          at,
+          'INVALID_MANIFEST',
+          'the directory name is not a valid task id (lower-case letters, digits, "-", "_")',
+        ),
+      );
     }
     const taskJson = await readOptional(join(taskDir, 'task.json'));
     let taskManifest: TaskManifest | undefined;
     if (taskJson === undefined) {
       issues.push(suiteIssue(at, 'MISSING_FILE', 'has no task.json'));
     } else {
-      const json = parseJson(taskJson);
-      const parsed = json.ok ? taskManifestSchema.safeParse(json.value) : undefined;
-      if (parsed?.success) taskManifest = parsed.data;
-      else {
-        const why = json.ok ? describeZodError(parsed!.error!) : `not valid JSON (${json.error})`;
-        issues.push(suiteIssue(at, 'INVALID_MANIFEST', `task.json is invalid: ${why}`));
-      }
+      const parsed = parseManifest(taskJson, taskManifestSchema);
+      if (parsed.ok) taskManifest = parsed.data;
+      else issues.push(suiteIssue(at, 'INVALID_MANIFEST', `task.json is invalid: ${parsed.why}`));
     }
     const files = await readTaskFiles(taskDir);
     if (files.spec === undefined || files.spec.trim() === '') {
@@ -167,12 +184,21 @@ export async function readSuiteSource(dir: string): Promise<SuiteSource> {
   }
 
   if (manifest && manifest.id !== dirName) {
-    issues.push(suiteIssue({ suite: id }, 'INVALID_MANIFEST', `the id in suite.json must equal its directory name "${dirName}"`));
+    issues.push(
+      suiteIssue(
+        { suite: id },
+        'INVALID_MANIFEST',
+        `the id in suite.json must equal its directory name "${dirName}"`,
+      ),
+    );
   }
   return { dir, id, manifest, tasks, issues };
 }
 
-function mergeFiles(base: Record<string, string>, fragments: Record<string, string>): Record<string, string> {
+function mergeFiles(
+  base: Record<string, string>,
+  fragments: Record<string, string>,
+): Record<string, string> {
   const merged = { ...base };
   for (const [path, fragment] of Object.entries(fragments)) {
     const existing = merged[path];
@@ -186,14 +212,19 @@ function mergeFiles(base: Record<string, string>, fragments: Record<string, stri
  * Tasks that cannot be composed (no directory, unknown variant, unreadable task.json) are
  * left out and reported, so validation of the rest can go on.
  */
-export function composeStructure(source: SuiteSource, structure: StructureManifest): { suite: TaskSuite; issues: SuiteIssue[] } {
+export function composeStructure(
+  source: SuiteSource,
+  structure: StructureManifest,
+): { suite: TaskSuite; issues: SuiteIssue[] } {
   const issues: SuiteIssue[] = [];
   const tasks: TaskSpec[] = [];
   for (const entry of structure.tasks) {
     const at = { suite: source.id, p: structure.p, task: entry.task };
     const task = source.tasks.get(entry.task);
     if (task === undefined) {
-      issues.push(suiteIssue(at, 'UNKNOWN_TASK', `there is no task directory tasks/${entry.task}/`));
+      issues.push(
+        suiteIssue(at, 'UNKNOWN_TASK', `there is no task directory tasks/${entry.task}/`),
+      );
       continue;
     }
     if (task.manifest === undefined) continue;
@@ -203,12 +234,17 @@ export function composeStructure(source: SuiteSource, structure: StructureManife
       if (variant === undefined) {
         const known = [...task.variants.keys()];
         issues.push(
-          suiteIssue(at, 'UNKNOWN_VARIANT', `has no variant "${entry.variant}" (known: ${known.length > 0 ? known.join(', ') : 'none'})`),
+          suiteIssue(
+            at,
+            'UNKNOWN_VARIANT',
+            `has no variant "${entry.variant}" (known: ${known.length > 0 ? known.join(', ') : 'none'})`,
+          ),
         );
         continue;
       }
       files = {
-        spec: variant.spec === undefined ? task.spec : mergeSpecFragment(task.spec ?? '', variant.spec),
+        spec:
+          variant.spec === undefined ? task.spec : mergeSpecFragment(task.spec ?? '', variant.spec),
         reference: mergeFiles(task.reference, variant.reference),
         tests: mergeFiles(task.tests, variant.tests),
       };
@@ -224,7 +260,12 @@ export function composeStructure(source: SuiteSource, structure: StructureManife
       ...(task.manifest.weight === undefined ? {} : { weight: task.manifest.weight }),
     });
   }
-  const suite: TaskSuite = { id: source.id, name: source.manifest?.name ?? source.id, p: structure.p, tasks };
+  const suite: TaskSuite = {
+    id: source.id,
+    name: source.manifest?.name ?? source.id,
+    p: structure.p,
+    tasks,
+  };
   return { suite, issues };
 }
 
@@ -237,7 +278,10 @@ export function suiteSearchPath(options: SuiteSearchOptions = {}): string[] {
  * The directory of a suite given by id (`math`: looked up in the search path) or by path
  * (anything that is not a plain id, e.g. `./my-suite` or `/abs/suite`).
  */
-export async function resolveSuiteDir(suite: string, options: SuiteSearchOptions = {}): Promise<string> {
+export async function resolveSuiteDir(
+  suite: string,
+  options: SuiteSearchOptions = {},
+): Promise<string> {
   if (TASK_ID_PATTERN.test(suite)) {
     for (const dir of suiteSearchPath(options)) {
       if (await isFile(join(dir, suite, 'suite.json'))) return join(dir, suite);

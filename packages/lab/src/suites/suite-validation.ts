@@ -2,7 +2,12 @@ import { posix } from 'node:path';
 import type { TaskSpec, TaskSuite } from '@llm-teams/agents';
 import { LabError } from '../lab-error.js';
 import { TASK_ID_PATTERN, type StructureManifest } from './suite-manifest.js';
-import { criticalPathLength, dependencyClosure, findDependencyCycle, totalWork } from './task-dag.js';
+import {
+  criticalPathLength,
+  dependencyClosure,
+  findDependencyCycle,
+  totalWork,
+} from './task-dag.js';
 
 export type SuiteIssueCode =
   /** suite.json / task.json is not valid JSON or does not match its schema; a bad task id. */
@@ -52,7 +57,11 @@ export interface IssueContext {
   task?: string;
 }
 
-export function suiteIssue(context: IssueContext, code: SuiteIssueCode, problem: string): SuiteIssue {
+export function suiteIssue(
+  context: IssueContext,
+  code: SuiteIssueCode,
+  problem: string,
+): SuiteIssue {
   const where = [
     `suite "${context.suite}"`,
     ...(context.p === undefined ? [] : [`p = ${context.p}`]),
@@ -73,7 +82,10 @@ export class SuiteValidationError extends LabError {
 
   constructor(suite: string, issues: readonly SuiteIssue[]) {
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super('INVALID_SUITE', `suite "${suite}" is invalid (${count}):\n${issues.map((i) => `  - ${i.message}`).join('\n')}`);
+    super(
+      'INVALID_SUITE',
+      `suite "${suite}" is invalid (${count}):\n${issues.map((i) => `  - ${i.message}`).join('\n')}`,
+    );
     this.name = 'SuiteValidationError';
     this.issues = issues;
   }
@@ -105,7 +117,10 @@ export interface ValidateTaskSuiteOptions {
  * cycles), the files (declared vs reference, conflicts, tests present) and the imports (code
  * may import only its own files and those of its transitive dependencies).
  */
-export function validateTaskSuite(suite: TaskSuite, options: ValidateTaskSuiteOptions = {}): SuiteIssue[] {
+export function validateTaskSuite(
+  suite: TaskSuite,
+  options: ValidateTaskSuiteOptions = {},
+): SuiteIssue[] {
   const omitted = options.omitted ?? new Set<string>();
   const issues: SuiteIssue[] = [];
   const at = (task?: string): IssueContext => ({
@@ -117,10 +132,18 @@ export function validateTaskSuite(suite: TaskSuite, options: ValidateTaskSuiteOp
   const byId = new Map<string, TaskSpec>();
   for (const task of suite.tasks) {
     if (!TASK_ID_PATTERN.test(task.id)) {
-      issues.push(suiteIssue(at(task.id), 'INVALID_MANIFEST', 'the id is not a plain token (lower-case letters, digits, "-", "_")'));
+      issues.push(
+        suiteIssue(
+          at(task.id),
+          'INVALID_MANIFEST',
+          'the id is not a plain token (lower-case letters, digits, "-", "_")',
+        ),
+      );
     }
     if (byId.has(task.id)) {
-      issues.push(suiteIssue(at(task.id), 'DUPLICATE_TASK', 'the id is used by more than one task'));
+      issues.push(
+        suiteIssue(at(task.id), 'DUPLICATE_TASK', 'the id is used by more than one task'),
+      );
     } else {
       byId.set(task.id, task);
     }
@@ -130,11 +153,15 @@ export function validateTaskSuite(suite: TaskSuite, options: ValidateTaskSuiteOp
   for (const task of suite.tasks) {
     for (const dep of task.deps) {
       if (dep === task.id) {
-        issues.push(suiteIssue(at(task.id), 'DEPENDENCY_CYCLE', `dependency cycle: ${task.id} -> ${task.id}`));
+        issues.push(
+          suiteIssue(at(task.id), 'DEPENDENCY_CYCLE', `dependency cycle: ${task.id} -> ${task.id}`),
+        );
         graphOk = false;
       } else if (!byId.has(dep)) {
         if (!omitted.has(dep)) {
-          issues.push(suiteIssue(at(task.id), 'UNKNOWN_DEPENDENCY', `depends on unknown task "${dep}"`));
+          issues.push(
+            suiteIssue(at(task.id), 'UNKNOWN_DEPENDENCY', `depends on unknown task "${dep}"`),
+          );
         }
         graphOk = false;
       }
@@ -142,7 +169,9 @@ export function validateTaskSuite(suite: TaskSuite, options: ValidateTaskSuiteOp
   }
   const cycle = findDependencyCycle(suite.tasks.filter((t) => !t.deps.includes(t.id)));
   if (cycle) {
-    issues.push(suiteIssue(at(cycle[0]), 'DEPENDENCY_CYCLE', `dependency cycle: ${cycle.join(' -> ')}`));
+    issues.push(
+      suiteIssue(at(cycle[0]), 'DEPENDENCY_CYCLE', `dependency cycle: ${cycle.join(' -> ')}`),
+    );
     graphOk = false;
   }
 
@@ -153,18 +182,32 @@ export function validateTaskSuite(suite: TaskSuite, options: ValidateTaskSuiteOp
     }
     for (const file of task.files) {
       if (task.reference[file] === undefined) {
-        issues.push(suiteIssue(at(task.id), 'MISSING_REFERENCE', `has no reference solution for "${file}"`));
+        issues.push(
+          suiteIssue(at(task.id), 'MISSING_REFERENCE', `has no reference solution for "${file}"`),
+        );
       }
       const other = writer.get(file);
       if (other !== undefined && other !== task.id) {
-        issues.push(suiteIssue(at(task.id), 'FILE_CONFLICT', `writes "${file}", which task "${other}" also writes`));
+        issues.push(
+          suiteIssue(
+            at(task.id),
+            'FILE_CONFLICT',
+            `writes "${file}", which task "${other}" also writes`,
+          ),
+        );
       } else {
         writer.set(file, task.id);
       }
     }
     for (const file of byPath(Object.keys(task.reference))) {
       if (!task.files.includes(file)) {
-        issues.push(suiteIssue(at(task.id), 'UNDECLARED_FILE', `has a reference for "${file}", which is not among its files`));
+        issues.push(
+          suiteIssue(
+            at(task.id),
+            'UNDECLARED_FILE',
+            `has a reference for "${file}", which is not among its files`,
+          ),
+        );
       }
     }
   }
@@ -179,14 +222,28 @@ export function validateTaskSuite(suite: TaskSuite, options: ValidateTaskSuiteOp
     for (const file of testFiles) {
       const clash = writer.get(file) ?? testOwner.get(file);
       if (clash !== undefined) {
-        issues.push(suiteIssue(at(task.id), 'FILE_CONFLICT', `test "${file}" collides with a file of task "${clash}"`));
+        issues.push(
+          suiteIssue(
+            at(task.id),
+            'FILE_CONFLICT',
+            `test "${file}" collides with a file of task "${clash}"`,
+          ),
+        );
       } else {
         testOwner.set(file, task.id);
       }
     }
-    const linked = testFiles.some((f) => relativeImports(f, task.tests[f]!).some((p) => task.files.includes(p)));
+    const linked = testFiles.some((f) =>
+      relativeImports(f, task.tests[f]!).some((p) => task.files.includes(p)),
+    );
     if (!linked) {
-      issues.push(suiteIssue(at(task.id), 'MISSING_TEST', `its tests import none of its files (${task.files.join(', ')})`));
+      issues.push(
+        suiteIssue(
+          at(task.id),
+          'MISSING_TEST',
+          `its tests import none of its files (${task.files.join(', ')})`,
+        ),
+      );
     }
   }
 
@@ -203,7 +260,11 @@ export function validateTaskSuite(suite: TaskSuite, options: ValidateTaskSuiteOp
         const owner = writer.get(imported);
         issues.push(
           owner === undefined
-            ? suiteIssue(at(task.id), 'UNRESOLVED_IMPORT', `"${file}" imports "${imported}", which no task writes`)
+            ? suiteIssue(
+                at(task.id),
+                'UNRESOLVED_IMPORT',
+                `"${file}" imports "${imported}", which no task writes`,
+              )
             : suiteIssue(
                 at(task.id),
                 'UNDECLARED_DEPENDENCY',
@@ -216,7 +277,11 @@ export function validateTaskSuite(suite: TaskSuite, options: ValidateTaskSuiteOp
   return issues;
 }
 
-const GRAPH_CODES: ReadonlySet<SuiteIssueCode> = new Set(['DUPLICATE_TASK', 'UNKNOWN_DEPENDENCY', 'DEPENDENCY_CYCLE']);
+const GRAPH_CODES: ReadonlySet<SuiteIssueCode> = new Set([
+  'DUPLICATE_TASK',
+  'UNKNOWN_DEPENDENCY',
+  'DEPENDENCY_CYCLE',
+]);
 
 /** Whether issues leave the task graph well-formed (so spans and closures can be computed). */
 export function graphIsSound(issues: readonly SuiteIssue[]): boolean {
@@ -227,21 +292,41 @@ export function graphIsSound(issues: readonly SuiteIssue[]): boolean {
  * A structure against what its manifest declares: the number of tasks it lists and, when its
  * graph is sound and complete (`suite` holds every listed task), critical path and p.
  */
-export function checkDeclaredStructure(suite: TaskSuite, declared: StructureManifest, graphComplete: boolean): SuiteIssue[] {
+export function checkDeclaredStructure(
+  suite: TaskSuite,
+  declared: StructureManifest,
+  graphComplete: boolean,
+): SuiteIssue[] {
   const at: IssueContext = { suite: suite.id, p: declared.p };
   const issues: SuiteIssue[] = [];
   if (declared.tasks.length !== declared.taskCount) {
-    issues.push(suiteIssue(at, 'TASK_COUNT', `declares ${declared.taskCount} tasks but lists ${declared.tasks.length}`));
+    issues.push(
+      suiteIssue(
+        at,
+        'TASK_COUNT',
+        `declares ${declared.taskCount} tasks but lists ${declared.tasks.length}`,
+      ),
+    );
   }
   if (!graphComplete) return issues;
   const span = criticalPathLength(suite.tasks);
   if (Math.abs(span - declared.criticalPath) > 1e-9) {
-    issues.push(suiteIssue(at, 'CRITICAL_PATH', `declares a critical path of ${declared.criticalPath} but its longest chain is ${span}`));
+    issues.push(
+      suiteIssue(
+        at,
+        'CRITICAL_PATH',
+        `declares a critical path of ${declared.criticalPath} but its longest chain is ${span}`,
+      ),
+    );
   }
   const p = 1 - span / totalWork(suite.tasks);
   if (Math.abs(p - declared.p) > 0.005 + 1e-9) {
     issues.push(
-      suiteIssue(at, 'PARALLEL_FRACTION', `declares p = ${declared.p} but 1 - criticalPath / work = ${p.toFixed(3)}`),
+      suiteIssue(
+        at,
+        'PARALLEL_FRACTION',
+        `declares p = ${declared.p} but 1 - criticalPath / work = ${p.toFixed(3)}`,
+      ),
     );
   }
   return issues;

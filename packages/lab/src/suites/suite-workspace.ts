@@ -31,7 +31,10 @@ export interface SuiteWorkspace {
 }
 
 /** Writes files (workspace-relative path -> content) under `dir`. */
-export async function writeWorkspaceFiles(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
+export async function writeWorkspaceFiles(
+  dir: string,
+  files: Readonly<Record<string, string>>,
+): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
     const target = join(dir, ...path.split('/'));
     await mkdir(dirname(target), { recursive: true });
@@ -40,7 +43,9 @@ export async function writeWorkspaceFiles(dir: string, files: Readonly<Record<st
 }
 
 /** A directory holding the scaffold, the chosen tasks' reference files and their tests. */
-export async function createSuiteWorkspace(options: SuiteWorkspaceOptions): Promise<SuiteWorkspace> {
+export async function createSuiteWorkspace(
+  options: SuiteWorkspaceOptions,
+): Promise<SuiteWorkspace> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'llmt-suite-')));
   await mkdir(dir, { recursive: true });
   await writeWorkspaceFiles(dir, WORKSPACE_SCAFFOLD);
@@ -116,7 +121,15 @@ export async function runTaskTests(options: RunTaskTestsOptions): Promise<TaskTe
   }, timeoutMs);
 
   const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (err) => reject(new LabError('TEST_RUN_FAILED', `could not start node --test for task "${options.task.id}"`, { cause: err })));
+    child.once('error', (err) =>
+      reject(
+        new LabError(
+          'TEST_RUN_FAILED',
+          `could not start node --test for task "${options.task.id}"`,
+          { cause: err },
+        ),
+      ),
+    );
     child.once('close', (code) => resolve(code));
   }).finally(() => clearTimeout(timer));
 
@@ -144,7 +157,9 @@ export async function mapWithConcurrency<T, R>(
       results[index] = await fn(items[index]!, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker),
+  );
   return results;
 }
 
@@ -191,9 +206,16 @@ export async function verifyReferenceSolutions(
   }
   const unique = [...new Map(jobs.map((j) => [j.key, j])).values()];
   const outcomes = await mapWithConcurrency(unique, options.concurrency ?? 2, async (job) => {
-    const workspace = await createSuiteWorkspace({ references: [job.task, ...job.closure], tests: [job.task] });
+    const workspace = await createSuiteWorkspace({
+      references: [job.task, ...job.closure],
+      tests: [job.task],
+    });
     try {
-      return await runTaskTests({ dir: workspace.dir, task: job.task, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+      return await runTaskTests({
+        dir: workspace.dir,
+        task: job.task,
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      });
     } finally {
       await workspace.dispose();
     }
