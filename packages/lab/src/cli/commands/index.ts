@@ -1,0 +1,13 @@
+import type { CliCommand } from '../cli-context.js';
+import { analyzeCommand } from './analyze.js';
+import { runCommand } from './run.js';
+import { sweepCommand } from './sweep.js';
+import { viewCommand } from './view.js';
+
+/** Every `llm-teams` command, in help order. Add a command: one module, one line here. */
+export const COMMANDS: readonly CliCommand[] = [
+  runCommand,
+  sweepCommand,
+  analyzeCommand,
+  viewCommand,
+];

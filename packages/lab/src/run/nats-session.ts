@@ -1,0 +1,73 @@
+import {
+  connectNats,
+  jetstreamManager,
+  startNatsServer,
+  teamResourceNames,
+  TEAM_BUCKETS,
+  type NatsConnection,
+  type NatsServer,
+} from '@llm-teams/broker';
+
+export interface NatsSessionOptions {
+  /** Connect here; default: start an embedded nats-server and stop it on `close()`. */
+  url?: string;
+  /** Connection name shown by the server. Default `llm-teams-lab`. */
+  name?: string;
+}
+
+/** A NATS connection and, without a URL, the embedded server behind it. */
+export interface NatsSession {
+  readonly nc: NatsConnection;
+  readonly url: string;
+  /** Whether the server was started here. */
+  readonly embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** Connects to `url`, or starts an embedded nats-server (JetStream on, temporary store). */
+export async function openNatsSession(options: NatsSessionOptions = {}): Promise<NatsSession> {
+  let server: NatsServer | undefined;
+  if (options.url === undefined) server = await startNatsServer();
+  const url = options.url ?? server!.url;
+  let nc: NatsConnection;
+  try {
+    nc = await connectNats({ servers: url, name: options.name ?? 'llm-teams-lab' });
+  } catch (err) {
+    await server?.close();
+    throw err;
+  }
+  let closed = false;
+  return {
+    nc,
+    url,
+    embedded: server !== undefined,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await nc.drain();
+      } finally {
+        await server?.close();
+      }
+    },
+  };
+}
+
+/**
+ * Deletes a finished team's streams and KV buckets. A sweep runs hundreds of teams on one
+ * server; left behind, their streams would pile up in the server's memory and store.
+ */
+export async function deleteTeamResources(
+  nc: NatsConnection,
+  team: string,
+  prefix?: string,
+): Promise<void> {
+  const names = teamResourceNames({ team, ...(prefix !== undefined ? { prefix } : {}) });
+  const jsm = await jetstreamManager(nc);
+  const streams = [
+    names.inboxStream,
+    names.dlqStream,
+    ...TEAM_BUCKETS.map((b) => `KV_${names.buckets[b]}`),
+  ];
+  await Promise.all(streams.map((s) => jsm.streams.delete(s).catch(() => false)));
+}

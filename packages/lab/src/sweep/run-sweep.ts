@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { checkModelCredentials } from '@llm-teams/agents';
+import { writeSweepReport } from '../report/index.js';
+import {
+  openNatsSession,
+  runKey,
+  runSlug,
+  type NatsSession,
+  type RunRecord,
+} from '../run/index.js';
+import { loadSuite, type SuiteSearchOptions } from '../suites/index.js';
+import { expandGrid, sweepGridSchema, type SweepGrid } from './sweep-grid.js';
+import { openResultsStore } from './results-store.js';
+import { summarizeSweep, type SweepSummary } from './sweep-summary.js';
+import { createWorkerPool, type WorkerPool } from './worker-pool.js';
+
+export const SWEEP_FILES = {
+  grid: 'sweep.json',
+  results: 'results.jsonl',
+  errors: 'errors.jsonl',
+  summary: 'summary.json',
+  report: 'report.html',
+  runs: 'runs',
+} as const;
+
+export interface SweepProgress {
+  /** Runs of the grid with a record (before and during this session). */
+  done: number;
+  total: number;
+  /** Runs finished in this session, and how many of them threw. */
+  ran: number;
+  failed: number;
+  elapsedMs: number;
+  /** Estimated ms to the end, from this session's pace; undefined before the first run. */
+  etaMs: number | undefined;
+  /** The run that just finished. */
+  last?: { key: string; status: string; error?: string };
+}
+
+export interface RunSweepOptions extends SuiteSearchOptions {
+  grid: SweepGrid;
+  /** Directory for `results.jsonl`, `summary.json`, `report.html` (and per-run traces). */
+  outDir: string;
+  /** NATS to run on. Default: an embedded nats-server for the sweep. */
+  natsUrl?: string;
+  /** Runs at once, each in its own worker process. Default: the available cores. */
+  jobs?: number;
+  /** Run at most this many new runs in this session, then stop (a later call resumes). */
+  limit?: number;
+  /** Keep each run's `trace.jsonl` and `result.json` under `runs/<slug>/`. Default true. */
+  traces?: boolean;
+  /** Stops the sweep: no new runs start, runs in flight are abandoned (a later call redoes them). */
+  signal?: AbortSignal;
+  onProgress?: (progress: SweepProgress) => void;
+}
+
+export interface SweepOutcome {
+  /** `completed`: every run of the grid has a record; `stopped`: aborted or limited (call
+   *  again to continue); `failed`: runs threw (see `errors.jsonl`; calling again retries them). */
+  status: 'completed' | 'stopped' | 'failed';
+  total: number;
+  /** Runs that already had a record when the session started. */
+  resumed: number;
+  ran: number;
+  failed: number;
+  summary: SweepSummary;
+  files: { results: string; summary: string; report: string };
+}
+
+const teamName = (key: string) =>
+  `sw${createHash('sha1').update(key).digest('hex').slice(0, 8)}${Date.now().toString(36)}`;
+
+/** Fails before anything runs if a suite, a structure or a model of the grid is unusable. */
+async function checkGrid(grid: SweepGrid, options: SuiteSearchOptions): Promise<void> {
+  for (const model of grid.models) checkModelCredentials(model, process.env);
+  for (const suite of grid.suites) {
+    for (const p of grid.p) {
+      await loadSuite({
+        suite,
+        p,
+        ...(options.searchDirs ? { searchDirs: options.searchDirs } : {}),
+      });
+    }
+  }
+}
+
+/**
+ * Runs a grid of teams in parallel worker processes against one NATS server, appending each
+ * finished run to `results.jsonl`. Resumable: runs whose key already has a record are skipped,
+ * so calling it again with the same `outDir` continues a stopped sweep. Ends by writing
+ * `summary.json` and `report.html` over every record in the file.
+ */
+export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> {
+  const grid = sweepGridSchema.parse(options.grid);
+  await checkGrid(grid, options);
+  await mkdir(options.outDir, { recursive: true });
+  await writeFile(
+    join(options.outDir, SWEEP_FILES.grid),
+    JSON.stringify({ grid, updatedAt: new Date().toISOString() }, null, 2) + '\n',
+  );
+  const store = await openResultsStore(join(options.outDir, SWEEP_FILES.results));
+  const specs = expandGrid(grid);
+  const keys = new Set(specs.map(runKey));
+  const resumed = [...keys].filter((k) => store.done.has(k)).length;
+  let todo = specs.filter((s) => !store.done.has(runKey(s)));
+  if (options.limit !== undefined) todo = todo.slice(0, Math.max(0, options.limit));
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), todo.length || 1));
+
+  const started = Date.now();
+  let ran = 0;
+  let failed = 0;
+  const doneInGrid = () => [...keys].filter((k) => store.done.has(k)).length;
+  const report = (last?: SweepProgress['last']) => {
+    const done = doneInGrid();
+    const elapsedMs = Date.now() - started;
+    const left = specs.length - done;
+    options.onProgress?.({
+      done,
+      total: specs.length,
+      ran,
+      failed,
+      elapsedMs,
+      etaMs: ran > 0 ? (elapsedMs / ran) * left : undefined,
+      ...(last ? { last } : {}),
+    });
+  };
+  report();
+
+  let session: NatsSession | undefined;
+  let pool: WorkerPool | undefined;
+  const aborted = () => options.signal?.aborted === true;
+  try {
+    if (todo.length > 0 && !aborted()) {
+      session = await openNatsSession({
+        ...(options.natsUrl !== undefined ? { url: options.natsUrl } : {}),
+        name: 'llm-teams-sweep',
+      });
+      pool = createWorkerPool({
+        size: jobs,
+        natsUrl: session.url,
+        ...(options.searchDirs ? { searchDirs: options.searchDirs } : {}),
+      });
+      const stop = new Promise<void>((resolve) => {
+        if (aborted()) resolve();
+        options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      const queue = [...todo];
+      const lane = async (): Promise<void> => {
+        for (let spec = queue.shift(); spec && !aborted(); spec = queue.shift()) {
+          const key = runKey(spec);
+          const outDir =
+            (options.traces ?? true)
+              ? join(options.outDir, SWEEP_FILES.runs, runSlug(spec))
+              : undefined;
+          try {
+            const record: RunRecord = await pool!.run({
+              spec,
+              team: teamName(key),
+              ...(outDir !== undefined ? { outDir } : {}),
+            });
+            if (aborted()) return;
+            if (record.files.trace !== undefined) {
+              record.files = {
+                trace: join(SWEEP_FILES.runs, runSlug(spec), record.files.trace),
+                ...(record.files.result !== undefined
+                  ? { result: join(SWEEP_FILES.runs, runSlug(spec), record.files.result) }
+                  : {}),
+              };
+            }
+            store.append(record);
+            ran++;
+            report({ key, status: record.result.status });
+          } catch (err) {
+            if (aborted()) return;
+            const message = err instanceof Error ? err.message : String(err);
+            appendFileSync(
+              join(options.outDir, SWEEP_FILES.errors),
+              JSON.stringify({ key, error: message, at: new Date().toISOString() }) + '\n',
+            );
+            ran++;
+            failed++;
+            report({ key, status: 'error', error: message.split('\n')[0]! });
+          }
+        }
+      };
+      const lanes = Promise.all(Array.from({ length: jobs }, lane));
+      await Promise.race([lanes, stop]);
+      // Aborted: close the pool first, so runs in flight end now and their lanes unwind.
+      await pool.close();
+      await lanes;
+    }
+  } finally {
+    await pool?.close();
+    await session?.close();
+  }
+
+  const summary = summarizeSweep(store.records);
+  const files = {
+    results: store.file,
+    summary: join(options.outDir, SWEEP_FILES.summary),
+    report: join(options.outDir, SWEEP_FILES.report),
+  };
+  await writeFile(files.summary, JSON.stringify(summary, null, 2) + '\n');
+  await writeSweepReport(summary, files.report);
+  const complete = doneInGrid() === specs.length;
+  return {
+    status: complete ? 'completed' : aborted() || failed === 0 ? 'stopped' : 'failed',
+    total: specs.length,
+    resumed,
+    ran,
+    failed,
+    summary,
+    files,
+  };
+}
