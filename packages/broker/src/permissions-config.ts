@@ -81,13 +81,18 @@ function bucketAccess(bucket: string, access: 'read' | 'write'): string[] {
   ];
 }
 
-/** One actor's own snapshot key: read, write, nothing else of the bucket. */
+/**
+ * One actor's own snapshot key: write only that key. Reads go by key too where the bucket
+ * allows direct gets; otherwise the client falls back to `STREAM.MSG.GET`, whose subject names
+ * no key, so on such servers an agent could read (never write) a teammate's checkpoint.
+ */
 function snapshotAccess(bucket: string, actor: string): string[] {
   const stream = `KV_${bucket}`;
   return [
     `$KV.${bucket}.${actor}`,
     `$JS.API.STREAM.INFO.${stream}`,
     `$JS.API.DIRECT.GET.${stream}.$KV.${bucket}.${actor}`,
+    `$JS.API.STREAM.MSG.GET.${stream}`,
   ];
 }
 
