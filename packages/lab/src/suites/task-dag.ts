@@ -70,13 +70,24 @@ export function topologicalOrder(tasks: readonly DagTask[]): string[] {
   const byId = indexDag(tasks);
   const order: string[] = [];
   const placed = new Set<string>();
-  const visit = (id: string): void => {
-    if (placed.has(id)) return;
-    for (const dep of byId.get(id)!.deps) visit(dep);
-    placed.add(id);
-    order.push(id);
-  };
-  for (const task of tasks) visit(task.id);
+  // Depth-first in input order, iteratively so that a long chain cannot overflow the stack.
+  for (const root of tasks) {
+    const frames: { id: string; next: number }[] = [{ id: root.id, next: 0 }];
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const deps = byId.get(frame.id)!.deps;
+      if (frame.next < deps.length) {
+        const dep = deps[frame.next++]!;
+        if (!placed.has(dep)) frames.push({ id: dep, next: 0 });
+        continue;
+      }
+      frames.pop();
+      if (!placed.has(frame.id)) {
+        placed.add(frame.id);
+        order.push(frame.id);
+      }
+    }
+  }
   return order;
 }
 

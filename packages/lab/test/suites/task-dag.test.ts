@@ -99,3 +99,14 @@ describe('order, closure and cycles', () => {
     expectInvalid([task('a'), task('a')], /duplicate task id "a"/);
   });
 });
+
+describe('long chains', () => {
+  it('do not overflow the stack', () => {
+    const chain = Array.from({ length: 20_000 }, (_, i) =>
+      task(`t${i}`, i === 0 ? [] : [`t${i - 1}`]),
+    );
+    expect(topologicalOrder([...chain].reverse())[0]).toBe('t0');
+    expect(criticalPathLength(chain)).toBe(20_000);
+    expect(findDependencyCycle(chain)).toBeUndefined();
+  });
+});
