@@ -121,6 +121,7 @@ export class ActorCell {
   start(checkpoint?: ActorCheckpoint): void {
     const host = this.#host;
     if (checkpoint) {
+      this.lane.resume(checkpoint.traceSeq ?? 0, checkpoint.lamport ?? 0);
       this.#dedupWindow();
       for (const id of checkpoint.processed) this.#dedup!.add(id);
     }
@@ -485,6 +486,9 @@ export class ActorCell {
       snapshot: this.#actor.getPersistedSnapshot(),
       processed: this.#dedup?.ids() ?? [],
       savedAt: this.#host.clock.now(),
+      // Room for the events this incarnation may still record before it is lost.
+      lamport: this.lane.lamport.time,
+      traceSeq: this.lane.seq,
     });
   }
 

@@ -558,6 +558,12 @@ class Host implements ActorHost, HostCore {
       );
     }
     this.stats.sent++;
+    if (mode === 'at-least-once') {
+      // A fault on an at-least-once send is a lost publish: the publisher sees no PubAck and
+      // retries (see #publishDurable), so the interceptor is consulted per publish attempt.
+      this.#dispatch(env, mode, sender);
+      return;
+    }
     if (this.interceptor?.outbound) {
       const decision = this.interceptor.outbound(env, mode);
       if (decision && decision.action !== 'deliver') {

@@ -30,6 +30,9 @@ export interface FailureDetectorOptions {
   checkIntervalMs?: number;
   /** Only these actors are watched (default: every actor that beats). */
   watch?: (actor: string) => boolean;
+  /** Actors expected to beat: watched from the detector's start, so one that dies before its
+   *  first beat is heard is still suspected. */
+  expect?: readonly string[];
   onSuspect?: (actor: string, info: SuspicionInfo) => void;
   onRecover?: (actor: string, info: SuspicionInfo) => void;
 }
@@ -161,6 +164,20 @@ export function createFailureDetector(options: FailureDetectorOptions): FailureD
       if (hb) onBeat(hb);
     },
   });
+  const startedAt = clock.now();
+  for (const actor of options.expect ?? []) {
+    if (!tracks.has(actor)) {
+      tracks.set(actor, {
+        last: startedAt,
+        intervals: [],
+        sum: 0,
+        sumSq: 0,
+        suspected: false,
+        node: '',
+        incarnation: '',
+      });
+    }
+  }
   let timer: unknown = clock.setTimeout(check, options.checkIntervalMs ?? 100);
 
   return {

@@ -7,6 +7,10 @@ export interface ActorCheckpoint {
   /** Ids of messages whose work completed; redeliveries of them are not processed again. */
   processed: string[];
   savedAt: number;
+  /** The actor's Lamport time and trace sequence, so an incarnation restored elsewhere
+   *  continues its lane instead of restarting it (both must keep increasing). */
+  lamport?: number;
+  traceSeq?: number;
 }
 
 export interface SnapshotStore {

@@ -22,6 +22,17 @@ export class TraceLane {
     this.lamport = new LamportClock(start);
   }
 
+  /** Next trace sequence number. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** Continues a lane recorded by an earlier incarnation (never moves backwards). */
+  resume(seq: number, lamport: number): void {
+    if (seq > this.#seq) this.#seq = seq;
+    if (lamport > this.lamport.time) this.lamport.merge(lamport - 1);
+  }
+
   get tracing(): boolean {
     return this.#sink !== undefined;
   }

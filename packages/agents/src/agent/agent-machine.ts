@@ -81,6 +81,19 @@ interface ActOutcome {
   durationMs: number;
 }
 
+/** Waits until real time catches up with `modelNow` (see AgentServices.timeScale). */
+async function pace(s: AgentServices, modelNow: number, signal?: AbortSignal): Promise<void> {
+  const wait = s.runStartMs + modelNow * s.timeScale - s.now();
+  if (wait <= 1 || signal?.aborted) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, wait);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 const emptySession = (modelNow = 0): ToolSession => ({
   taskId: undefined,
   revs: {},
@@ -224,9 +237,9 @@ export function createAgentMachine(services: AgentServices) {
       }),
       callModel: fromPromise<
         ModelResponse,
-        { messages: ModelMessage[]; taskId: string; turn: number }
-      >(({ input, signal }) =>
-        s.model.call(
+        { messages: ModelMessage[]; taskId: string; turn: number; modelNow: number }
+      >(async ({ input, signal }) => {
+        const response = await s.model.call(
           {
             system: systemPrompt(s.agentId, s.arch, s.teammates),
             messages: input.messages,
@@ -239,8 +252,10 @@ export function createAgentMachine(services: AgentServices) {
             },
           },
           { signal },
-        ),
-      ),
+        );
+        await pace(s, input.modelNow + response.latencyMs, signal);
+        return response;
+      }),
       act: fromPromise<ActOutcome, { calls: ToolCall[]; session: ToolSession; taskId: string }>(
         async ({ input }) => {
           const results: ModelMessage[] = [];
@@ -259,6 +274,7 @@ export function createAgentMachine(services: AgentServices) {
             });
             if (effects.completed === input.taskId) completed = true;
           }
+          await pace(s, input.session.modelNow);
           return { results, completed, durationMs };
         },
       ),
@@ -508,6 +524,7 @@ export function createAgentMachine(services: AgentServices) {
                 messages: context.messages,
                 taskId: context.assignment!.taskId,
                 turn: context.turns,
+                modelNow: context.modelNow,
               }),
               onDone: {
                 target: 'acting',

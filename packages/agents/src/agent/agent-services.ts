@@ -42,8 +42,12 @@ export interface AgentServices {
   workspace: WorkspaceStore;
   random: Random;
   limits: AgentLimits;
-  /** Real ms per model ms (the run's time scale); converts real waits to model time. */
+  /** Real ms per model ms (the run's time scale). The agent paces itself: after each model
+   *  call and tool batch it waits until `runStartMs + modelNow * timeScale`, so real time
+   *  tracks model time and the team's real interleaving matches its model-time schedule. */
   timeScale: number;
+  /** Real time the run started (the origin of model time). */
+  runStartMs: number;
   /** Records in the agent's trace lane (set when the actor is spawned). */
   record: (payload: TracePayload) => void;
   now(): number;

@@ -9,6 +9,8 @@ export interface TestRunResult {
   /** Test output, trimmed to `maxOutputChars` (the tail, where failures are reported). */
   output: string;
   durationMs: number;
+  /** Time spent waiting for a free runner slot (not part of the task's work). */
+  queuedMs: number;
   timedOut: boolean;
 }
 
@@ -56,7 +58,10 @@ export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
     else running--;
   }
 
-  async function runOnce(task: TaskSpec, files: Record<string, string>): Promise<TestRunResult> {
+  async function runOnce(
+    task: TaskSpec,
+    files: Record<string, string>,
+  ): Promise<Omit<TestRunResult, 'queuedMs'>> {
     const dir = await mkdtemp(join(tmpdir(), 'llmt-tests-'));
     try {
       await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
@@ -67,7 +72,7 @@ export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
         await writeFile(target, content);
       }
       const started = Date.now();
-      return await new Promise<TestRunResult>((resolve) => {
+      return await new Promise<Omit<TestRunResult, 'queuedMs'>>((resolve) => {
         const child = spawn(node, ['--test', '--test-reporter=spec', ...Object.keys(task.tests)], {
           cwd: dir,
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -105,9 +110,10 @@ export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
 
   return {
     async run(task, files) {
+      const asked = Date.now();
       await acquire();
       try {
-        return await runOnce(task, files);
+        return { ...(await runOnce(task, files)), queuedMs: Date.now() - asked };
       } finally {
         release();
       }

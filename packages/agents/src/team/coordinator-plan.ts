@@ -22,6 +22,10 @@ export interface PlanState {
   /** Worker -> task it holds (owner or backup), or null when idle. */
   workers: Record<string, string | null>;
   suspected: string[];
+  /** Workers whose last task straggled, with how many times slower than the median they ran
+   *  at least: they get a fresh task only when the others could not finish the ready work
+   *  sooner, so the tail of a run is never left to a known straggler. */
+  slow: Record<string, number>;
   /** Real durations of completed tasks (straggler threshold). */
   durations: number[];
   modelNow: number;
@@ -78,9 +82,53 @@ export function readyByPriority(state: PlanState): string[] {
 export function plan(state: PlanState, o: PlanOptions): Send[] {
   const sends: Send[] = [];
   const idle = idleWorkers(state);
-  for (const taskId of readyByPriority(state)) {
-    const worker = idle.shift();
+  // Backups first: a task running past the straggler threshold holds up everything after it,
+  // so a spare worker is worth more on its copy than on a fresh task (which can still be
+  // picked up by the next worker to finish).
+  if (o.backups && idle.length > 0 && state.durations.length > 0) {
+    const threshold = Math.max(o.stragglerMinMs, o.stragglerFactor * median(state.durations));
+    const stragglers = Object.entries(state.tasks)
+      .filter(
+        ([, t]) =>
+          t.status === 'assigned' &&
+          !t.backup &&
+          t.assignedAt !== undefined &&
+          o.now - t.assignedAt > threshold,
+      )
+      .sort(([, a], [, b]) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0));
+    for (const [taskId, t] of stragglers) {
+      const worker = idle.find((w) => !(w in state.slow));
+      if (!worker) break;
+      idle.splice(idle.indexOf(worker), 1);
+      if (t.owner) {
+        const ratio = (o.now - (t.assignedAt ?? o.now)) / Math.max(1, median(state.durations));
+        state.slow[t.owner] = Math.max(state.slow[t.owner] ?? 0, ratio);
+      }
+      t.backup = worker;
+      state.workers[worker] = taskId;
+      // The backup starts when the straggler has run `elapsed` real ms: that much model time later.
+      const modelTime = Math.max(
+        state.modelNow,
+        (t.assignedModel ?? 0) + (o.now - (t.assignedAt ?? o.now)) / Math.max(o.timeScale, 1e-9),
+      );
+      sends.push({
+        to: worker,
+        type: 'task.assign',
+        body: { taskId, backup: true, epoch: o.epoch, modelTime },
+      });
+    }
+  }
+  const ready = readyByPriority(state);
+  const fastWorkers = Object.keys(state.workers).filter(
+    (w) => !state.suspected.includes(w) && !(w in state.slow),
+  ).length;
+  for (const [i, taskId] of ready.entries()) {
+    // A worker k times slower helps only when the fast ones would need more than k rounds.
+    const worker = idle.find(
+      (w) => !(w in state.slow) || ready.length - i > fastWorkers * (state.slow[w] ?? 1),
+    );
     if (!worker) break;
+    idle.splice(idle.indexOf(worker), 1);
     const t = state.tasks[taskId]!;
     t.status = 'assigned';
     t.owner = worker;
@@ -93,33 +141,6 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
       to: worker,
       type: 'task.assign',
       body: { taskId, backup: false, epoch: o.epoch, modelTime: state.modelNow },
-    });
-  }
-  if (!o.backups || idle.length === 0 || state.durations.length === 0) return sends;
-  const threshold = Math.max(o.stragglerMinMs, o.stragglerFactor * median(state.durations));
-  const stragglers = Object.entries(state.tasks)
-    .filter(
-      ([, t]) =>
-        t.status === 'assigned' &&
-        !t.backup &&
-        t.assignedAt !== undefined &&
-        o.now - t.assignedAt > threshold,
-    )
-    .sort(([, a], [, b]) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0));
-  for (const [taskId, t] of stragglers) {
-    const worker = idle.shift();
-    if (!worker) break;
-    t.backup = worker;
-    state.workers[worker] = taskId;
-    // The backup starts when the straggler has run `elapsed` real ms: that much model time later.
-    const modelTime = Math.max(
-      state.modelNow,
-      (t.assignedModel ?? 0) + (o.now - (t.assignedAt ?? o.now)) / Math.max(o.timeScale, 1e-9),
-    );
-    sends.push({
-      to: worker,
-      type: 'task.assign',
-      body: { taskId, backup: true, epoch: o.epoch, modelTime },
     });
   }
   return sends;
@@ -141,11 +162,20 @@ export function applyDone(
     const other = from === t.owner ? t.backup : t.owner;
     t.status = 'done';
     t.doneModel = body.modelTime;
-    if (t.assignedAt !== undefined) state.durations.push(o.now - t.assignedAt);
+    if (t.assignedAt !== undefined) {
+      const took = o.now - t.assignedAt;
+      state.durations.push(took);
+      // Finishing at a normal pace clears a worker's slow mark.
+      if (took <= o.stragglerFactor * median(state.durations)) delete state.slow[from];
+    }
     t.owner = from;
     t.backup = undefined;
     if (other && other !== from && state.workers[other] === body.taskId) {
       state.workers[other] = null;
+      if (other === t.owner || from !== t.owner) {
+        const ratio = (o.now - (t.assignedAt ?? o.now)) / Math.max(1, median(state.durations));
+        state.slow[other] = Math.max(state.slow[other] ?? 0, ratio);
+      }
       return [
         {
           to: other,
@@ -212,6 +242,7 @@ export function stateFromBoard(
     tasks: {},
     workers: Object.fromEntries(workers.map((w) => [w, null])),
     suspected: [],
+    slow: {},
     durations: [],
     modelNow: 0,
   };

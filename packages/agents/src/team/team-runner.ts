@@ -42,7 +42,7 @@ export interface CoordinatorOptions {
   leaseMs?: number;
   /** Launch backup copies of stragglers. Default true. */
   backups?: boolean;
-  /** A task is a straggler past this multiple of the median task duration. Default 2. */
+  /** A task is a straggler past this multiple of the median task duration. Default 3. */
   stragglerFactor?: number;
   /** ...and past this many real ms. Default 200. */
   stragglerMinMs?: number;
@@ -211,7 +211,9 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     const model = createModelClient(options.model, {
       seed,
       clock,
-      timeScale,
+      // The agents pace real time to model time themselves (AgentServices.timeScale), so the
+      // client does not sleep; real providers take their real time anyway.
+      timeScale: 0,
       ledger,
       team,
       ...options.modelOptions,
@@ -321,7 +323,9 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       workspace,
       random: random.fork(`agent/${id}`),
       limits,
-      timeScale,
+      timeScale:
+        options.model.startsWith('sim:') || options.model.startsWith('replay:') ? timeScale : 1,
+      runStartMs: started,
       record: record(id),
       now: () => clock.now(),
     });
@@ -346,7 +350,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       leaseMs: options.coordinator?.leaseMs ?? 1500,
       tickMs: 100,
       maxAttempts: options.coordinator?.maxAttempts ?? 3,
-      stragglerFactor: options.coordinator?.stragglerFactor ?? 2,
+      stragglerFactor: options.coordinator?.stragglerFactor ?? 3,
       stragglerMinMs: options.coordinator?.stragglerMinMs ?? 200,
       backups: options.coordinator?.backups ?? true,
     });
@@ -366,6 +370,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
         phiThreshold: fd?.phiThreshold ?? 8,
         expectedIntervalMs: fd?.heartbeatMs ?? 100,
         watch: (a) => workers.includes(a),
+        expect: workers,
         onSuspect: (worker) => handle.send({ type: 'worker.suspected', worker }),
         onRecover: (worker) => handle.send({ type: 'worker.recovered', worker }),
       }),

@@ -318,7 +318,9 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
           trace: { outcome: 'error', error: message },
         };
       }
-      const durationMs = Math.max(0, options.now() - started);
+      // Waiting for a free test runner is contention of this machine, not the task's work.
+      const queued = outcome.effects.testRun?.queuedMs ?? 0;
+      const durationMs = Math.max(0, options.now() - started - queued);
       options.record({
         kind: 'tool',
         name,

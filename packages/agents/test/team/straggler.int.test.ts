@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@llm-teams/broker';
+import { runTeam, type TeamRunOptions } from '@llm-teams/agents';
+import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
+import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { tinySuite } from '../../../../test/support/tiny-suite.js';
+
+type TaskEvent = TraceEvent & { kind: 'task'; modelTime: number };
+
+/** Mean model-time duration of a task, start to done, over a run. */
+function meanTaskDuration(events: TraceEvent[]): number {
+  const starts = new Map<string, number>();
+  const durations: number[] = [];
+  for (const e of events) {
+    if (e.kind !== 'task') continue;
+    const t = e as TaskEvent;
+    if (t.phase === 'start') starts.set(`${t.actor}/${t.taskId}`, t.modelTime);
+    if (t.phase === 'done')
+      durations.push(t.modelTime - (starts.get(`${t.actor}/${t.taskId}`) ?? t.modelTime));
+  }
+  return durations.reduce((a, b) => a + b, 0) / durations.length;
+}
+
+describe('stragglers', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  beforeEach(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+  });
+  afterEach(async () => {
+    await nats.close();
+  });
+
+  it('one agent 10x slower delays a centralized run by less than one task, thanks to backups', async () => {
+    const options = (
+      trace: ReturnType<typeof createMemoryTrace>,
+      slow: boolean,
+    ): TeamRunOptions => ({
+      nc,
+      suite: tinySuite({ n: 9, chain: 1 }),
+      arch: 'centralized',
+      agents: 3,
+      model: 'sim:gpt-5.2',
+      seed: 21,
+      timeScale: 0.05,
+      trace,
+      deadlineMs: 120_000,
+      coordinator: { stragglerFactor: 1.5, stragglerMinMs: 100 },
+      modelOptions: {
+        sim: {
+          mistakeRate: 0,
+          ...(slow
+            ? {
+                faults: (c) =>
+                  c.agentId === 'a2' ? { kind: 'latency_multiplier', factor: 10 } : undefined,
+              }
+            : {}),
+        },
+      },
+    });
+    const baseTrace = createMemoryTrace();
+    const baseline = await runTeam(options(baseTrace, false));
+    const slowTrace = createMemoryTrace();
+    const slowed = await runTeam(options(slowTrace, true));
+    expect(baseline.status).toBe('completed');
+    expect(slowed.status).toBe('completed');
+    const task = meanTaskDuration(baseTrace.events);
+    const backups = slowTrace.events.filter(
+      (e) => e.kind === 'task' && e.phase === 'claim' && e['backup'] === true,
+    );
+    expect(backups.length).toBeGreaterThan(0);
+    expect(slowed.makespanModelMs - baseline.makespanModelMs).toBeLessThan(task);
+  });
+});

@@ -1,0 +1,192 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@llm-teams/broker';
+import { runTeam, type RunningTeam, type TeamRunOptions } from '@llm-teams/agents';
+import type { TraceEvent, TraceSink } from '@llm-teams/runtime';
+import { deferred, startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { tinySuite } from '../../../../test/support/tiny-suite.js';
+
+type TaskEvent = TraceEvent & { kind: 'task' };
+type ToolEvent = TraceEvent & { kind: 'tool' };
+
+/** A trace that also lets a test wait for a condition over the events so far. */
+function watchedTrace() {
+  const events: TraceEvent[] = [];
+  const waiters: { test: (e: TraceEvent[]) => boolean; resolve: () => void }[] = [];
+  const sink: TraceSink = {
+    write(e) {
+      events.push(e);
+      for (const w of [...waiters]) {
+        if (w.test(events)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      }
+    },
+  };
+  const when = (test: (e: TraceEvent[]) => boolean) => {
+    const d = deferred();
+    if (test(events)) d.resolve();
+    else waiters.push({ test, resolve: d.resolve });
+    return d.promise;
+  };
+  return { events, sink, when };
+}
+
+const doneEvents = (events: TraceEvent[]) =>
+  events.filter((e): e is TaskEvent => e.kind === 'task' && e.phase === 'done');
+
+/** Invariants every run must keep, checked on its trace. */
+function checkInvariants(events: TraceEvent[], taskCount: number): void {
+  // Each task completed exactly once.
+  const done = doneEvents(events);
+  expect(done.map((e) => e.taskId).sort()).toEqual([...new Set(done.map((e) => e.taskId))].sort());
+  expect(done).toHaveLength(taskCount);
+  // No lost update: per path, every successful write replaced the revision just before it.
+  const writes = events.filter(
+    (e): e is ToolEvent => e.kind === 'tool' && e.name === 'write_file' && e.rev !== undefined,
+  );
+  const byPath = new Map<string, ToolEvent[]>();
+  for (const w of writes) byPath.set(w.path!, [...(byPath.get(w.path!) ?? []), w]);
+  for (const [path, ws] of byPath) {
+    const sorted = [...ws].sort((a, b) => a.rev! - b.rev!);
+    expect(sorted[0]!.baseRev, `${path} first write`).toBe(0);
+    for (let i = 1; i < sorted.length; i++)
+      expect(sorted[i]!.baseRev, `${path} write ${i}`).toBe(sorted[i - 1]!.rev);
+  }
+}
+
+describe('team protocols under failure', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  beforeEach(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+  });
+  afterEach(async () => {
+    await nats.close();
+  });
+
+  const base = (trace: TraceSink): TeamRunOptions => ({
+    nc,
+    suite: tinySuite({ n: 8, chain: 4 }),
+    arch: 'centralized',
+    agents: 3,
+    model: 'sim:gpt-5.2',
+    seed: 7,
+    timeScale: 0.002,
+    trace,
+    deadlineMs: 90_000,
+    failureDetection: { kind: 'timeout', heartbeatMs: 50, timeoutMs: 400 },
+    coordinator: { leaseMs: 600 },
+  });
+
+  it('a standby coordinator takes over when the leader dies, and completed work is not redone', async () => {
+    const t = watchedTrace();
+    let killed: Promise<void> | undefined;
+    const result = await runTeam({
+      ...base(t.sink),
+      onStarted: (team: RunningTeam) => {
+        killed = t.when((ev) => doneEvents(ev).length >= 2).then(() => team.kill('coord1'));
+      },
+    });
+    await killed;
+    expect(result.status, result.reason).toBe('completed');
+    const elected = t.events
+      .filter((e) => e.kind === 'mark' && e.name === 'leader.elected')
+      .map((e) => e.actor);
+    expect(elected).toEqual(['coord1', 'coord2']);
+    checkInvariants(t.events, 8);
+    // Tasks done before the failover were not started again afterwards.
+    const killAt = t.events.findIndex((e) => e.kind === 'fault' && e.fault === 'kill');
+    const doneBefore = new Set(doneEvents(t.events.slice(0, killAt)).map((e) => e.taskId));
+    const startedAfter = t.events
+      .slice(killAt)
+      .filter((e): e is TaskEvent => e.kind === 'task' && e.phase === 'start');
+    for (const s of startedAfter)
+      expect(doneBefore.has(s.taskId), `${s.taskId} restarted`).toBe(false);
+  });
+
+  it("a killed worker's task is re-assigned and the run completes", async () => {
+    const t = watchedTrace();
+    let victim: { agent: string; task: string } | undefined;
+    let killed: Promise<void> | undefined;
+    const result = await runTeam({
+      ...base(t.sink),
+      // Without backups only the failure detector can free the task.
+      coordinator: { leaseMs: 600, backups: false },
+      onStarted: (team) => {
+        killed = t
+          .when((ev) =>
+            ev.some((e) => e.kind === 'task' && e.phase === 'start' && e.actor === 'a2'),
+          )
+          .then(async () => {
+            const start = t.events.find(
+              (e): e is TaskEvent => e.kind === 'task' && e.phase === 'start' && e.actor === 'a2',
+            )!;
+            victim = { agent: 'a2', task: start.taskId };
+            await team.kill('a2');
+          });
+      },
+    });
+    await killed;
+    expect(result.status, result.reason).toBe('completed');
+    expect(victim).toBeDefined();
+    expect(
+      t.events.some(
+        (e) => e.kind === 'mark' && e.name === 'worker.suspected' && e['worker'] === 'a2',
+      ),
+    ).toBe(true);
+    const finisher = doneEvents(t.events).find((e) => e.taskId === victim!.task)!;
+    expect(finisher.actor).not.toBe('a2');
+    checkInvariants(t.events, 8);
+  });
+
+  it('decentralized agents never start a task before their dependencies are done', async () => {
+    const t = watchedTrace();
+    const suite = tinySuite({ n: 8, chain: 5 });
+    const result = await runTeam({
+      ...base(t.sink),
+      suite,
+      arch: 'decentralized',
+      agents: 4,
+      seed: 11,
+    });
+    expect(result.status, result.reason).toBe('completed');
+    checkInvariants(t.events, 8);
+    // Each start is preceded, in its agent's lane, by a board read that observed every
+    // dependency's completion: a revision at or after the write that marked it done.
+    const doneRev = new Map<string, number>();
+    for (const e of t.events) {
+      if (e.kind === 'tool' && e.name === 'board.complete' && typeof e['kvWrite'] === 'string') {
+        doneRev.set(String(e.taskId), Number(/@(\d+)$/.exec(e['kvWrite'])![1]));
+      }
+    }
+    const deps = new Map(suite.tasks.map((x) => [x.id, x.deps]));
+    for (const start of t.events.filter(
+      (e): e is TaskEvent => e.kind === 'task' && e.phase === 'start',
+    )) {
+      const lane = t.events.filter((e) => e.actor === start.actor && e.seq < start.seq);
+      const read = [...lane]
+        .reverse()
+        .find(
+          (e): e is ToolEvent =>
+            e.kind === 'tool' && e.name === 'board.read' && e.taskId === start.taskId,
+        );
+      const needed = deps.get(start.taskId) ?? [];
+      if (needed.length === 0) continue;
+      expect(read, `board read before ${start.taskId}`).toBeDefined();
+      const seen = new Map(
+        (read!['kvReads'] as string[]).map((r) => {
+          const m = /^board\/task\.(.+)@(\d+)$/.exec(r)!;
+          return [m[1]!, Number(m[2])];
+        }),
+      );
+      for (const d of needed) {
+        expect(doneRev.get(d), `${d} done`).toBeDefined();
+        expect(seen.get(d)!, `${start.taskId} saw ${d} done`).toBeGreaterThanOrEqual(
+          doneRev.get(d)!,
+        );
+      }
+    }
+  });
+});
