@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isRunRecord, readResults } from '@llm-teams/lab';
+
+const BIN = fileURLToPath(new URL('../../bin/llm-teams.js', import.meta.url));
+
+/** Runs the real `llm-teams` bin in a child process, as a user would. */
+function llmTeams(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('llm-teams (the bin)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmt-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('run: one team on the embedded nats-server writes result.json, trace.jsonl and report.html', async () => {
+    const out = join(dir, 'run');
+    const res = await llmTeams([
+      'run',
+      '--suite',
+      'tiny',
+      '--p',
+      '0.5',
+      '--agents',
+      '2',
+      '--arch',
+      'decentralized',
+      '--model',
+      'sim:gpt-5.2',
+      '--seed',
+      '3',
+      '--time-scale',
+      '0.001',
+      '--out',
+      out,
+    ]);
+    expect(res.stderr).toMatch(/embedded nats-server/);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^completed: makespan [\d.]+ s model time/);
+    for (const f of ['result.json', 'trace.jsonl', 'report.html'])
+      expect(existsSync(join(out, f))).toBe(true);
+    const record: unknown = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(isRunRecord(record)).toBe(true);
+    if (!isRunRecord(record)) return;
+    expect(record.result.status).toBe('completed');
+    expect(record.metrics.tasks).toEqual({ declared: 6, done: 6 });
+    expect(record.metrics.makespanModelMs).toBe(record.result.makespanModelMs);
+    expect(readFileSync(join(out, 'trace.jsonl'), 'utf8')).toMatch(/"name":"run.start"/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<canvas id="chart-timeline">/);
+
+    // analyze and view read what run wrote.
+    const analyzed = await llmTeams(['analyze', join(out, 'trace.jsonl'), '--json']);
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    const json = JSON.parse(analyzed.stdout) as {
+      analysis: { summary: { ok: boolean } };
+      metrics: { tasks: unknown };
+    };
+    expect(json.analysis.summary.ok).toBe(true);
+    expect(json.metrics.tasks).toEqual({ declared: 6, done: 6 });
+    const viewed = await llmTeams(['view', join(out, 'trace.jsonl')]);
+    expect(viewed.code, viewed.stderr).toBe(0);
+    expect(existsSync(join(out, 'trace.html'))).toBe(true);
+  });
+
+  it('a bad flag exits 2 with a message naming the flag and the allowed values', async () => {
+    const res = await llmTeams(['run', '--arch', 'ring']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(
+      /--arch <arch>.*'ring' is invalid.*Allowed choices are centralized, decentralized, single/,
+    );
+  });
+
+  it('sweep --limit stops early; the same command again finishes without repeating a key', async () => {
+    const out = join(dir, 'sweep');
+    const grid = [
+      '--suites',
+      'tiny',
+      '--agents',
+      '1,2',
+      '--arch',
+      'centralized',
+      '--model',
+      'sim:gpt-5.2',
+      '--time-scale',
+      '0.001',
+      '--jobs',
+      '2',
+      '--out',
+      out,
+    ];
+    const first = await llmTeams(['sweep', ...grid, '--limit', '1']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^stopped: 2 runs in the grid, 0 done before, 1 run now/);
+    expect(first.stderr).toMatch(/\[1\/2\] completed tiny\|p=0.5\|centralized/);
+    const second = await llmTeams(['sweep', ...grid]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(
+      /^completed: 2 runs in the grid, 1 done before, 1 run now \(0 failed\)/,
+    );
+    const keys = readResults(join(out, 'results.jsonl')).records.map((r) => r.key);
+    expect(keys).toHaveLength(2);
+    expect(new Set(keys).size).toBe(2);
+    for (const f of ['results.jsonl', 'summary.json', 'report.html'])
+      expect(existsSync(join(out, f))).toBe(true);
+  });
+});
