@@ -15,6 +15,7 @@ import {
   type NatsConnection,
 } from '@llm-teams/broker';
 import { localNodeArgs, topologyFromCompose } from './support/compose-topology.js';
+import { selectNatsBackend, startTestNats } from './support/containers.js';
 
 const file = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
 const topology = topologyFromCompose(file('docker-compose.yml'));
@@ -138,5 +139,44 @@ describe('the compose topology as local processes', () => {
     expect(info.config.num_replicas).toBe(3);
     expect(info.state.messages).toBe(1);
     expect(info.cluster?.replicas?.length).toBe(2);
+  });
+});
+
+describe('where a test gets its nats-server', () => {
+  const none = { socketExists: () => false, canImport: () => Promise.resolve(false) };
+  it('uses a container only with a Docker engine and the optional testcontainers package', async () => {
+    expect((await selectNatsBackend({}, none)).backend).toBe('binary');
+    // A docker CLI without an engine (this machine) is not enough.
+    const socket = { ...none, socketExists: (p: string) => p === '/var/run/docker.sock' };
+    expect(await selectNatsBackend({}, socket)).toEqual({
+      backend: 'binary',
+      reason: 'Docker at /var/run/docker.sock, but @testcontainers/nats is not installed',
+    });
+    const both = { ...socket, canImport: () => Promise.resolve(true) };
+    expect((await selectNatsBackend({}, both)).backend).toBe('container');
+    expect(
+      (
+        await selectNatsBackend(
+          { DOCKER_HOST: 'tcp://d:2375' },
+          { ...both, socketExists: () => false },
+        )
+      ).reason,
+    ).toBe('Docker at DOCKER_HOST=tcp://d:2375');
+    expect((await selectNatsBackend({ LLMT_TEST_NATS: 'binary' }, both)).backend).toBe('binary');
+    await expect(selectNatsBackend({ LLMT_TEST_NATS: 'container' }, none)).rejects.toThrow(
+      /no Docker engine/,
+    );
+  });
+
+  it('falls back to the local binary here', async () => {
+    const nats = await startTestNats();
+    try {
+      if ((await selectNatsBackend()).backend === 'binary') expect(nats.backend).toBe('binary');
+      const nc = await connectNats(nats.connectOptions);
+      await jetstreamManager(nc).then((jsm) => jsm.getAccountInfo());
+      await nc.close();
+    } finally {
+      await nats.close();
+    }
   });
 });
