@@ -95,16 +95,31 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
 
 let cached: { key: string; literal: RegExp | undefined } | undefined;
 
+// Reading process.env costs ~80 us (it is a view of the C environment), more than redacting a
+// 64 KB chunk; its secrets are re-read at most once a second.
+const ENV_TTL_MS = 1000;
+let processEnvSecrets: { at: number; values: string[] } | undefined;
+
+function currentProcessEnvSecrets(): string[] {
+  const now = Date.now();
+  if (!processEnvSecrets || now - processEnvSecrets.at > ENV_TTL_MS) {
+    processEnvSecrets = { at: now, values: secretsFromEnv(process.env) };
+  }
+  return processEnvSecrets.values;
+}
+
 /**
  * Removes secrets from `text`: the values given, the registered ones, those in the
- * environment (`process.env` by default), and anything that looks like a seed, an API key or
- * a password in a URL. The combined pattern is cached until the set of secrets changes.
+ * environment (`process.env` by default, re-read at most once a second), and anything that
+ * looks like a seed, an API key or a password in a URL. The combined pattern is cached until
+ * the set of secrets changes.
  */
 export function redact(
   text: string,
   options: { secrets?: Iterable<string>; env?: NodeJS.ProcessEnv } = {},
 ): string {
-  const all = [...registry, ...secretsFromEnv(options.env ?? process.env)];
+  const fromEnv = options.env ? secretsFromEnv(options.env) : currentProcessEnvSecrets();
+  const all = [...registry, ...fromEnv];
   for (const s of options.secrets ?? []) all.push(s);
   const key = all.join('\u0000');
   if (cached?.key !== key) cached = { key, literal: literalPattern(all) };
