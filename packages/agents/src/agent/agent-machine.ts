@@ -1,5 +1,5 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
-import { runtimeOf, type MessageEvent } from '@llm-teams/runtime';
+import { runtimeOf, systemClock, type MessageEvent } from '@llm-teams/runtime';
 import {
   assistantMessageOf,
   invalidToolCallMessages,
@@ -78,6 +78,8 @@ type PrepareOutcome = { skip: string } | { briefing: ModelMessage; modelTime: nu
 interface ActOutcome {
   results: ModelMessage[];
   completed: boolean;
+  /** Another copy completed the task first: this one stops. */
+  lost: boolean;
   durationMs: number;
 }
 
@@ -85,10 +87,11 @@ interface ActOutcome {
 async function pace(s: AgentServices, modelNow: number, signal?: AbortSignal): Promise<void> {
   const wait = s.runStartMs + modelNow * s.timeScale - s.now();
   if (wait <= 1 || signal?.aborted) return;
+  const clock = s.clock ?? systemClock;
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, wait);
+    const timer = clock.setTimeout(resolve, wait);
     signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       resolve();
     });
   });
@@ -260,6 +263,7 @@ export function createAgentMachine(services: AgentServices) {
         async ({ input }) => {
           const results: ModelMessage[] = [];
           let completed = false;
+          let lost = false;
           let durationMs = 0;
           for (const call of input.calls) {
             const { result, effects } = await s.executor.execute(call, input.session);
@@ -273,17 +277,19 @@ export function createAgentMachine(services: AgentServices) {
               isError: result.isError,
             });
             if (effects.completed === input.taskId) completed = true;
+            if (effects.lostTo === input.taskId) lost = true;
           }
           await pace(s, input.session.modelNow);
-          return { results, completed, durationMs };
+          return { results, completed, lost, durationMs };
         },
       ),
       leaseRenewer: fromCallback<{ type: 'noop' }, { taskId: string; backup: boolean }>(
         ({ input }) => {
           // Only an owner's claim has a lease; a backup copy holds none.
           if (!selfClaiming || input.backup) return () => undefined;
+          const clock = s.clock ?? systemClock;
           let stopped = false;
-          let timer: NodeJS.Timeout | undefined;
+          let timer: unknown;
           const renew = () => {
             if (stopped) return;
             const now = s.now();
@@ -295,13 +301,13 @@ export function createAgentMachine(services: AgentServices) {
               )
               .catch(() => undefined)
               .finally(() => {
-                if (!stopped) timer = setTimeout(renew, s.limits.leaseMs / 3);
+                if (!stopped) timer = clock.setTimeout(renew, s.limits.leaseMs / 3);
               });
           };
-          timer = setTimeout(renew, s.limits.leaseMs / 3);
+          timer = clock.setTimeout(renew, s.limits.leaseMs / 3);
           return () => {
             stopped = true;
-            clearTimeout(timer);
+            clock.clearTimeout(timer);
           };
         },
       ),
@@ -581,6 +587,10 @@ export function createAgentMachine(services: AgentServices) {
                 taskId: context.assignment!.taskId,
               }),
               onDone: [
+                {
+                  guard: ({ event }) => event.output.lost,
+                  target: '#agent.cancelled',
+                },
                 {
                   guard: ({ event }) => event.output.completed,
                   target: '#agent.reporting',

@@ -1,4 +1,4 @@
-import type { Random, TracePayload } from '@llm-teams/runtime';
+import type { Clock, Random, TracePayload } from '@llm-teams/runtime';
 import type { ModelClient } from '../models/index.js';
 import type { TaskBoard } from '../shared/task-board.js';
 import type { WorkspaceStore } from '../shared/workspace-store.js';
@@ -51,6 +51,9 @@ export interface AgentServices {
   /** Records in the agent's trace lane (set when the actor is spawned). */
   record: (payload: TracePayload) => void;
   now(): number;
+  /** Timers of the agent's own (pacing, lease renewal). Default: the system clock. A virtual
+   *  clock makes them part of a controlled schedule (docs/schedules.md). */
+  clock?: Clock;
 }
 
 export const DEFAULT_AGENT_LIMITS: AgentLimits = {

@@ -132,7 +132,10 @@ export function createPipelineClient(backend: ModelBackend, options: PipelineOpt
       agentId,
       ...(taskId === undefined ? {} : { taskId }),
       callIndex,
-      random: root.fork(`${agentId}#${callIndex}`),
+      random:
+        options.randomKey === 'task' && taskId !== undefined
+          ? root.fork(`task:${taskId}#${request.metadata?.turn ?? callIndex}`)
+          : root.fork(`${agentId}#${callIndex}`),
       clock: options.clock,
       timeoutMs: options.timeoutMs,
       maxOutputTokens: request.maxOutputTokens ?? options.defaultMaxOutputTokens,

@@ -42,6 +42,12 @@ export interface ModelClientOptions {
   /** Record every exchange to this cassette (JSON Lines) for `replay:<file>`. */
   recordTo?: string;
   sim?: SimOptions;
+  /** What a call's seeded draws (latency, tokens, mistakes) are keyed by. `agent` (default):
+   *  the agent and its call counter. `task`: the task and the turn within it
+   *  (`metadata.turn`), so a task costs the same whichever agent does it — runs that differ
+   *  only in team size or schedule then compare the same work. Calls without a task fall back
+   *  to `agent`. */
+  randomKey?: 'agent' | 'task';
 }
 
 export interface ResolvedClientOptions {
@@ -53,6 +59,7 @@ export interface ResolvedClientOptions {
   maxRetryAfterMs: number;
   defaultMaxOutputTokens: number;
   team: string;
+  randomKey: 'agent' | 'task';
 }
 
 export function resolveClientOptions(
@@ -68,5 +75,6 @@ export function resolveClientOptions(
     maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
     defaultMaxOutputTokens: options.defaultMaxOutputTokens ?? 4096,
     team: options.team ?? 'default',
+    randomKey: options.randomKey ?? 'agent',
   };
 }

@@ -1,4 +1,5 @@
 import type { KV } from '@llm-teams/broker';
+import type { SharedStateGate } from '@llm-teams/runtime';
 import type { TaskSpec } from '../task-spec.js';
 
 export type TaskStatus = 'open' | 'claimed' | 'done' | 'failed';
@@ -64,11 +65,25 @@ function isWrongSequence(err: unknown): boolean {
   );
 }
 
+export interface TaskBoardOptions {
+  /** Schedule control: every KV operation waits for its turn (docs/schedules.md). Default:
+   *  none (operations go straight to the bucket). */
+  gate?: SharedStateGate;
+  /** TEST ONLY, a deliberately broken protocol: `update` reads, then writes with a plain put
+   *  instead of a compare-and-set, so two agents can both win a claim. Schedule exploration
+   *  tests use it to show a lost update is found. Default false. */
+  unsafeWrites?: boolean;
+}
+
 /** The task board in a JetStream KV bucket (the team's `board` bucket); every change is a
  *  compare-and-set on the entry's revision, so two agents can never both win a claim. */
-export function createTaskBoard(kv: KV): TaskBoard {
+export function createTaskBoard(kv: KV, options: TaskBoardOptions = {}): TaskBoard {
+  const gate = options.gate;
+  const op = <T>(name: string, key: string, run: () => Promise<T>): Promise<T> =>
+    gate ? gate({ store: 'board', op: name, key }, run) : run();
   async function get(taskId: string): Promise<VersionedEntry | undefined> {
-    const e = await kv.get(keyOf(taskId));
+    const key = keyOf(taskId);
+    const e = await op('get', key, () => kv.get(key));
     if (!e || e.operation !== 'PUT') return undefined;
     return { entry: decode(e.value), rev: e.revision };
   }
@@ -86,8 +101,11 @@ export function createTaskBoard(kv: KV): TaskBoard {
     get,
     async all() {
       const out = new Map<string, VersionedEntry>();
-      const keys: string[] = [];
-      for await (const k of await kv.keys('task.>')) keys.push(k);
+      const keys = await op('keys', 'task.>', async () => {
+        const out: string[] = [];
+        for await (const k of await kv.keys('task.>')) out.push(k);
+        return out;
+      });
       const entries = await Promise.all(keys.map((k) => get(k.slice(5))));
       for (const v of entries) if (v) out.set(v.entry.id, v);
       return out;
@@ -101,7 +119,11 @@ export function createTaskBoard(kv: KV): TaskBoard {
         if (typeof next === 'string')
           return { ok: false, entry: cur.entry, rev: cur.rev, reason: next };
         try {
-          const rev = await kv.update(keyOf(taskId), encoder.encode(JSON.stringify(next)), cur.rev);
+          const key = keyOf(taskId);
+          const value = encoder.encode(JSON.stringify(next));
+          const rev = options.unsafeWrites
+            ? await op('put', key, () => kv.put(key, value))
+            : await op('update', key, () => kv.update(key, value, cur.rev));
           return { ok: true, entry: next, rev };
         } catch (err) {
           if (!isWrongSequence(err)) throw err;

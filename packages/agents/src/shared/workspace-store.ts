@@ -1,4 +1,5 @@
 import type { KV } from '@llm-teams/broker';
+import type { SharedStateGate } from '@llm-teams/runtime';
 import { AgentsError } from '../agents-error.js';
 
 /** A file as stored: its content and the KV revision that wrote it. */
@@ -60,14 +61,24 @@ function isWrongSequence(err: unknown): boolean {
   return /wrong last sequence|key exists|already exists/i.test(text);
 }
 
+export interface WorkspaceStoreOptions {
+  /** Schedule control: every KV operation waits for its turn (docs/schedules.md). Default:
+   *  none. */
+  gate?: SharedStateGate;
+}
+
 /**
  * The shared workspace in a JetStream KV bucket (the team's `files` bucket). Revisions are the
  * bucket's sequence numbers, so a lost update is impossible: every write names the revision
  * it replaces.
  */
-export function createWorkspaceStore(kv: KV): WorkspaceStore {
+export function createWorkspaceStore(kv: KV, options: WorkspaceStoreOptions = {}): WorkspaceStore {
+  const gate = options.gate;
+  const op = <T>(name: string, key: string, run: () => Promise<T>): Promise<T> =>
+    gate ? gate({ store: 'files', op: name, key }, run) : run();
   async function current(path: string): Promise<WorkspaceFile | undefined> {
-    const e = await kv.get(keyOf(path));
+    const key = keyOf(path);
+    const e = await op('get', key, () => kv.get(key));
     if (!e || e.operation !== 'PUT') return undefined;
     return decodeFile(path, e.revision, e.value);
   }
@@ -78,8 +89,8 @@ export function createWorkspaceStore(kv: KV): WorkspaceStore {
       try {
         const rev =
           baseRev === 0
-            ? await kv.create(key, encodeFile(author, content))
-            : await kv.update(key, encodeFile(author, content), baseRev);
+            ? await op('create', key, () => kv.create(key, encodeFile(author, content)))
+            : await op('update', key, () => kv.update(key, encodeFile(author, content), baseRev));
         return { ok: true, rev };
       } catch (err) {
         if (!isWrongSequence(err)) throw err;
@@ -96,8 +107,11 @@ export function createWorkspaceStore(kv: KV): WorkspaceStore {
       }
     },
     async list() {
-      const keys: string[] = [];
-      for await (const k of await kv.keys('f.>')) keys.push(k);
+      const keys = await op('keys', 'f.>', async () => {
+        const out: string[] = [];
+        for await (const k of await kv.keys('f.>')) out.push(k);
+        return out;
+      });
       const files = await Promise.all(keys.map((k) => current(k.slice(2))));
       return files
         .filter((f): f is WorkspaceFile => f !== undefined)

@@ -28,6 +28,8 @@ export interface PlanState {
   slow: Record<string, number>;
   /** Real durations of completed tasks (straggler threshold). */
   durations: number[];
+  /** Model-time durations of completed tasks (when a backup starts, in model time). */
+  modelDurations: number[];
   modelNow: number;
 }
 
@@ -106,10 +108,13 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
       }
       t.backup = worker;
       state.workers[worker] = taskId;
-      // The backup starts when the straggler has run `elapsed` real ms: that much model time later.
+      // In model time the straggler was detected when it had run `stragglerFactor` median
+      // task durations: the backup starts then, or at the latest completion the coordinator has
+      // seen. (Converting the real wait instead would count this machine's tool and scheduling
+      // delays as model time.)
       const modelTime = Math.max(
         state.modelNow,
-        (t.assignedModel ?? 0) + (o.now - (t.assignedAt ?? o.now)) / Math.max(o.timeScale, 1e-9),
+        (t.assignedModel ?? 0) + o.stragglerFactor * median(state.modelDurations),
       );
       sends.push({
         to: worker,
@@ -162,6 +167,9 @@ export function applyDone(
     const other = from === t.owner ? t.backup : t.owner;
     t.status = 'done';
     t.doneModel = body.modelTime;
+    if (t.assignedModel !== undefined && from === t.owner) {
+      state.modelDurations.push(Math.max(0, body.modelTime - t.assignedModel));
+    }
     if (t.assignedAt !== undefined) {
       const took = o.now - t.assignedAt;
       state.durations.push(took);
@@ -244,6 +252,7 @@ export function stateFromBoard(
     suspected: [],
     slow: {},
     durations: [],
+    modelDurations: [],
     modelNow: 0,
   };
   for (const { entry } of board.values()) {

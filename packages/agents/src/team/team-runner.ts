@@ -9,8 +9,10 @@ import {
   type ActorHandle,
   type ActorHost,
   type Clock,
+  type DeliveryGate,
   type HostStats,
   type MessageInterceptor,
+  type SharedStateGate,
   type TracePayload,
   type TraceSink,
 } from '@llm-teams/runtime';
@@ -28,7 +30,7 @@ import {
   type UsageSummary,
 } from '../models/index.js';
 import { createTaskBoard } from '../shared/task-board.js';
-import { createTestRunner } from '../shared/test-runner.js';
+import { createTestRunner, type TestRunner } from '../shared/test-runner.js';
 import { createWorkspaceStore } from '../shared/workspace-store.js';
 import type { TaskSuite } from '../task-spec.js';
 import { createToolExecutor } from '../tools/tool-executor.js';
@@ -90,6 +92,19 @@ export interface TeamRunOptions {
   /** JetStream replicas (3 on a 3-node cluster). Default 1. */
   replicas?: number;
   clock?: Clock;
+  /** Runs the tasks' tests. Default: node:test in child processes (`createTestRunner`),
+   *  closed at the end; a runner passed in stays open (its owner closes it). */
+  testRunner?: TestRunner;
+  /** Schedule control of deliveries (`ActorHostOptions.deliveryGate`). Default: none. */
+  deliveryGate?: DeliveryGate;
+  /** Schedule control of shared state: each actor's task-board and workspace operations go
+   *  through it, tagged with the actor's id. Default: none. */
+  sharedStateGate?: SharedStateGate;
+  /** TEST ONLY: a task board without compare-and-set (`TaskBoardOptions.unsafeWrites`), a
+   *  deliberately broken protocol for schedule exploration tests. Default false. */
+  unsafeBoardWrites?: boolean;
+  /** JetStream storage of the team's streams and buckets. Default `file`. */
+  storage?: 'file' | 'memory';
   /** Called once the team is up: tests and the chaos tooling act on it. */
   onStarted?: (team: RunningTeam) => void | Promise<void>;
 }
@@ -155,13 +170,25 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     team,
     prefix: options.prefix,
     replicas: options.replicas ?? 1,
+    ...(options.storage ? { storage: options.storage } : {}),
   });
-  const board = createTaskBoard(await resources.bucket('board'));
-  const workspace = createWorkspaceStore(await resources.bucket('files'));
+  const boardKv = await resources.bucket('board');
+  const filesKv = await resources.bucket('files');
+  const unsafeWrites = options.unsafeBoardWrites === true;
+  const board = createTaskBoard(boardKv, { unsafeWrites });
+  const workspace = createWorkspaceStore(filesKv);
+  // Under a schedule, each actor's operations are its own steps, so each gets its own view.
+  const gated = options.sharedStateGate;
+  const gateOf = (actor: string): SharedStateGate | undefined =>
+    gated && ((op, run) => gated({ ...op, actor }, run));
+  const boardOf = (actor: string) =>
+    gated ? createTaskBoard(boardKv, { gate: gateOf(actor), unsafeWrites }) : board;
+  const workspaceOf = (actor: string) =>
+    gated ? createWorkspaceStore(filesKv, { gate: gateOf(actor) }) : workspace;
   const leases = await resources.bucket('leases');
   const snapshots = createKvSnapshotStore(await resources.bucket('snapshots'));
   await board.init(options.suite.tasks);
-  const runner = createTestRunner({ concurrency: 2 });
+  const runner = options.testRunner ?? createTestRunner({ concurrency: 2 });
   const ledger = createUsageLedger({ ...(options.budget ? { budget: options.budget } : {}) });
   const workers = Array.from({ length: n }, (_, i) => `a${i + 1}`);
   const coordinators =
@@ -183,6 +210,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     delivery: DELIVERY,
     snapshots,
     interceptor: options.interceptor,
+    ...(options.deliveryGate ? { deliveryGate: options.deliveryGate } : {}),
     supervision: { maxRestarts: 3, windowMs: 60_000, backoff: { initialMs: 50, maxMs: 1000 } },
   });
   const record = (id: string) => (p: TracePayload) => host.actor(id)?.runtime.record(p);
@@ -211,6 +239,9 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     const model = createModelClient(options.model, {
       seed,
       clock,
+      // A task costs the same model time whoever does it: team sizes and schedules compare
+      // the same work (docs/models.md).
+      randomKey: 'task',
       // The agents pace real time to model time themselves (AgentServices.timeScale), so the
       // client does not sleep; real providers take their real time anyway.
       timeScale: 0,
@@ -238,11 +269,13 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     });
     models.push(model);
     const selfClaiming = arch !== 'centralized';
+    const agentBoard = boardOf(id);
+    const agentWorkspace = workspaceOf(id);
     const executor = createToolExecutor({
       agentId: id,
       tasks,
-      workspace,
-      board,
+      workspace: agentWorkspace,
+      board: agentBoard,
       runner,
       record: record(id),
       now: () => clock.now(),
@@ -260,7 +293,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
         ? {
             claim: async (taskId: string) => {
               const now = clock.now();
-              const out = await board.update(taskId, (e) =>
+              const out = await agentBoard.update(taskId, (e) =>
                 e.status !== 'open'
                   ? `${taskId} is ${e.status}${e.owner ? ` by ${e.owner}` : ''}`
                   : e.deps.length > 0
@@ -286,7 +319,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
           }
         : {}),
       complete: async (taskId, session) => {
-        const out = await board.update(taskId, (e) => {
+        const out = await agentBoard.update(taskId, (e) => {
           if (e.status === 'done') return `${taskId} is already done by ${e.owner ?? '?'}`;
           if (e.owner !== id && e.backup !== id)
             return `${taskId} is not assigned to you (owner ${e.owner ?? 'none'})`;
@@ -319,8 +352,8 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       coordinators,
       model,
       executor,
-      board,
-      workspace,
+      board: agentBoard,
+      workspace: agentWorkspace,
       random: random.fork(`agent/${id}`),
       limits,
       timeScale:
@@ -328,6 +361,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       runStartMs: started,
       record: record(id),
       now: () => clock.now(),
+      clock,
     });
     await host.spawn(id, machine, {
       input: { agentId: id },
@@ -343,7 +377,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       id,
       workers,
       priority,
-      board,
+      board: boardOf(id),
       leases,
       clock,
       timeScale,
@@ -392,6 +426,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   await options.onStarted?.(running);
 
   const deadline = started + (options.deadlineMs ?? 600_000);
+  const directorBoard = boardOf('director');
   let status: TeamRunStatus = 'completed';
   let reason: string | undefined;
   for (;;) {
@@ -399,7 +434,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       ({ status, reason } = stopReason);
       break;
     }
-    const entries = [...(await board.all()).values()].map((v) => v.entry);
+    const entries = [...(await directorBoard.all()).values()].map((v) => v.entry);
     if (entries.every((e) => e.status === 'done')) break;
     const failedCoordinator = coordinators.some((c) => {
       const snap = host.actor(c)?.getSnapshot() as
@@ -424,10 +459,11 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       reason = `deadline of ${options.deadlineMs ?? 600_000} ms passed with ${entries.filter((e) => e.status !== 'done').length} tasks left`;
       break;
     }
-    await new Promise((r) => setTimeout(r, 25));
+    // An injected clock decides when the next look happens (a virtual one: the schedule).
+    await new Promise<void>((r) => (options.clock ? clock.setTimeout(r, 25) : setTimeout(r, 25)));
   }
   const wallMs = clock.now() - started;
-  const final = [...(await board.all()).values()].map((v) => v.entry);
+  const final = [...(await directorBoard.all()).values()].map((v) => v.entry);
   director.runtime.broadcast('team', 'run.done', { status });
   director.runtime.record({
     kind: 'mark',
@@ -440,7 +476,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   for (const d of detectors) d.close();
   budgetOff();
   await host.close();
-  await runner.close();
+  if (!options.testRunner) await runner.close();
   await Promise.all(models.map((m) => m.close()));
   const makespanModelMs = Math.max(0, ...final.map((e) => e.doneAtModel ?? 0));
   return {

@@ -16,6 +16,8 @@ export interface ToolResult {
 export interface ToolEffects {
   /** A task was completed on the board by this call. */
   completed?: string;
+  /** Someone else completed this task first (a backup race lost, or a stale assignment). */
+  lostTo?: string;
   /** A task was claimed by this call (self-claiming teams). */
   claimed?: string;
   /** A compare-and-set was refused (write, claim or completion). */
@@ -268,6 +270,7 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
           };
         }
         const out = await options.complete(taskId, s);
+        const lost = !out.ok && /already done/.test(out.reason) ? { lostTo: taskId } : {};
         return out.ok
           ? {
               result: { content: json({ ok: true, taskId }), isError: false },
@@ -279,7 +282,7 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
                 content: json({ ok: false, refused: true, taskId, error: out.reason }),
                 isError: false,
               },
-              effects: { conflict: true },
+              effects: { conflict: true, ...lost },
               trace: { outcome: 'refused', taskId, reason: out.reason },
             };
       }

@@ -32,44 +32,52 @@ describe('stragglers', () => {
     await nats.close();
   });
 
-  it('one agent 10x slower delays a centralized run by less than one task, thanks to backups', async () => {
-    const options = (
-      trace: ReturnType<typeof createMemoryTrace>,
-      slow: boolean,
-    ): TeamRunOptions => ({
-      nc,
-      suite: tinySuite({ n: 9, chain: 1 }),
-      arch: 'centralized',
-      agents: 3,
-      model: 'sim:gpt-5.2',
-      seed: 21,
-      timeScale: 0.05,
-      trace,
-      deadlineMs: 120_000,
-      coordinator: { stragglerFactor: 1.5, stragglerMinMs: 100 },
-      modelOptions: {
-        sim: {
-          mistakeRate: 0,
-          ...(slow
-            ? {
-                faults: (c) =>
-                  c.agentId === 'a2' ? { kind: 'latency_multiplier', factor: 10 } : undefined,
-              }
-            : {}),
-        },
+  // A team with spare capacity (5 agents, 8 independent tasks): what a straggler costs is then
+  // the wait for its task, which backups remove. (With no spare capacity a 10x slower agent also
+  // costs its share of the throughput, which no backup can give back.)
+  const options = (
+    trace: ReturnType<typeof createMemoryTrace>,
+    slow: boolean,
+    backups: boolean,
+  ): TeamRunOptions => ({
+    nc,
+    suite: tinySuite({ n: 8, chain: 1 }),
+    arch: 'centralized',
+    agents: 5,
+    model: 'sim:gpt-5.2',
+    seed: 21,
+    // Large enough that pacing, not this machine's load, decides the interleaving.
+    timeScale: 0.05,
+    trace,
+    deadlineMs: 120_000,
+    coordinator: { backups, stragglerFactor: 1.5, stragglerMinMs: 100 },
+    modelOptions: {
+      sim: {
+        mistakeRate: 0,
+        ...(slow
+          ? {
+              faults: (c) =>
+                c.agentId === 'a2' ? { kind: 'latency_multiplier', factor: 10 } : undefined,
+            }
+          : {}),
       },
-    });
+    },
+  });
+
+  it('one agent 10x slower delays a centralized run by less than one task, thanks to backups', async () => {
     const baseTrace = createMemoryTrace();
-    const baseline = await runTeam(options(baseTrace, false));
+    const baseline = await runTeam(options(baseTrace, false, true));
     const slowTrace = createMemoryTrace();
-    const slowed = await runTeam(options(slowTrace, true));
-    expect(baseline.status).toBe('completed');
-    expect(slowed.status).toBe('completed');
+    const slowed = await runTeam(options(slowTrace, true, true));
+    const unprotected = await runTeam(options(createMemoryTrace(), true, false));
+    for (const r of [baseline, slowed, unprotected]) expect(r.status, r.reason).toBe('completed');
     const task = meanTaskDuration(baseTrace.events);
     const backups = slowTrace.events.filter(
       (e) => e.kind === 'task' && e.phase === 'claim' && e['backup'] === true,
     );
     expect(backups.length).toBeGreaterThan(0);
     expect(slowed.makespanModelMs - baseline.makespanModelMs).toBeLessThan(task);
+    // Without backups the same straggler costs several tasks' worth.
+    expect(unprotected.makespanModelMs - baseline.makespanModelMs).toBeGreaterThan(3 * task);
   });
 });
