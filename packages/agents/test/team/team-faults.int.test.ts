@@ -141,6 +141,48 @@ describe('team protocols under failure', () => {
     checkInvariants(t.events, 8);
   });
 
+  it('a crashed worker is restarted by its supervisor from its checkpoint and does not redo finished work', async () => {
+    const t = watchedTrace();
+    let crashed: Promise<void> | undefined;
+    const result = await runTeam({
+      ...base(t.sink),
+      onStarted: (team) => {
+        // Crash a2 once it has finished a task and started another: in-memory state is lost.
+        crashed = t
+          .when((ev) => {
+            const lane = ev.filter((e): e is TaskEvent => e.kind === 'task' && e.actor === 'a2');
+            return lane.some((e) => e.phase === 'done') && lane.at(-1)?.phase === 'start';
+          })
+          .then(() => team.actor('a2')!.crash('injected crash'));
+      },
+    });
+    await crashed;
+    expect(result.status, result.reason).toBe('completed');
+    const marks = t.events
+      .filter((e) => e.kind === 'mark' && e.actor === 'a2')
+      .map((e) => (e as { name: string }).name);
+    expect(marks).toContain('actor.crashed');
+    expect(marks).toContain('actor.restarted');
+    const restarted = t.events.find(
+      (e) => e.kind === 'mark' && e.actor === 'a2' && e.name === 'actor.restarted',
+    )!;
+    expect(restarted['fromCheckpoint']).toBe(true);
+    checkInvariants(t.events, 8);
+    // What a2 finished before the crash it never starts again.
+    const crashAt = t.events.findIndex(
+      (e) => e.kind === 'mark' && e.actor === 'a2' && e.name === 'actor.crashed',
+    );
+    const doneBefore = new Set(
+      doneEvents(t.events.slice(0, crashAt))
+        .filter((e) => e.actor === 'a2')
+        .map((e) => e.taskId),
+    );
+    const startsAfter = t.events
+      .slice(crashAt)
+      .filter((e): e is TaskEvent => e.kind === 'task' && e.phase === 'start');
+    for (const s of startsAfter) expect(doneBefore.has(s.taskId), `${s.taskId} redone`).toBe(false);
+  });
+
   it('decentralized agents never start a task before their dependencies are done', async () => {
     const t = watchedTrace();
     const suite = tinySuite({ n: 8, chain: 5 });
