@@ -15,12 +15,15 @@ import { parseArgs } from 'node:util';
 import {
   PAPER_PRESET,
   listSuites,
+  longestPathToEnd,
+  readRunStart,
   paperFigures,
   readResults,
   runSweep,
   type CellSummary,
   type SweepGrid,
 } from '@llm-teams/lab';
+import type { TraceEvent } from '@llm-teams/runtime';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,9 +41,9 @@ const TARGETS = { centralized: 0.9, decentralized: 0.8 } as const;
 const TOKEN_TARGET = 1.15;
 
 const installed = new Set((await listSuites()).map((s) => s.id));
-const suites = (args.suites?.split(',') ?? [...PAPER_PRESET.suites]).filter((s) =>
-  installed.has(s),
-);
+const requested = args.suites?.split(',') ?? [...PAPER_PRESET.suites];
+const suites = requested.filter((s) => installed.has(s));
+const missing = requested.filter((s) => !installed.has(s));
 const grid: SweepGrid = {
   ...PAPER_PRESET,
   suites,
@@ -54,7 +57,7 @@ const grid: SweepGrid = {
 const outDir = resolve(args.out ?? `runs/bench-paper-grid-${Date.now().toString(36)}`);
 const jobs = Number(args.jobs);
 console.log(
-  `paper grid: suites ${suites.join(', ')}${suites.length < PAPER_PRESET.suites.length ? ` (missing: ${PAPER_PRESET.suites.filter((s) => !installed.has(s)).join(', ')})` : ''}; ` +
+  `paper grid: suites ${suites.join(', ')}${missing.length > 0 ? ` (not installed: ${missing.join(', ')})` : ''}; ` +
     `p ${grid.p.join('/')}; n 1..5; ${grid.arch.join(' + ')}; ${grid.models[0]}; ${grid.reps} reps; ` +
     `time scale ${grid.timeScale}; ${jobs} jobs; ${availableParallelism()} cores\nout: ${outDir}`,
 );
@@ -83,7 +86,7 @@ const paper = paperFigures();
 const paperModel = grid.models[0]!.slice(grid.models[0]!.indexOf(':') + 1);
 
 console.log(
-  `\ngrid: ${outcome.total} runs (${outcome.summary.completedRuns} completed, ${outcome.failed} threw) in ${(gridMs / 1000).toFixed(0)} s` +
+  `\ngrid: ${outcome.total} runs (${outcome.summary.completedRuns} completed, ${outcome.failed} threw); ${outcome.ran} ran in this session in ${(gridMs / 1000).toFixed(0)} s` +
     ` — target < ${GRID_TARGET_MS / 60_000} min: ${gridMs < GRID_TARGET_MS ? 'met' : 'NOT met'}`,
 );
 const wall = (filter: (r: (typeof records)[number]) => boolean) =>
@@ -133,6 +136,31 @@ for (const arch of ['centralized', 'decentralized'] as const) {
     );
   }
 }
+// What an ideal online scheduler would reach on the same draws: the n = 1 run's task durations
+// (fixed per task and turn by the seed), list-scheduled on 5 agents critical-path-first by task
+// count, ties by id — exact model time, no overheads, but no knowledge of durations either.
+console.log(
+  '\nideal online list schedule on the n = 1 task durations, n = 5 (speedup / work-span bound):',
+);
+for (const arch of ['centralized', 'decentralized'] as const) {
+  for (const p of [0.9, 0.5]) {
+    const ratios = records
+      .filter(
+        (r) => r.spec.arch === arch && r.spec.p === p && r.result.agents === 1 && r.files.trace,
+      )
+      .flatMap((r) => {
+        const tasks = parseTraceStart(join(outDir, r.files.trace!));
+        if (!tasks) return [];
+        const t1 = r.result.makespanModelMs;
+        const bound = Math.min(5, t1 / r.metrics.criticalPathModelMs);
+        return [t1 / listScheduleMs(tasks, r.metrics.taskModelMs, 5) / bound];
+      });
+    console.log(
+      `  ${arch.padEnd(13)} p=${p}: ${f2(mean(ratios))} (min ${f2(Math.min(...ratios))}, max ${f2(Math.max(...ratios))})`,
+    );
+  }
+}
+
 console.log(`\ntoken multiplier at n = 5 vs n = 1 (target <= ${TOKEN_TARGET}):`);
 for (const arch of ['centralized', 'decentralized'] as const) {
   for (const p of [0.9, 0.5, 0.2]) {
@@ -153,3 +181,39 @@ for (const c of outcome.summary.curves) {
   );
 }
 console.log(`\nreport: ${outcome.files.report}`);
+
+/** The task graph of a run, from its trace's `run.start` mark. */
+function parseTraceStart(file: string): { id: string; deps: string[] }[] | undefined {
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"run.start"')) continue;
+    return readRunStart([JSON.parse(line) as TraceEvent])?.tasks;
+  }
+  return undefined;
+}
+
+/** Makespan of a non-preemptive list schedule on n agents, ready tasks by unit-weight level. */
+function listScheduleMs(
+  tasks: { id: string; deps: string[] }[],
+  durations: Record<string, number>,
+  n: number,
+): number {
+  const level = longestPathToEnd(tasks);
+  const done = new Set<string>();
+  const waiting = new Set(tasks.map((t) => t.id));
+  const running: { id: string; end: number }[] = [];
+  let now = 0;
+  while (waiting.size > 0 || running.length > 0) {
+    const ready = tasks
+      .filter((t) => waiting.has(t.id) && t.deps.every((d) => done.has(d)))
+      .sort((a, b) => level.get(b.id)! - level.get(a.id)! || (a.id < b.id ? -1 : 1));
+    for (const t of ready.slice(0, n - running.length)) {
+      waiting.delete(t.id);
+      running.push({ id: t.id, end: now + (durations[t.id] ?? 0) });
+    }
+    running.sort((a, b) => a.end - b.end);
+    const next = running.shift()!;
+    now = next.end;
+    done.add(next.id);
+  }
+  return now;
+}
