@@ -142,6 +142,12 @@ export interface ActorHost {
   close(): Promise<void>;
 }
 
+/** An interceptor decision as traced: its details, without the action or a release handle. */
+function faultDetail(decision: Exclude<InterceptDecision, { action: 'deliver' }>) {
+  const { action: _a, release: _r, ...detail } = decision;
+  return detail;
+}
+
 /**
  * Runs xstate actors bound to NATS. One wildcard subscription on the team's inboxes serves
  * all the host's actors (envelopes for actors of other hosts are counted as `foreign` and
@@ -453,10 +459,9 @@ class Host implements ActorHost, HostCore {
     env: Envelope,
     subject: string,
   ) {
-    const { action: _a, ...detail } = decision;
     cell.lane.emit({
       kind: 'fault',
-      ...detail,
+      ...faultDetail(decision),
       fault: decision.fault,
       msgId: env.id,
       side: 'recv',
@@ -464,7 +469,7 @@ class Host implements ActorHost, HostCore {
     if (decision.action === 'drop') {
       this.stats.dropped++;
     } else if (decision.action === 'delay') {
-      this.clock.setTimeout(() => this.#redeliver(cell, env, subject), decision.ms);
+      this.#later(decision, () => this.#redeliver(cell, env, subject));
     } else if (decision.action === 'duplicate') {
       for (let i = 0; i <= decision.copies; i++) this.#redeliver(cell, env, subject);
     }
@@ -567,17 +572,16 @@ class Host implements ActorHost, HostCore {
     if (this.interceptor?.outbound) {
       const decision = this.interceptor.outbound(env, mode);
       if (decision && decision.action !== 'deliver') {
-        const { action: _a, ...detail } = decision;
         sender.lane.emit({
           kind: 'fault',
-          ...detail,
+          ...faultDetail(decision),
           fault: decision.fault,
           msgId: env.id,
           side: 'send',
         });
         if (decision.action === 'drop') this.stats.dropped++;
         else if (decision.action === 'delay') {
-          this.clock.setTimeout(() => this.#dispatch(env, mode, sender), decision.ms);
+          this.#later(decision, () => this.#dispatch(env, mode, sender));
         } else {
           for (let i = 0; i <= decision.copies; i++) this.#dispatch(env, mode, sender);
         }
@@ -691,11 +695,32 @@ class Host implements ActorHost, HostCore {
     const headers = this.#signer?.sign(env.from, data);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#js.publish(subject, data, {
-          msgID: env.id,
-          timeout: 5000,
-          ...(headers ? { headers } : {}),
-        });
+        let copies = 1;
+        const decision = this.interceptor?.outbound?.(env, 'at-least-once');
+        if (decision && decision.action !== 'deliver') {
+          sender.lane.emit({
+            kind: 'fault',
+            ...faultDetail(decision),
+            fault: decision.fault,
+            msgId: env.id,
+            side: 'send',
+          });
+          if (decision.action === 'drop') {
+            this.stats.dropped++;
+            throw new Error(`publish of ${env.id} lost (injected ${decision.fault})`);
+          }
+          if (decision.action === 'delay') {
+            await new Promise<void>((resolve) => this.#later(decision, resolve));
+            if (this.#closed) return; // in flight when the host closed
+          } else copies += decision.copies; // JetStream's dedup on Nats-Msg-Id keeps one.
+        }
+        for (let c = 0; c < copies; c++) {
+          await this.#js.publish(subject, data, {
+            msgID: env.id,
+            timeout: 5000,
+            ...(headers ? { headers } : {}),
+          });
+        }
         return;
       } catch (err) {
         if (attempt >= attempts || this.#closed) {
@@ -705,6 +730,29 @@ class Host implements ActorHost, HostCore {
         const delay = backoffDelay(attempt, { initialMs: 100, maxMs: 2000 }, this.random);
         await new Promise<void>((resolve) => this.clock.setTimeout(resolve, delay));
       }
+    }
+  }
+
+  readonly #held = new Set<() => void>();
+
+  /**
+   * Runs `fn` after an interceptor's delay: `ms`, or sooner when the decision carries a
+   * `release` promise (a held message let go, e.g. when a partition heals). close() lets every
+   * held message go, so a held durable publish cannot keep the host open.
+   */
+  #later(decision: { ms: number; release?: unknown }, fn: () => void): void {
+    let done = false;
+    const fire = () => {
+      if (done) return;
+      done = true;
+      this.#held.delete(fire);
+      this.clock.clearTimeout(timer);
+      fn();
+    };
+    const timer = this.clock.setTimeout(fire, decision.ms);
+    if (decision.release instanceof Promise) {
+      this.#held.add(fire);
+      void decision.release.then(fire, fire);
     }
   }
 
@@ -720,6 +768,7 @@ class Host implements ActorHost, HostCore {
     for (const cell of this.#cells.values()) await cell.stop();
     this.#flushOutbox();
     this.#closed = true;
+    for (const fire of [...this.#held]) fire();
     while (this.#tracked.size > 0) await Promise.allSettled([...this.#tracked]);
     this.#inboxSub?.unsubscribe();
     for (const sub of this.#actorSubs.values()) sub.unsubscribe();

@@ -103,3 +103,5 @@ export {
   type FailureDetectorOptions,
   type SuspicionInfo,
 } from './failure-detector.js';
+// Fault injection: seeded message faults (an interceptor) and the live control protocol.
+export * from './faults/index.js';

@@ -8,11 +8,21 @@ import type { DeliveryMode } from './trace-event.js';
 export type InterceptDecision =
   | { action: 'deliver' }
   | { action: 'drop'; fault: string; [detail: string]: unknown }
-  | { action: 'delay'; ms: number; fault: string; [detail: string]: unknown }
+  | {
+      action: 'delay';
+      /** Longest wait. */
+      ms: number;
+      fault: string;
+      /** Lets the message go before `ms` when it settles (a held message released: a reorder
+       *  after the next messages, a partition healed). Not traced. */
+      release?: Promise<unknown>;
+      [detail: string]: unknown;
+    }
   | { action: 'duplicate'; copies: number; fault: string; [detail: string]: unknown };
 
 export interface MessageInterceptor {
-  /** Every transmission (first attempt and retries) before it reaches NATS. */
+  /** Every transmission (first attempt and retries) before it reaches NATS; for an
+   *  at-least-once message, every publish attempt (a drop is a lost publish, retried). */
   outbound?(envelope: Envelope, mode: DeliveryMode): InterceptDecision | undefined;
   /** Every envelope a local actor is about to receive, before deduplication. */
   inbound?(envelope: Envelope, actorId: string, mode: DeliveryMode): InterceptDecision | undefined;
