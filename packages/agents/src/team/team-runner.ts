@@ -8,6 +8,7 @@ import {
   systemClock,
   type ActorHandle,
   type ActorHost,
+  type ActorHostOptions,
   type Clock,
   type DeliveryGate,
   type HostStats,
@@ -91,6 +92,9 @@ export interface TeamRunOptions {
   interceptor?: MessageInterceptor;
   /** JetStream replicas (3 on a 3-node cluster). Default 1. */
   replicas?: number;
+  /** The team's at-least-once inboxes (`ActorHostOptions.durable`: ack wait, in-progress ack
+   *  interval). Default: the host's (30 s ack wait). */
+  durable?: ActorHostOptions['durable'];
   clock?: Clock;
   /** Runs the tasks' tests. Default: node:test in child processes (`createTestRunner`),
    *  closed at the end; a runner passed in stays open (its owner closes it). */
@@ -118,6 +122,9 @@ export interface RunningTeam {
   actor(id: string): ActorHandle | undefined;
   /** Stops an actor for good (a killed process): no restart; its heartbeats stop. */
   kill(id: string): Promise<void>;
+  /** Spawns a killed actor again, with the machine and options it first had; it restores its
+   *  checkpoint and its heartbeats resume. Records a `restart` fault. No-op while it runs. */
+  restart(id: string): Promise<void>;
   /** Records a mark in the director's lane. */
   mark(name: string, data?: Record<string, unknown>): void;
 }
@@ -210,10 +217,17 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     delivery: DELIVERY,
     snapshots,
     interceptor: options.interceptor,
+    ...(options.durable ? { durable: options.durable } : {}),
     ...(options.deliveryGate ? { deliveryGate: options.deliveryGate } : {}),
     supervision: { maxRestarts: 3, windowMs: 60_000, backoff: { initialMs: 50, maxMs: 1000 } },
   });
   const record = (id: string) => (p: TracePayload) => host.actor(id)?.runtime.record(p);
+  // How each actor was spawned, so a killed one can be spawned again (RunningTeam.restart).
+  const respawn = new Map<string, () => Promise<unknown>>();
+  const spawn: ActorHost['spawn'] = (id, logic, spawnOptions) => {
+    respawn.set(id, () => host.spawn(id, logic, spawnOptions));
+    return host.spawn(id, logic, spawnOptions);
+  };
   const director = await host.spawn('director', setup({}).createMachine({}), { durable: false });
   director.runtime.record({
     kind: 'mark',
@@ -363,7 +377,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       now: () => clock.now(),
       clock,
     });
-    await host.spawn(id, machine, {
+    await spawn(id, machine, {
       input: { agentId: id },
       durable: arch === 'centralized',
       topics: ['team'],
@@ -388,7 +402,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       stragglerMinMs: options.coordinator?.stragglerMinMs ?? 200,
       backups: options.coordinator?.backups ?? true,
     });
-    const handle = await host.spawn(id, machine, {
+    await spawn(id, machine, {
       durable: true,
       topics: ['team'],
       heartbeat: { intervalMs: 100 },
@@ -405,8 +419,8 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
         expectedIntervalMs: fd?.heartbeatMs ?? 100,
         watch: (a) => workers.includes(a),
         expect: workers,
-        onSuspect: (worker) => handle.send({ type: 'worker.suspected', worker }),
-        onRecover: (worker) => handle.send({ type: 'worker.recovered', worker }),
+        onSuspect: (worker) => host.actor(id)?.send({ type: 'worker.suspected', worker }),
+        onRecover: (worker) => host.actor(id)?.send({ type: 'worker.recovered', worker }),
       }),
     );
   }
@@ -420,6 +434,14 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     kill: async (id) => {
       director.runtime.record({ kind: 'fault', fault: 'kill', target: id });
       await host.actor(id)?.stop();
+    },
+    restart: async (id) => {
+      const again = respawn.get(id);
+      if (!again)
+        throw new AgentsError('INVALID_TEAM', `team ${team} has no actor ${id} to restart`);
+      if (host.actor(id)) return;
+      director.runtime.record({ kind: 'fault', fault: 'restart', target: id });
+      await again();
     },
     mark: (name, data) => director.runtime.record({ kind: 'mark', name, ...data }),
   };
