@@ -63,12 +63,15 @@ export { criticalPath, longestPathToEnd, topologicalOrder } from './team/dag.js'
 export { createLeaseKeeper, type LeaseKeeperOptions } from './team/leader-lease.js';
 export { createCoordinatorMachine, type CoordinatorServices } from './team/coordinator-machine.js';
 export {
-  plan,
   applyDone,
   applySuspect,
+  applyVote,
+  plan,
   stateFromBoard,
   type PlanState,
   type PlannedTask,
+  type TaskReviewBody,
+  type VoteBody,
 } from './team/coordinator-plan.js';
 export {
   runTeam,

@@ -10,7 +10,14 @@ import {
 } from '../models/index.js';
 import { readyTasks } from '../shared/task-board.js';
 import type { ToolSession } from '../tools/tool-executor.js';
-import { CONTINUE_NUDGE, systemPrompt, taskBriefing, workTools } from './agent-prompt.js';
+import {
+  CONTINUE_NUDGE,
+  reviewBriefing,
+  reviewTools,
+  systemPrompt,
+  taskBriefing,
+  workTools,
+} from './agent-prompt.js';
 import type { AgentServices } from './agent-services.js';
 
 /** Message bodies an agent understands. */
@@ -22,6 +29,8 @@ export interface TaskAssignBody {
   epoch: number;
   /** Model time at which the assignment was made. */
   modelTime: number;
+  /** Its last result was voted down: start over although the board says done. */
+  redo?: boolean;
 }
 export interface TaskCancelBody {
   taskId: string;
@@ -44,6 +53,7 @@ export type AgentEvent =
   | MessageEvent<'task.cancel', TaskCancelBody>
   | MessageEvent<'task.done', TaskDoneBody>
   | MessageEvent<'peer.msg', PeerMessageBody>
+  | MessageEvent<'task.review', ReviewJob & { epoch: number; modelTime: number }>
   | MessageEvent<'run.done', { status: string }>
   | { type: 'run.stop' };
 
@@ -51,6 +61,13 @@ export interface Assignment {
   taskId: string;
   backup: boolean;
   epoch: number;
+  redo?: boolean;
+}
+
+/** A request to review a teammate's completed task and vote on it. */
+export interface ReviewJob {
+  taskId: string;
+  voteId: string;
 }
 
 export interface AgentContext {
@@ -58,6 +75,8 @@ export interface AgentContext {
   assignment: Assignment | undefined;
   /** Assignments that arrived while busy, in order (centralized). */
   queue: Assignment[];
+  /** Reviews asked of this agent, in order (verification quorum). */
+  reviews: ReviewJob[];
   messages: ModelMessage[];
   session: ToolSession;
   turns: number;
@@ -190,7 +209,7 @@ export function createAgentMachine(services: AgentServices) {
         if (!task) return { skip: `unknown task ${taskId}` };
         const cur = await s.board.get(taskId);
         if (!cur) return { skip: `${taskId} is not on the board` };
-        if (cur.entry.status === 'done')
+        if (cur.entry.status === 'done' && !input.assignment.redo)
           return { skip: `${taskId} is already done by ${cur.entry.owner ?? '?'}` };
         const deps = await Promise.all(task.deps.map((d) => s.board.get(d)));
         const notDone = task.deps.filter((_, i) => deps[i]?.entry.status !== 'done');
@@ -208,7 +227,7 @@ export function createAgentMachine(services: AgentServices) {
           // Centralized: the worker records its assignment on the board (owner, or backup).
           const now = s.now();
           const out = await s.board.update(taskId, (e) => {
-            if (e.status === 'done') return `${taskId} is already done`;
+            if (e.status === 'done' && !input.assignment.redo) return `${taskId} is already done`;
             if (backup) return { ...e, backup: s.agentId, claims: e.claims + 1 };
             return {
               ...e,
@@ -283,6 +302,54 @@ export function createAgentMachine(services: AgentServices) {
           return { results, completed, lost, durationMs };
         },
       ),
+      review: fromPromise<
+        { value: 'approve' | 'reject'; reason: string; modelNow: number },
+        { job: ReviewJob; modelNow: number }
+      >(async ({ input, signal }) => {
+        const task = s.tasks.get(input.job.taskId);
+        if (!task)
+          return {
+            value: 'reject',
+            reason: `unknown task ${input.job.taskId}`,
+            modelNow: input.modelNow,
+          };
+        const session: ToolSession = { ...emptySession(input.modelNow), taskId: task.id };
+        const messages: ModelMessage[] = [reviewBriefing(task)];
+        for (let turn = 0; turn < 6; turn++) {
+          const r = await s.model.call(
+            {
+              system: systemPrompt(s.agentId, s.arch, s.teammates),
+              messages,
+              tools: reviewTools(),
+              metadata: { agentId: s.agentId, taskId: task.id, purpose: 'review', turn },
+            },
+            { signal },
+          );
+          session.modelNow += r.latencyMs;
+          messages.push(assistantMessageOf(r), ...invalidToolCallMessages(r));
+          if (r.toolCalls.length === 0 && r.invalidToolCalls.length === 0) {
+            await pace(s, session.modelNow, signal);
+            return {
+              value: /^\s*APPROVE\b/i.test(r.text) ? 'approve' : 'reject',
+              reason: r.text.slice(0, 300),
+              modelNow: session.modelNow,
+            };
+          }
+          for (const call of r.toolCalls) {
+            const { result, effects } = await s.executor.execute(call, session);
+            session.modelNow += effects.durationMs;
+            messages.push({
+              role: 'tool',
+              toolCallId: call.id,
+              name: call.name,
+              content: result.content,
+              isError: result.isError,
+            });
+          }
+          await pace(s, session.modelNow, signal);
+        }
+        return { value: 'reject', reason: 'no verdict within 6 turns', modelNow: session.modelNow };
+      }),
       leaseRenewer: fromCallback<{ type: 'noop' }, { taskId: string; backup: boolean }>(
         ({ input }) => {
           // Only an owner's claim has a lease; a backup copy holds none.
@@ -357,7 +424,12 @@ export function createAgentMachine(services: AgentServices) {
             return context.queue;
           return [
             ...context.queue,
-            { taskId: body.taskId, backup: body.backup, epoch: body.epoch },
+            {
+              taskId: body.taskId,
+              backup: body.backup,
+              epoch: body.epoch,
+              ...(body.redo ? { redo: true } : {}),
+            },
           ];
         },
         modelNow: ({ context, event }) =>
@@ -397,6 +469,7 @@ export function createAgentMachine(services: AgentServices) {
       agentId: input.agentId,
       assignment: undefined,
       queue: [],
+      reviews: [],
       messages: [],
       session: emptySession(),
       turns: 0,
@@ -412,12 +485,24 @@ export function createAgentMachine(services: AgentServices) {
     on: {
       'peer.msg': { actions: 'keepMessage' },
       'task.assign': { actions: 'enqueue' },
+      'task.review': {
+        actions: assign({
+          reviews: ({ context, event }) =>
+            context.reviews.some((r) => r.voteId === event.body.voteId)
+              ? context.reviews
+              : [...context.reviews, { taskId: event.body.taskId, voteId: event.body.voteId }],
+          modelNow: ({ context, event }) => Math.max(context.modelNow, event.body.modelTime),
+        }),
+      },
       'run.done': '.stopped',
       'run.stop': '.stopped',
     },
     states: {
       idle: {
-        always: { guard: 'hasQueued', target: 'working', actions: 'takeQueued' },
+        always: [
+          { guard: ({ context }) => context.reviews.length > 0, target: 'reviewing' },
+          { guard: 'hasQueued', target: 'working', actions: 'takeQueued' },
+        ],
         after: { poll: { guard: 'selfClaiming', target: 'claiming' } },
         on: { 'task.done': { guard: 'selfClaiming', target: 'claiming' } },
       },
@@ -483,14 +568,27 @@ export function createAgentMachine(services: AgentServices) {
                   guard: ({ event }) => 'skip' in event.output,
                   target: '#agent.idle',
                   actions: [
-                    ({ context, event, system }) =>
-                      runtimeOf(system).record({
+                    ({ context, event, system }) => {
+                      const a = context.assignment!;
+                      const reason = (event.output as { skip: string }).skip;
+                      const rt = runtimeOf(system);
+                      rt.record({
                         kind: 'task',
-                        taskId: context.assignment!.taskId,
+                        taskId: a.taskId,
                         phase: 'release',
-                        reason: (event.output as { skip: string }).skip,
+                        reason,
                         modelTime: context.modelNow,
-                      }),
+                      });
+                      // The coordinator counts this worker busy with the task until it hears back.
+                      const body: TaskDoneBody = {
+                        taskId: a.taskId,
+                        ok: false,
+                        modelTime: context.modelNow,
+                        backup: a.backup,
+                        reason: `skipped: ${reason}`,
+                      };
+                      for (const c of s.coordinators) rt.tell(c, 'task.done', body);
+                    },
                     assign({ assignment: undefined }),
                   ],
                 },
@@ -727,6 +825,74 @@ export function createAgentMachine(services: AgentServices) {
           onError: { target: 'idle', actions: assign({ assignment: undefined }) },
         },
         after: { toolTurn: { target: 'idle', actions: assign({ assignment: undefined }) } },
+      },
+      reviewing: {
+        tags: ['busy'],
+        invoke: {
+          src: 'review',
+          input: ({ context }) => ({ job: context.reviews[0]!, modelNow: context.modelNow }),
+          onDone: {
+            target: 'idle',
+            actions: [
+              ({ context, event, system }) => {
+                const job = context.reviews[0]!;
+                const rt = runtimeOf(system);
+                const body = {
+                  taskId: job.taskId,
+                  voteId: job.voteId,
+                  value: event.output.value,
+                  reason: event.output.reason,
+                  modelTime: event.output.modelNow,
+                };
+                rt.record({
+                  kind: 'mark',
+                  name: 'vote.cast',
+                  voteId: job.voteId,
+                  taskId: job.taskId,
+                  value: event.output.value,
+                });
+                for (const c of s.coordinators) rt.tell(c, 'vote.cast', body);
+              },
+              assign({
+                modelNow: ({ context, event }) => Math.max(context.modelNow, event.output.modelNow),
+                reviews: ({ context }) => context.reviews.slice(1),
+              }),
+            ],
+          },
+          onError: {
+            target: 'idle',
+            actions: [
+              ({ context, event, system }) => {
+                const job = context.reviews[0]!;
+                const rt = runtimeOf(system);
+                const reason = isModelError(event.error) ? event.error.code : String(event.error);
+                rt.record({
+                  kind: 'mark',
+                  name: 'vote.cast',
+                  voteId: job.voteId,
+                  taskId: job.taskId,
+                  value: 'reject',
+                  reason,
+                });
+                for (const c of s.coordinators)
+                  rt.tell(c, 'vote.cast', {
+                    taskId: job.taskId,
+                    voteId: job.voteId,
+                    value: 'reject',
+                    reason,
+                    modelTime: context.modelNow,
+                  });
+              },
+              assign({ reviews: ({ context }) => context.reviews.slice(1) }),
+            ],
+          },
+        },
+        after: {
+          modelTurn: {
+            target: 'idle',
+            actions: assign({ reviews: ({ context }) => context.reviews.slice(1) }),
+          },
+        },
       },
       stopped: { type: 'final' },
     },

@@ -71,3 +71,21 @@ export const CONTINUE_NUDGE: ModelMessage = {
   role: 'user',
   content: 'The task is not complete yet. Continue: make its tests pass, then call complete_task.',
 };
+
+/** Tools a reviewer is offered: it reads and tests, it does not write. */
+export function reviewTools(): ToolDefinition[] {
+  return teamToolDefinitions(['read_file', 'run_tests']);
+}
+
+/** The first message of a review: the task and what a verdict looks like. */
+export function reviewBriefing(task: TaskSpec): ModelMessage {
+  return {
+    role: 'user',
+    content: [
+      `# Review task ${task.id}: ${task.title}`,
+      task.spec.trim(),
+      `Files to review: ${task.files.join(', ')}`,
+      "Read the files and run the task's tests. Then reply with a single line starting with APPROVE or REJECT, followed by your reason.",
+    ].join('\n\n'),
+  };
+}

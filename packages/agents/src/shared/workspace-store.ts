@@ -65,6 +65,9 @@ export interface WorkspaceStoreOptions {
   /** Schedule control: every KV operation waits for its turn (docs/schedules.md). Default:
    *  none. */
   gate?: SharedStateGate;
+  /** TEST ONLY, a deliberately broken protocol: writes are plain puts that ignore `baseRev`,
+   *  so concurrent writers silently overwrite each other. Default false. */
+  unsafeWrites?: boolean;
 }
 
 /**
@@ -87,8 +90,9 @@ export function createWorkspaceStore(kv: KV, options: WorkspaceStoreOptions = {}
     async write(path, content, baseRev, author) {
       const key = keyOf(path);
       try {
-        const rev =
-          baseRev === 0
+        const rev = options.unsafeWrites
+          ? await op('put', key, () => kv.put(key, encodeFile(author, content)))
+          : baseRev === 0
             ? await op('create', key, () => kv.create(key, encodeFile(author, content)))
             : await op('update', key, () => kv.update(key, encodeFile(author, content), baseRev));
         return { ok: true, rev };

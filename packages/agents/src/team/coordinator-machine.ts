@@ -11,9 +11,11 @@ import {
   blocked,
   plan,
   stateFromBoard,
+  applyVote,
   type PlanOptions,
   type PlanState,
   type Send,
+  type VoteBody,
 } from './coordinator-plan.js';
 import { createLeaseKeeper } from './leader-lease.js';
 
@@ -33,10 +35,13 @@ export interface CoordinatorServices {
   stragglerFactor: number;
   stragglerMinMs: number;
   backups: boolean;
+  /** Reviewers per completed task; 0: no verification. */
+  verify: number;
 }
 
 export type CoordinatorEvent =
   | MessageEvent<'task.done', TaskDoneBody>
+  | MessageEvent<'vote.cast', VoteBody>
   | { type: 'worker.suspected'; worker: string }
   | { type: 'worker.recovered'; worker: string }
   | { type: 'lease.acquired'; epoch: number }
@@ -68,10 +73,13 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
     stragglerFactor: s.stragglerFactor,
     stragglerMinMs: s.stragglerMinMs,
     backups: s.backups,
+    verify: s.verify,
   });
-  const sendAll = (system: Parameters<typeof runtimeOf>[0], sends: Send[]) => {
+  const sendAll = (system: Parameters<typeof runtimeOf>[0], sends: Send[], state?: PlanState) => {
     const rt = runtimeOf(system);
     for (const m of sends) rt.tell(m.to, m.type, m.body);
+    for (const m of state?.marks.splice(0) ?? [])
+      rt.record({ kind: 'mark', name: m.name, ...m.data });
   };
 
   return setup({
@@ -101,7 +109,8 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
         const state = context.plan;
         if (!state) return;
         const sends = plan(state, options(context.epoch));
-        if (sends.length > 0) enqueue(() => sendAll(system, sends));
+        if (sends.length > 0 || state.marks.length > 0)
+          enqueue(() => sendAll(system, sends, state));
       }),
     },
     guards: {
@@ -172,7 +181,16 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
               );
               sends.push(...plan(state, options(context.epoch)));
               enqueue.assign({ plan: state });
-              if (sends.length > 0) enqueue(() => sendAll(system, sends));
+              enqueue(() => sendAll(system, sends, state));
+            }),
+          },
+          'vote.cast': {
+            actions: enqueueActions(({ context, event, enqueue, system }) => {
+              const state = context.plan!;
+              applyVote(state, event.envelope.from, event.body, options(context.epoch));
+              const sends = plan(state, options(context.epoch));
+              enqueue.assign({ plan: state });
+              enqueue(() => sendAll(system, sends, state));
             }),
           },
           'worker.suspected': {

@@ -6,7 +6,7 @@ export interface PlannedTask {
   deps: string[];
   /** Longest path to the end (critical-path-first). */
   priority: number;
-  status: 'pending' | 'assigned' | 'done' | 'failed';
+  status: 'pending' | 'assigned' | 'verifying' | 'done' | 'failed';
   owner?: string;
   backup?: string;
   /** Real time of the (owner's) assignment, for straggler detection. */
@@ -15,6 +15,19 @@ export interface PlannedTask {
   assignedModel?: number;
   attempts: number;
   doneModel?: number;
+  /** The open vote on this task's result (verification quorum). */
+  voteId?: string;
+  /** Reviewers asked so far, and the votes they cast. */
+  reviewers?: string[];
+  votes?: Record<string, 'approve' | 'reject'>;
+  /** Its last result was voted down: the next owner starts over even though the board says done. */
+  redo?: boolean;
+}
+
+/** A trace mark the coordinator should record (votes). */
+export interface PlanMark {
+  name: string;
+  data: Record<string, unknown>;
 }
 
 export interface PlanState {
@@ -30,13 +43,30 @@ export interface PlanState {
   durations: number[];
   /** Model-time durations of completed tasks (when a backup starts, in model time). */
   modelDurations: number[];
+  /** Marks produced by the last changes, for the coordinator to record and clear. */
+  marks: PlanMark[];
   modelNow: number;
 }
 
 export interface Send {
   to: string;
-  type: 'task.assign' | 'task.cancel';
-  body: TaskAssignBody | { taskId: string; reason: string };
+  type: 'task.assign' | 'task.cancel' | 'task.review';
+  body: TaskAssignBody | { taskId: string; reason: string } | TaskReviewBody;
+}
+
+export interface TaskReviewBody {
+  taskId: string;
+  voteId: string;
+  epoch: number;
+  modelTime: number;
+}
+
+export interface VoteBody {
+  taskId: string;
+  voteId: string;
+  value: 'approve' | 'reject';
+  reason?: string;
+  modelTime: number;
 }
 
 export interface PlanOptions {
@@ -52,6 +82,9 @@ export interface PlanOptions {
   stragglerMinMs: number;
   /** Launch backup copies at all. */
   backups: boolean;
+  /** Reviewers per completed task (verification quorum); 0 turns verification off. A
+   *  strict majority of them decides whether the result stands. */
+  verify: number;
 }
 
 function median(xs: readonly number[]): number {
@@ -84,7 +117,26 @@ export function readyByPriority(state: PlanState): string[] {
 export function plan(state: PlanState, o: PlanOptions): Send[] {
   const sends: Send[] = [];
   const idle = idleWorkers(state);
-  // Backups first: a task running past the straggler threshold holds up everything after it,
+  // Reviews first: a task being verified holds up its dependents like a running task.
+  if (o.verify > 0) {
+    for (const [taskId, t] of Object.entries(state.tasks)) {
+      if (t.status !== 'verifying' || !t.voteId) continue;
+      const reviewers = (t.reviewers ??= []);
+      while (reviewers.length < o.verify) {
+        const worker = idle.find((w) => w !== t.owner && !reviewers.includes(w));
+        if (!worker) break;
+        idle.splice(idle.indexOf(worker), 1);
+        reviewers.push(worker);
+        state.workers[worker] = `review:${taskId}`;
+        sends.push({
+          to: worker,
+          type: 'task.review',
+          body: { taskId, voteId: t.voteId, epoch: o.epoch, modelTime: state.modelNow },
+        });
+      }
+    }
+  }
+  // Backups: a task running past the straggler threshold holds up everything after it,
   // so a spare worker is worth more on its copy than on a fresh task (which can still be
   // picked up by the next worker to finish).
   if (o.backups && idle.length > 0 && state.durations.length > 0) {
@@ -145,8 +197,15 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
     sends.push({
       to: worker,
       type: 'task.assign',
-      body: { taskId, backup: false, epoch: o.epoch, modelTime: state.modelNow },
+      body: {
+        taskId,
+        backup: false,
+        epoch: o.epoch,
+        modelTime: state.modelNow,
+        ...(t.redo ? { redo: true } : {}),
+      },
     });
+    t.redo = undefined;
   }
   return sends;
 }
@@ -162,10 +221,19 @@ export function applyDone(
   if (state.workers[from] === body.taskId) state.workers[from] = null;
   if (!t) return [];
   state.modelNow = Math.max(state.modelNow, body.modelTime);
-  if (t.status === 'done') return [];
+  if (t.status === 'done' || t.status === 'verifying') return [];
   if (body.ok) {
     const other = from === t.owner ? t.backup : t.owner;
-    t.status = 'done';
+    if (o.verify > 0) {
+      t.status = 'verifying';
+      t.voteId = `${body.taskId}#${t.attempts}`;
+      t.reviewers = [];
+      t.votes = {};
+      state.marks.push({
+        name: 'vote.open',
+        data: { voteId: t.voteId, taskId: body.taskId, electorate: o.verify, author: from },
+      });
+    } else t.status = 'done';
     t.doneModel = body.modelTime;
     if (t.assignedModel !== undefined && from === t.owner) {
       state.modelDurations.push(Math.max(0, body.modelTime - t.assignedModel));
@@ -200,7 +268,7 @@ export function applyDone(
     return [];
   }
   if (from !== t.owner && t.owner !== undefined) return [];
-  if (body.reason?.startsWith('already done')) {
+  if (/already done/.test(body.reason ?? '') && !t.redo) {
     t.status = 'done';
     t.doneModel = body.modelTime;
     return [];
@@ -216,10 +284,55 @@ export function applyDone(
   return [];
 }
 
+/** Records a reviewer's vote; a strict majority of `verify` decides. Returns nothing to send:
+ *  a rejected task simply becomes pending again (with `redo`). */
+export function applyVote(state: PlanState, from: string, body: VoteBody, o: PlanOptions): void {
+  if (state.workers[from] === `review:${body.taskId}`) state.workers[from] = null;
+  state.modelNow = Math.max(state.modelNow, body.modelTime);
+  const t = state.tasks[body.taskId];
+  if (!t || t.status !== 'verifying' || t.voteId !== body.voteId || !t.reviewers?.includes(from))
+    return;
+  const votes = (t.votes ??= {});
+  if (from in votes) return;
+  votes[from] = body.value;
+  const values = Object.values(votes);
+  const approve = values.filter((v) => v === 'approve').length;
+  const reject = values.length - approve;
+  const majority = Math.floor(o.verify / 2) + 1;
+  const outcome =
+    approve >= majority
+      ? 'approve'
+      : reject >= majority || values.length >= o.verify
+        ? 'reject'
+        : undefined;
+  if (!outcome) return;
+  state.marks.push({
+    name: 'vote.decided',
+    data: { voteId: body.voteId, taskId: body.taskId, outcome, votes: { ...votes } },
+  });
+  if (approve > 0 && reject > 0) {
+    state.marks.push({
+      name: 'vote.disagreement',
+      data: { voteId: body.voteId, taskId: body.taskId, approve, reject },
+    });
+  }
+  if (outcome === 'approve') {
+    t.status = 'done';
+  } else {
+    t.status = t.attempts >= o.maxAttempts ? 'failed' : 'pending';
+    t.owner = undefined;
+    t.redo = true;
+  }
+  t.voteId = undefined;
+}
+
 /** A suspected worker's tasks go back to pending (or to their backup). */
 export function applySuspect(state: PlanState, worker: string): void {
   if (!state.suspected.includes(worker)) state.suspected.push(worker);
   for (const t of Object.values(state.tasks)) {
+    if (t.status === 'verifying' && t.reviewers?.includes(worker) && !(worker in (t.votes ?? {}))) {
+      t.reviewers = t.reviewers.filter((w) => w !== worker);
+    }
     if (t.status !== 'assigned') continue;
     if (t.backup === worker) t.backup = undefined;
     if (t.owner === worker) {
@@ -253,6 +366,7 @@ export function stateFromBoard(
     slow: {},
     durations: [],
     modelDurations: [],
+    marks: [],
     modelNow: 0,
   };
   for (const { entry } of board.values()) {

@@ -88,6 +88,10 @@ export interface TeamRunOptions {
   agentLimits?: Partial<AgentLimits>;
   coordinator?: CoordinatorOptions;
   failureDetection?: FailureDetectionOptions;
+  /** Verification quorum (centralized teams): every completed task is reviewed by
+   *  `reviewers` other agents; a strict majority decides whether it stands or is redone.
+   *  Default: off. */
+  verify?: { reviewers: number };
   /** Message-level fault injection / schedule control. */
   interceptor?: MessageInterceptor;
   /** JetStream replicas (3 on a 3-node cluster). Default 1. */
@@ -104,9 +108,10 @@ export interface TeamRunOptions {
   /** Schedule control of shared state: each actor's task-board and workspace operations go
    *  through it, tagged with the actor's id. Default: none. */
   sharedStateGate?: SharedStateGate;
-  /** TEST ONLY: a task board without compare-and-set (`TaskBoardOptions.unsafeWrites`), a
-   *  deliberately broken protocol for schedule exploration tests. Default false. */
-  unsafeBoardWrites?: boolean;
+  /** TEST ONLY: shared state without compare-and-set (`unsafeWrites` of the task board and
+   *  of the workspace), a deliberately broken protocol for schedule exploration tests.
+   *  Default: both safe. */
+  unsafeSharedState?: { board?: boolean; files?: boolean };
   /** JetStream storage of the team's streams and buckets. Default `file`. */
   storage?: 'file' | 'memory';
   /** Called once the team is up: tests and the chaos tooling act on it. */
@@ -148,8 +153,14 @@ export interface TeamRunResult {
   hostStats: HostStats;
 }
 
+/** Work and its outcome must not be lost; chatter and cancellations may be. */
 const DELIVERY = {
-  types: { 'task.assign': 'at-least-once', 'task.done': 'at-least-once' },
+  types: {
+    'task.assign': 'at-least-once',
+    'task.done': 'at-least-once',
+    'task.review': 'at-least-once',
+    'vote.cast': 'at-least-once',
+  },
 } as const;
 
 /**
@@ -181,9 +192,10 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   });
   const boardKv = await resources.bucket('board');
   const filesKv = await resources.bucket('files');
-  const unsafeWrites = options.unsafeBoardWrites === true;
+  const unsafeWrites = options.unsafeSharedState?.board === true;
+  const unsafeFiles = options.unsafeSharedState?.files === true;
   const board = createTaskBoard(boardKv, { unsafeWrites });
-  const workspace = createWorkspaceStore(filesKv);
+  const workspace = createWorkspaceStore(filesKv, { unsafeWrites: unsafeFiles });
   // Under a schedule, each actor's operations are its own steps, so each gets its own view.
   const gated = options.sharedStateGate;
   const gateOf = (actor: string): SharedStateGate | undefined =>
@@ -191,7 +203,9 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   const boardOf = (actor: string) =>
     gated ? createTaskBoard(boardKv, { gate: gateOf(actor), unsafeWrites }) : board;
   const workspaceOf = (actor: string) =>
-    gated ? createWorkspaceStore(filesKv, { gate: gateOf(actor) }) : workspace;
+    gated
+      ? createWorkspaceStore(filesKv, { gate: gateOf(actor), unsafeWrites: unsafeFiles })
+      : workspace;
   const leases = await resources.bucket('leases');
   const snapshots = createKvSnapshotStore(await resources.bucket('snapshots'));
   await board.init(options.suite.tasks);
@@ -401,6 +415,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       stragglerFactor: options.coordinator?.stragglerFactor ?? 3,
       stragglerMinMs: options.coordinator?.stragglerMinMs ?? 200,
       backups: options.coordinator?.backups ?? true,
+      verify: options.verify?.reviewers ?? 0,
     });
     await spawn(id, machine, {
       durable: true,
@@ -457,7 +472,15 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       break;
     }
     const entries = [...(await directorBoard.all()).values()].map((v) => v.entry);
-    if (entries.every((e) => e.status === 'done')) break;
+    const verifying = arch === 'centralized' && (options.verify?.reviewers ?? 0) > 0;
+    if (!verifying && entries.every((e) => e.status === 'done')) break;
+    // With verification the board says done before the votes are in: the coordinator decides.
+    const completedBy = coordinators.some((c) => {
+      const snap = host.actor(c)?.getSnapshot() as
+        { status?: string; context?: { outcome?: string } } | undefined;
+      return snap?.status === 'done' && snap.context?.outcome === 'completed';
+    });
+    if (verifying && completedBy) break;
     const failedCoordinator = coordinators.some((c) => {
       const snap = host.actor(c)?.getSnapshot() as
         { status?: string; context?: { outcome?: string } } | undefined;

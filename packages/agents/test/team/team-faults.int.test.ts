@@ -164,7 +164,8 @@ describe('team protocols under failure', () => {
     expect(marks).toContain('actor.crashed');
     expect(marks).toContain('actor.restarted');
     const restarted = t.events.find(
-      (e) => e.kind === 'mark' && e.actor === 'a2' && e.name === 'actor.restarted',
+      (e): e is TraceEvent & { kind: 'mark' } =>
+        e.kind === 'mark' && e.actor === 'a2' && e.name === 'actor.restarted',
     )!;
     expect(restarted['fromCheckpoint']).toBe(true);
     checkInvariants(t.events, 8);

@@ -189,8 +189,15 @@ function reply(
     }
     return { id, name: c.name, arguments: c.args };
   });
+  // A byzantine reviewer: the verdict of a review reply is turned around.
+  const text =
+    fault?.kind === 'wrong_answer' && calls.length === 0 && /^(APPROVE|REJECT)\b/.test(action.text)
+      ? action.text.startsWith('APPROVE')
+        ? `REJECT: ${action.text.slice(9)}`
+        : `APPROVE: ${action.text.replace(/^REJECT:?\s*/, '')}`
+      : action.text;
   return {
-    text: action.text,
+    text,
     toolCalls,
     usage: { inputTokens: d.inputTokens, outputTokens: d.outputTokens },
     stopReason:

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@llm-teams/broker';
+import { runTeam } from '@llm-teams/agents';
+import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
+import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { tinySuite } from '../../../../test/support/tiny-suite.js';
+
+type Mark = TraceEvent & { kind: 'mark' };
+const marks = (events: TraceEvent[], name: string) =>
+  events.filter((e): e is Mark => e.kind === 'mark' && e.name === name);
+
+describe('verification quorum', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  beforeEach(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+  });
+  afterEach(async () => {
+    await nats.close();
+  });
+
+  it('every task is reviewed by k agents; a byzantine reviewer is outvoted and the disagreement traced', async () => {
+    const trace = createMemoryTrace();
+    const result = await runTeam({
+      nc,
+      suite: tinySuite({ n: 4, chain: 2 }),
+      arch: 'centralized',
+      agents: 4,
+      model: 'sim:gpt-5.2',
+      seed: 5,
+      timeScale: 0.002,
+      trace,
+      deadlineMs: 90_000,
+      verify: { reviewers: 3 },
+      modelOptions: {
+        sim: {
+          mistakeRate: 0,
+          // a4 lies in every review it gives.
+          faults: (c) =>
+            c.agentId === 'a4' && c.purpose === 'review' ? { kind: 'wrong_answer' } : undefined,
+        },
+      },
+    });
+    expect(result.status, result.reason).toBe('completed');
+    const decided = marks(trace.events, 'vote.decided');
+    expect(new Set(decided.map((d) => d['taskId'])).size).toBe(4);
+    expect(decided.every((d) => d['outcome'] === 'approve')).toBe(true);
+    for (const d of decided)
+      expect(Object.keys(d['votes'] as object).length).toBeGreaterThanOrEqual(2);
+    // Each vote has 3 reviewers, none of them the task's author.
+    const opened = marks(trace.events, 'vote.open');
+    for (const o of opened) {
+      const cast = marks(trace.events, 'vote.cast').filter((c) => c['voteId'] === o['voteId']);
+      expect(cast.every((c) => c.actor !== o['author'])).toBe(true);
+    }
+    // a4's lies show up as traced disagreements whenever it voted before the decision.
+    const lies = marks(trace.events, 'vote.cast').filter((c) => c.actor === 'a4');
+    expect(lies.every((c) => c['value'] === 'reject')).toBe(true);
+    const disagreements = marks(trace.events, 'vote.disagreement');
+    const decidedWithA4 = decided.filter((d) => 'a4' in (d['votes'] as object));
+    expect(disagreements.length).toBe(decidedWithA4.length);
+  });
+
+  it('a result a majority rejects is redone', async () => {
+    const trace = createMemoryTrace();
+    let lied = 0;
+    const result = await runTeam({
+      nc,
+      suite: tinySuite({ n: 2, chain: 1 }),
+      arch: 'centralized',
+      agents: 3,
+      model: 'sim:gpt-5.2',
+      seed: 6,
+      timeScale: 0.002,
+      trace,
+      deadlineMs: 90_000,
+      verify: { reviewers: 2 },
+      modelOptions: {
+        sim: {
+          mistakeRate: 0,
+          // Every reviewer lies about t01 the first time: the first vote on it rejects.
+          faults: (c) => {
+            if (c.purpose !== 'review' || c.taskId !== 't01' || lied >= 2 || c.tools.length > 0)
+              return undefined;
+            lied++;
+            return { kind: 'wrong_answer' };
+          },
+        },
+      },
+    });
+    expect(result.status, result.reason).toBe('completed');
+    const t01 = marks(trace.events, 'vote.decided').filter((d) => d['taskId'] === 't01');
+    expect(t01.map((d) => d['outcome'])).toEqual(['reject', 'approve']);
+    const starts = trace.events.filter(
+      (e) => e.kind === 'task' && e.phase === 'start' && e.taskId === 't01',
+    );
+    expect(starts.length).toBe(2);
+  });
+});
