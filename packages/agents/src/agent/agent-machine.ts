@@ -3,8 +3,10 @@ import { runtimeOf, systemClock, type MessageEvent } from '@llm-teams/runtime';
 import {
   assistantMessageOf,
   invalidToolCallMessages,
+  estimateInputTokens,
   isModelError,
   type ModelMessage,
+  type ModelRequest,
   type ModelResponse,
   type ToolCall,
 } from '../models/index.js';
@@ -261,20 +263,23 @@ export function createAgentMachine(services: AgentServices) {
         ModelResponse,
         { messages: ModelMessage[]; taskId: string; turn: number; modelNow: number }
       >(async ({ input, signal }) => {
-        const response = await s.model.call(
-          {
-            system: systemPrompt(s.agentId, s.arch, s.teammates),
-            messages: input.messages,
-            tools,
-            metadata: {
-              agentId: s.agentId,
-              taskId: input.taskId,
-              purpose: 'code',
-              turn: input.turn,
-            },
-          },
-          { signal },
-        );
+        const request: ModelRequest = {
+          system: systemPrompt(s.agentId, s.arch, s.teammates),
+          messages: input.messages,
+          tools,
+          metadata: { agentId: s.agentId, taskId: input.taskId, purpose: 'code', turn: input.turn },
+        };
+        // What the agent actually sends, whatever the model reports: context discipline is
+        // measured on this (it must not grow with the team).
+        s.record({
+          kind: 'mark',
+          name: 'model.context',
+          taskId: input.taskId,
+          turn: input.turn,
+          promptTokens: estimateInputTokens(request),
+          messages: input.messages.length,
+        });
+        const response = await s.model.call(request, { signal });
         await pace(s, input.modelNow + response.latencyMs, signal);
         return response;
       }),
