@@ -10,3 +10,4 @@ export * from './run/index.js';
 export * from './sweep/index.js';
 export * from './report/index.js';
 export * from './cli/index.js';
+export * from './faults/index.js';

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-context.js';
 import { analyzeCommand } from './analyze.js';
+import { chaosCommand } from './chaos.js';
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { viewCommand } from './view.js';
@@ -10,4 +11,5 @@ export const COMMANDS: readonly CliCommand[] = [
   sweepCommand,
   analyzeCommand,
   viewCommand,
+  chaosCommand,
 ];

@@ -11,6 +11,8 @@ import {
 import { EXIT, type CliCommand, type CliContext } from '../cli-context.js';
 import { intIn, natsUrlArg, numberIn, seedArg } from '../cli-parsers.js';
 import { checkModels, checkSuites, timestampId } from '../cli-validate.js';
+import { createFaultController } from '../../faults/index.js';
+import { loadRunFaults } from './chaos-faults.js';
 
 interface RunFlags {
   suite: string;
@@ -26,6 +28,7 @@ interface RunFlags {
   suiteDir?: string;
   json?: boolean;
   quiet?: boolean;
+  faults?: string;
 }
 
 /** Two lines a person reads after a run. */
@@ -65,11 +68,21 @@ async function runAction(flags: RunFlags, ctx: CliContext): Promise<void> {
   const say = (s: string) => {
     if (!flags.quiet && !flags.json) io.stderr(s);
   };
+  const faultPlan =
+    flags.faults !== undefined ? await loadRunFaults(flags.faults, io.cwd, spec) : undefined;
   const session = await openNatsSession(flags.nats !== undefined ? { url: flags.nats } : {});
   say(
     `run ${spec.suite} p=${spec.p} ${spec.arch} n=${spec.agents} ${spec.model} seed ${spec.seed} ` +
       `on ${session.embedded ? `an embedded nats-server (${session.url})` : session.url}\n`,
   );
+  // Always serves the control subject, so `llm-teams chaos` can reach the team.
+  const faults = createFaultController({
+    ...(faultPlan ? { plan: faultPlan } : {}),
+    seed: spec.seed,
+    timeScale: spec.timeScale,
+    nc: session.nc,
+    onStarted: ({ team }) => say(`team ${team}: live faults with llm-teams chaos --team ${team}\n`),
+  });
   let record: RunRecord;
   try {
     record = await runExperiment({
@@ -77,8 +90,10 @@ async function runAction(flags: RunFlags, ctx: CliContext): Promise<void> {
       nc: session.nc,
       outDir,
       ...(searchDirs ? { searchDirs } : {}),
+      teamOptions: faults.teamOptions(),
     });
   } finally {
+    await faults.close();
     await session.close();
   }
   if (flags.json) {
@@ -141,6 +156,7 @@ export const runCommand: CliCommand = {
         'output directory (default runs/<timestamp>-<suite>-p<p>-<arch>-n<n>-s<seed>)',
       )
       .option('--suite-dir <dir>', 'also look for suites in this directory')
+      .option('--faults <file>', 'inject the faults a YAML or JSON file describes (docs/faults.md)')
       .option('--json', 'print the record as JSON on stdout')
       .option('--quiet', 'print nothing but errors')
       .action((flags: RunFlags) => runAction(flags, ctx));

@@ -1,0 +1,401 @@
+import type { RunningTeam, TeamRunOptions } from '@llm-teams/agents';
+import type { NatsCluster, NatsConnection } from '@llm-teams/broker';
+import {
+  createFaultInjector,
+  createRandom,
+  FaultSpecError,
+  serveFaultControlWith,
+  systemClock,
+  type Clock,
+  type FaultControlReply,
+  type FaultControlRequest,
+  type FaultControlServer,
+  type FaultEventPayload,
+  type FaultInjector,
+  type TimerHandle,
+} from '@llm-teams/runtime';
+import { applyAgentFault, type AppliedFault } from './agent-faults.js';
+import { createBrokerFaults, type BrokerFaults } from './broker-faults.js';
+import {
+  parseFaultEntry,
+  type FaultPlan,
+  type PlanContext,
+  type PlannedFault,
+} from './fault-plan.js';
+import { armTrigger } from './fault-triggers.js';
+import { ModelFaults } from './model-faults.js';
+
+export interface FaultControllerOptions {
+  /** Faults from a fault file (already validated). Default: none, live faults only. */
+  plan?: FaultPlan;
+  /** The run's seed; the plan's own seed wins. */
+  seed: string | number;
+  /** Real ms per model ms (the run's time scale): model-time triggers and heals use it. */
+  timeScale: number;
+  /** Serve live faults on the team's control subject over this connection once it runs.
+   *  Default: no live faults. */
+  nc?: NatsConnection;
+  /** The cluster broker faults act on. Default: none (broker faults are refused). */
+  cluster?: NatsCluster;
+  /** Task ids live faults may name. Default: not checked. */
+  tasks?: readonly string[];
+  /** Node name in control replies. Default `node-<pid>`. */
+  node?: string;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Called once the team runs (the CLI prints how to reach it). */
+  onStarted?: (team: RunningTeam) => void;
+}
+
+export type ControlledFaultState = 'armed' | 'active' | 'done' | 'healed';
+
+export interface ControlledFault {
+  id: string;
+  kind: string;
+  state: ControlledFaultState;
+}
+
+/**
+ * Runs a team's faults: the fault file's, and live ones from `llm-teams chaos`. Plug it into
+ * `runTeam` with `teamOptions()`: the message interceptor, the simulated model's fault hook,
+ * and `onStarted`, where triggers are armed and the control subject is served.
+ */
+export interface FaultController {
+  readonly injector: FaultInjector;
+  teamOptions(base?: Partial<TeamRunOptions>): Partial<TeamRunOptions>;
+  /** Adds one fault (validated against the running team); armed once the team runs. */
+  add(entry: unknown): string;
+  /** Heals (or disarms) one fault, or all; returns the ids. */
+  clear(id?: string): Promise<string[]>;
+  list(): ControlledFault[];
+  close(): Promise<void>;
+}
+
+interface Entry {
+  fault: PlannedFault;
+  state: ControlledFaultState;
+  disarm?: () => void;
+  applied?: AppliedFault;
+  healTimer?: TimerHandle;
+}
+
+export function createFaultController(options: FaultControllerOptions): FaultController {
+  return new Controller(options);
+}
+
+class Controller implements FaultController {
+  readonly injector: FaultInjector;
+  readonly #options: FaultControllerOptions;
+  readonly #clock: Clock;
+  readonly #models: ModelFaults;
+  readonly #entries = new Map<string, Entry>();
+  readonly #pending: { actor: string | undefined; event: FaultEventPayload }[] = [];
+  #team: RunningTeam | undefined;
+  #runStartMs = 0;
+  #broker: BrokerFaults | undefined;
+  #server: FaultControlServer | undefined;
+  #live = 0;
+  #closed = false;
+
+  constructor(options: FaultControllerOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    const random = createRandom(options.plan?.seed ?? String(options.seed)).fork('faults');
+    this.injector = createFaultInjector({
+      random: random.fork('messages'),
+      clock: this.#clock,
+      record: (e) => this.#record(undefined, e),
+    });
+    this.#models = new ModelFaults(random.fork('model'), (agent, e) => this.#record(agent, e));
+    for (const fault of options.plan?.faults ?? [])
+      this.#entries.set(fault.id, { fault, state: 'armed' });
+  }
+
+  teamOptions(base: Partial<TeamRunOptions> = {}): Partial<TeamRunOptions> {
+    return {
+      ...base,
+      interceptor: this.injector,
+      modelOptions: {
+        ...base.modelOptions,
+        sim: { ...base.modelOptions?.sim, faults: this.#models.decide },
+      },
+      onStarted: async (team) => {
+        await base.onStarted?.(team);
+        await this.#start(team);
+      },
+    };
+  }
+
+  async #start(team: RunningTeam): Promise<void> {
+    this.#team = team;
+    this.#runStartMs = this.#clock.now();
+    if (this.#options.cluster) {
+      this.#broker = createBrokerFaults(this.#options.cluster, (e) => this.#record(undefined, e));
+    }
+    for (const { actor, event } of this.#pending.splice(0)) this.#record(actor, event);
+    for (const entry of this.#entries.values()) this.#arm(entry);
+    if (this.#options.nc) {
+      this.#server = await serveFaultControlWith({
+        nc: this.#options.nc,
+        subjects: team.host.subjects,
+        node: this.#options.node ?? team.host.node,
+        handle: (request) => this.#answer(request),
+      });
+    }
+    this.#options.onStarted?.(team);
+  }
+
+  /** Records in `actor`'s lane (the director's without one); before the team runs, later. */
+  #record(actor: string | undefined, event: FaultEventPayload): void {
+    const team = this.#team;
+    if (!team) {
+      this.#pending.push({ actor, event });
+      return;
+    }
+    const lane =
+      (actor !== undefined ? team.actor(actor) : undefined) ??
+      team.actor('director') ??
+      team.actor(team.host.actorIds()[0] ?? '');
+    lane?.runtime.record(event);
+  }
+
+  #arm(entry: Entry): void {
+    const team = this.#team!;
+    entry.disarm = armTrigger(
+      entry.fault.trigger,
+      {
+        clock: this.#clock,
+        injector: this.injector,
+        team,
+        runStartMs: this.#runStartMs,
+        timeScale: this.#options.timeScale,
+      },
+      () => {
+        this.#fire(entry).catch((err: unknown) =>
+          this.#record(undefined, {
+            kind: 'fault',
+            fault: 'fault.error',
+            faultId: entry.fault.id,
+            error: String(err),
+          }),
+        );
+      },
+    );
+  }
+
+  #healMs(fault: PlannedFault): number | undefined {
+    if (!fault.heal) return undefined;
+    return 'ms' in fault.heal
+      ? fault.heal.ms
+      : Math.round(fault.heal.modelMs * this.#options.timeScale);
+  }
+
+  async #fire(entry: Entry): Promise<void> {
+    if (this.#closed || entry.state !== 'armed') return;
+    const { fault } = entry;
+    const healMs = this.#healMs(fault);
+    entry.state = 'active';
+    switch (fault.layer) {
+      case 'message':
+        this.injector.add(
+          healMs !== undefined ? { ...fault.spec, healAfterMs: healMs } : fault.spec,
+        );
+        return;
+      case 'model': {
+        this.#models.add(fault.id, fault.spec);
+        const { kind: _k, ...detail } = fault.spec;
+        this.#record(undefined, {
+          kind: 'fault',
+          fault: `model.${fault.kind}`,
+          phase: 'on',
+          faultId: fault.id,
+          ...detail,
+        });
+        entry.applied = {
+          heal: () => {
+            if (this.#models.remove(fault.id)) {
+              this.#record(undefined, {
+                kind: 'fault',
+                fault: `model.${fault.kind}`,
+                phase: 'off',
+                faultId: fault.id,
+              });
+            }
+            return Promise.resolve();
+          },
+        };
+        break;
+      }
+      case 'agent':
+        entry.applied = await applyAgentFault(fault.id, fault.spec, {
+          team: this.#team!,
+          injector: this.injector,
+          models: this.#models,
+          clock: this.#clock,
+          record: (e) => this.#record(undefined, e),
+        });
+        break;
+      case 'broker': {
+        const broker = this.#broker;
+        if (!broker) break;
+        const { spec } = fault;
+        if (spec.kind === 'server.kill') {
+          await broker.kill(spec.node, spec.signal ?? 'SIGKILL', fault.id);
+          entry.applied = { heal: () => broker.restart(spec.node, fault.id) };
+        } else if (spec.kind === 'server.restart') await broker.restart(spec.node, fault.id);
+        else {
+          broker.cut(spec.node, fault.id);
+          entry.applied = { heal: () => Promise.resolve(broker.heal(spec.node, fault.id)) };
+        }
+        break;
+      }
+    }
+    if (!entry.applied?.heal) {
+      entry.state = 'done';
+      return;
+    }
+    if (healMs !== undefined) {
+      entry.healTimer = this.#clock.setTimeout(() => {
+        this.#heal(entry).catch(() => undefined);
+      }, healMs);
+    }
+  }
+
+  async #heal(entry: Entry): Promise<void> {
+    entry.disarm?.();
+    this.#clock.clearTimeout(entry.healTimer);
+    entry.applied?.dispose?.();
+    if (entry.fault.layer === 'message') this.injector.clear(entry.fault.id);
+    const heal = entry.state === 'active' ? entry.applied?.heal : undefined;
+    entry.state = entry.state === 'armed' ? 'done' : 'healed';
+    await heal?.();
+  }
+
+  #context(): PlanContext {
+    const team = this.#team;
+    return {
+      ...(team
+        ? {
+            roster: {
+              workers: [...team.workers],
+              coordinators: [...team.coordinators],
+              all: ['director', ...team.coordinators, ...team.workers],
+            },
+          }
+        : {}),
+      ...(this.#options.tasks ? { tasks: this.#options.tasks } : {}),
+      brokerNodes: this.#options.cluster?.nodes.map((n) => n.name) ?? [],
+    };
+  }
+
+  add(value: unknown): string {
+    const fault = parseFaultEntry(
+      value,
+      this.#context(),
+      'fault',
+      this.#entries.size + this.#live++,
+    );
+    if (this.#entries.has(fault.id))
+      throw new FaultSpecError([`a fault with id ${fault.id} exists`]);
+    const entry: Entry = { fault, state: 'armed' };
+    this.#entries.set(fault.id, entry);
+    if (this.#team) this.#arm(entry);
+    return fault.id;
+  }
+
+  async clear(id?: string): Promise<string[]> {
+    const ids = id === undefined ? [...this.#entries.keys()] : this.#entries.has(id) ? [id] : [];
+    const healing = ids
+      .map((i) => this.#entries.get(i)!)
+      .filter((e) => e.state === 'armed' || e.state === 'active');
+    for (const e of healing) await this.#heal(e);
+    return healing.map((e) => e.fault.id);
+  }
+
+  list(): ControlledFault[] {
+    const inInjector = new Set(this.injector.list().map((f) => f.id));
+    return [...this.#entries.values()].map((e) => ({
+      id: e.fault.id,
+      kind: e.fault.kind,
+      // A message fault heals inside the injector.
+      state:
+        e.fault.layer === 'message' && e.state === 'active' && !inInjector.has(e.fault.id)
+          ? 'healed'
+          : e.state,
+    }));
+  }
+
+  async #answer(request: FaultControlRequest): Promise<FaultControlReply> {
+    const node = this.#options.node ?? this.#team?.host.node ?? 'node';
+    if (request.op === 'list') return { node, ok: true, faults: this.list() };
+    if (request.op === 'clear') {
+      const cleared =
+        request.ids === undefined
+          ? await this.clear()
+          : (await Promise.all(request.ids.map((i) => this.clear(i)))).flat();
+      return { node, ok: true, cleared };
+    }
+    // All or nothing: validate every fault before adding any.
+    const context = this.#context();
+    const problems: string[] = [];
+    const parsed: PlannedFault[] = [];
+    request.faults.forEach((f, i) => {
+      try {
+        const fault = parseFaultEntry(
+          f,
+          context,
+          `faults[${i}]`,
+          this.#entries.size + this.#live + i,
+        );
+        if (this.#entries.has(fault.id))
+          problems.push(`faults[${i}]: a fault with id ${fault.id} exists`);
+        parsed.push(fault);
+      } catch (err) {
+        if (err instanceof FaultSpecError) problems.push(...err.problems);
+        else throw err;
+      }
+    });
+    if (problems.length > 0) return { node, ok: false, errors: problems };
+    this.#live += parsed.length;
+    const added: string[] = [];
+    const ignored: NonNullable<FaultControlReply['ignored']> = [];
+    for (const fault of parsed) {
+      const here = this.#appliesHere(fault);
+      if (here !== true) {
+        ignored.push({ id: fault.id, kind: fault.kind, reason: here });
+        continue;
+      }
+      const entry: Entry = { fault, state: 'armed' };
+      this.#entries.set(fault.id, entry);
+      this.#arm(entry);
+      added.push(fault.id);
+    }
+    return { node, ok: true, added, ignored };
+  }
+
+  /** Whether a live fault has anything to act on in this process, else why not. */
+  #appliesHere(fault: PlannedFault): true | string {
+    if (fault.layer === 'broker' && !this.#broker) return 'no NATS cluster is controlled here';
+    if (
+      fault.layer === 'agent' &&
+      fault.kind !== 'restart' &&
+      !this.#team?.actor(fault.spec.target)
+    ) {
+      return `${fault.spec.target} is not running here`;
+    }
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#server?.close();
+    for (const entry of this.#entries.values()) {
+      entry.disarm?.();
+      this.#clock.clearTimeout(entry.healTimer);
+      entry.applied?.dispose?.();
+    }
+    this.injector.close();
+    this.#broker?.close();
+  }
+}
