@@ -120,8 +120,8 @@ class Controller implements FaultController {
         sim: { ...base.modelOptions?.sim, faults: this.#models.decide },
       },
       onStarted: async (team) => {
-        await base.onStarted?.(team);
         await this.#start(team);
+        await base.onStarted?.(team);
       },
     };
   }

@@ -1,5 +1,6 @@
 import {
   runTeam,
+  type RunningTeam,
   type TaskSuite,
   type TeamRunOptions,
   type TeamRunResult,
@@ -66,8 +67,12 @@ export interface FaultRunOptions {
   suite?: TaskSuite;
   team?: Partial<Omit<TeamRunOptions, 'nc' | 'suite' | 'trace'>>;
   controller?: Partial<FaultControllerOptions>;
-  /** Waits on the trace while the team runs. */
-  during?: (trace: ReturnType<typeof watchedTrace>, controller: FaultController) => Promise<void>;
+  /** Acts on the running team; the run cannot end before it returns. */
+  during?: (
+    trace: ReturnType<typeof watchedTrace>,
+    controller: FaultController,
+    team: RunningTeam,
+  ) => Promise<void>;
 }
 
 /**
@@ -88,7 +93,6 @@ export async function runWithFaults(
   );
   const controller = createFaultController({ plan, seed: 7, timeScale, ...options.controller });
   const trace = watchedTrace();
-  let during: Promise<void> | undefined;
   try {
     const team = options.team ?? {};
     const result = await runTeam({
@@ -108,13 +112,10 @@ export async function runWithFaults(
           ...team.modelOptions,
           sim: { mistakeRate: 0, ...team.modelOptions?.sim },
         },
-        onStarted: () => {
-          during = options.during?.(trace, controller);
-        },
+        onStarted: (running) => options.during?.(trace, controller, running),
       }),
       trace: trace.sink,
     });
-    await during;
     return { result, events: trace.events, controller };
   } finally {
     await controller.close();

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@llm-teams/broker';
+import { outageOf } from '@llm-teams/runtime';
+import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { faultEvents, indexOf, marks, of, runWithFaults } from './team-harness.js';
+
+describe('message faults in a team', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  beforeEach(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+  });
+  afterEach(async () => {
+    await nats.close();
+  });
+
+  it('a partition after k messages isolates a worker until it heals; the run completes', async () => {
+    const { result, events } = await runWithFaults(nc, {
+      suite: tinySuite({ n: 6, chain: 2 }),
+      faults: [
+        {
+          id: 'island',
+          kind: 'partition',
+          shape: 'isolate',
+          target: 'a2',
+          after: { messages: 2, type: 'task.assign' },
+          healAfterMs: 800,
+        },
+      ],
+    });
+    expect(result.status, result.reason).toBe('completed');
+    const start = indexOf(events, (e) => e.kind === 'fault' && e.fault === 'partition');
+    const heal = indexOf(events, (e) => e.kind === 'fault' && e.fault === 'partition.heal');
+    expect(events[start]).toMatchObject({
+      phase: 'start',
+      faultId: 'island',
+      groups: [['a2'], ['coord1', 'coord2', 'a1', 'a3']],
+    });
+    expect(outageOf(events[start]!)).toBe('start');
+    expect(outageOf(events[heal]!)).toBe('end');
+    // Triggered after the second assignment went out.
+    const assigns = events
+      .map((e, i) => [e, i] as const)
+      .filter(([e]) => e.kind === 'send' && e.type === 'task.assign');
+    expect(assigns[1]![1]).toBeLessThan(start);
+    // Nothing sent across the partition after it started was received before it healed.
+    const sentAt = new Map<string, number>();
+    events.forEach((e, i) => {
+      if (e.kind === 'send' && !sentAt.has(e.msgId)) sentAt.set(e.msgId, i);
+    });
+    const crossed = events.slice(start, heal).filter((e) => {
+      if (e.kind !== 'recv' || (sentAt.get(e.msgId) ?? -1) < start) return false;
+      return (e.actor === 'a2') !== (e.from === 'a2');
+    });
+    expect(crossed).toEqual([]);
+  });
+
+  it('a drop at a model time: the first assignment published after it is lost, then published again', async () => {
+    const timeScale = 0.01;
+    const { result, events } = await runWithFaults(nc, {
+      suite: tinySuite({ n: 6, chain: 3 }),
+      faults: [{ id: 'lose', kind: 'drop', type: 'task.assign', count: 1, at: '60s' }],
+      team: { timeScale },
+    });
+    expect(result.status, result.reason).toBe('completed');
+    const on = indexOf(
+      events,
+      (e) => e.kind === 'fault' && e.fault === 'drop' && e['phase'] === 'on',
+    );
+    const runStart = marks(events, 'run.start')[0]!.wall;
+    expect(events[on]!.wall - runStart).toBeGreaterThanOrEqual(60_000 * timeScale - 50);
+    const drops = faultEvents(events, 'drop').filter((f) => f['side'] === 'send');
+    expect(drops).toHaveLength(1);
+    const lost = drops[0]!;
+    const send = of(events, 'send').find((e) => e.msgId === lost['msgId'])!;
+    expect(send.type).toBe('task.assign');
+    // Assignments before the trigger went through untouched; the lost publish was retried.
+    expect(events.indexOf(lost)).toBeGreaterThan(on);
+    const first = of(events, 'send').filter(
+      (e) => e.type === 'task.assign' && events.indexOf(e) > on,
+    )[0]!;
+    expect(first.msgId).toBe(send.msgId);
+    const got = of(events, 'recv').filter((e) => e.msgId === send.msgId);
+    expect(got.map((e) => e.actor)).toEqual([send.to]);
+  });
+});

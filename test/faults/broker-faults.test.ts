@@ -1,0 +1,124 @@
+/**
+ * Broker faults on a local three-node cluster: a team keeps going when a nats-server dies or
+ * is cut off, with its streams and buckets replicated three times.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTeam } from '@llm-teams/agents';
+import {
+  connectNats,
+  startNatsCluster,
+  type NatsCluster,
+  type NatsConnection,
+} from '@llm-teams/broker';
+import { createMemoryTrace, outageOf, type TraceEvent } from '@llm-teams/runtime';
+import { createFaultController, parseFaultPlan, teamRoster } from '@llm-teams/lab';
+import { tinySuite } from '../support/tiny-suite.js';
+
+/** `R` running, `S` sleeping, `T` stopped (SIGSTOP): the process state from /proc. */
+const processState = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
+
+const faultsNamed = (events: TraceEvent[], name: string) =>
+  events.filter((e) => e.kind === 'fault' && e.fault === name);
+
+describe('broker faults on a three-node cluster', () => {
+  let cluster: NatsCluster;
+  beforeAll(async () => {
+    cluster = await startNatsCluster({ nodes: 3 });
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  async function run(nc: NatsConnection, seed: number, faults: unknown[], onCut?: () => void) {
+    const suite = tinySuite({ n: 4, chain: 2 });
+    const plan = parseFaultPlan(
+      { faults },
+      {
+        roster: teamRoster({ arch: 'centralized', agents: 2 }),
+        brokerNodes: cluster.nodes.map((n) => n.name),
+      },
+    );
+    const controller = createFaultController({ plan, seed, timeScale: 0.005, cluster });
+    const trace = createMemoryTrace();
+    try {
+      const result = await runTeam({
+        nc,
+        suite,
+        arch: 'centralized',
+        agents: 2,
+        model: 'sim:gpt-5.2',
+        seed,
+        timeScale: 0.005,
+        replicas: 3,
+        deadlineMs: 120_000,
+        trace: {
+          write(e) {
+            trace.write(e);
+            if (e.kind === 'fault' && e.fault === 'server.cut') onCut?.();
+          },
+        },
+        ...controller.teamOptions({ modelOptions: { sim: { mistakeRate: 0 } } }),
+      });
+      return { result, events: trace.events };
+    } finally {
+      await controller.close();
+    }
+  }
+
+  it('a killed node (SIGKILL) and its restart: the team, connected to it, fails over and completes', async () => {
+    const nc = await connectNats({ servers: cluster.urls, name: 'team' });
+    try {
+      const victim = nc.info!.server_name;
+      const { result, events } = await run(nc, 31, [
+        {
+          kind: 'server.kill',
+          node: victim,
+          after: { messages: 2, type: 'task.assign' },
+          healAfterMs: 1500,
+        },
+      ]);
+      expect(result.status, result.reason).toBe('completed');
+      const [kill] = faultsNamed(events, 'server.kill');
+      const [restart] = faultsNamed(events, 'server.restart');
+      expect(kill).toMatchObject({ nodes: [victim], signal: 'SIGKILL', phase: 'start' });
+      expect(restart).toMatchObject({ nodes: [victim], phase: 'end' });
+      expect(outageOf(kill!)).toBe('start');
+      expect(outageOf(restart!)).toBe('end');
+      expect(cluster.node(victim).running).toBe(true);
+      // The client moved to another server.
+      expect(nc.info!.server_name).not.toBe(victim);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('a node cut off (SIGSTOP) is frozen until the cut heals; the team completes', async () => {
+    const nc = await connectNats({ servers: cluster.urls, name: 'team' });
+    try {
+      const connected = nc.info!.server_name;
+      const node = cluster.nodes.find((n) => n.name !== connected)!;
+      let during: string | undefined;
+      const { result, events } = await run(
+        nc,
+        32,
+        [
+          {
+            kind: 'server.cut',
+            node: node.name,
+            after: { messages: 1, type: 'task.assign' },
+            healAfterMs: 1500,
+          },
+        ],
+        () => (during = processState(node.pid!)),
+      );
+      expect(result.status, result.reason).toBe('completed');
+      expect(during).toBe('T');
+      expect(faultsNamed(events, 'server.cut')[0]).toMatchObject({ nodes: [node.name] });
+      expect(faultsNamed(events, 'server.cut.heal')[0]).toMatchObject({ nodes: [node.name] });
+      expect(processState(node.pid!)).not.toBe('T');
+    } finally {
+      await nc.close();
+    }
+  });
+});
