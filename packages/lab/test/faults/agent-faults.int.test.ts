@@ -49,11 +49,13 @@ describe('agent faults', () => {
     expect(again.length).toBeGreaterThan(0);
   });
 
-  it('kill, then restart after a while: the killed actor comes back and the run completes', async () => {
+  it('kill, then a live restart: the killed actor comes back and the run completes', async () => {
     const { result, events } = await runWithFaults(nc, {
-      faults: [
-        { kind: 'kill', target: 'a3', when: { actor: 'a3', state: 'working' }, healAfterMs: 300 },
-      ],
+      faults: [{ kind: 'kill', target: 'a3', when: { actor: 'a3', state: 'working' } }],
+      during: async (trace, controller) => {
+        await trace.when((ev) => ev.some((e) => e.kind === 'fault' && e.fault === 'kill'));
+        controller.add({ id: 'back', kind: 'restart', target: 'a3' });
+      },
     });
     expect(result.status, result.reason).toBe('completed');
     const kill = indexOf(events, (e) => e.kind === 'fault' && e.fault === 'kill');

@@ -51,7 +51,8 @@ export type MessageFaultSpec =
   | (MessageFaultCommon & { kind: 'duplicate'; copies?: number })
   | (MessageFaultCommon & {
       kind: 'reorder';
-      /** The held message is released after this many later messages on its channel. Default 1. */
+      /** The held message is released once this many later messages on its channel went out
+       *  (at the end of that tick: messages one action sends go out together). Default 1. */
       after?: number;
       /** ...or after this long, whichever comes first. Default 1000. */
       maxHoldMs?: number;
