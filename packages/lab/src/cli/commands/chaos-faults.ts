@@ -70,7 +70,7 @@ export async function readChaosFaults(items: readonly string[], cwd: string): Pr
     const list = Array.isArray(value)
       ? value
       : typeof value === 'object' && value !== null && 'faults' in value
-        ? (value).faults
+        ? value.faults
         : [value];
     if (!Array.isArray(list))
       usage('<faults>', new FaultSpecError([`${item}: "faults" must be a list`]));
