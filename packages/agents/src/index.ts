@@ -82,3 +82,14 @@ export {
   type TeamRunResult,
   type TeamRunStatus,
 } from './team/team-runner.js';
+export {
+  spawnCoordinator,
+  spawnMember,
+  spawnWorker,
+  TEAM_DELIVERY,
+  type TeamContext,
+  type TeamRunConfig,
+} from './team/team-members.js';
+export { openTeam, type OpenTeam, type OpenTeamOptions } from './team/team-open.js';
+export { startTeamNode, type TeamNode, type TeamNodeOptions } from './team/team-node.js';
+export { readRunConfig } from './team/team-runner.js';

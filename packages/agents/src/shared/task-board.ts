@@ -1,6 +1,7 @@
 import type { KV } from '@llm-teams/broker';
 import type { SharedStateGate } from '@llm-teams/runtime';
 import type { TaskSpec } from '../task-spec.js';
+import { listKeys } from './kv-keys.js';
 
 export type TaskStatus = 'open' | 'claimed' | 'done' | 'failed';
 
@@ -73,6 +74,9 @@ export interface TaskBoardOptions {
    *  instead of a compare-and-set, so two agents can both win a claim. Schedule exploration
    *  tests use it to show a lost update is found. Default false. */
   unsafeWrites?: boolean;
+  /** List the board's keys with one stream-info request instead of a consumer (`listKeys`).
+   *  Default false. */
+  fastKeys?: boolean;
 }
 
 /** The task board in a JetStream KV bucket (the team's `board` bucket); every change is a
@@ -101,11 +105,7 @@ export function createTaskBoard(kv: KV, options: TaskBoardOptions = {}): TaskBoa
     get,
     async all() {
       const out = new Map<string, VersionedEntry>();
-      const keys = await op('keys', 'task.>', async () => {
-        const out: string[] = [];
-        for await (const k of await kv.keys('task.>')) out.push(k);
-        return out;
-      });
+      const keys = await op('keys', 'task.>', () => listKeys(kv, 'task.>', options.fastKeys));
       const entries = await Promise.all(keys.map((k) => get(k.slice(5))));
       for (const v of entries) if (v) out.set(v.entry.id, v);
       return out;

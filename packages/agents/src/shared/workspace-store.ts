@@ -1,6 +1,7 @@
 import type { KV } from '@llm-teams/broker';
 import type { SharedStateGate } from '@llm-teams/runtime';
 import { AgentsError } from '../agents-error.js';
+import { listKeys } from './kv-keys.js';
 
 /** A file as stored: its content and the KV revision that wrote it. */
 export interface WorkspaceFile {
@@ -68,6 +69,9 @@ export interface WorkspaceStoreOptions {
   /** TEST ONLY, a deliberately broken protocol: writes are plain puts that ignore `baseRev`,
    *  so concurrent writers silently overwrite each other. Default false. */
   unsafeWrites?: boolean;
+  /** List files with one stream-info request instead of a consumer (`listKeys`). Default
+   *  false. */
+  fastKeys?: boolean;
 }
 
 /**
@@ -111,11 +115,7 @@ export function createWorkspaceStore(kv: KV, options: WorkspaceStoreOptions = {}
       }
     },
     async list() {
-      const keys = await op('keys', 'f.>', async () => {
-        const out: string[] = [];
-        for await (const k of await kv.keys('f.>')) out.push(k);
-        return out;
-      });
+      const keys = await op('keys', 'f.>', () => listKeys(kv, 'f.>', options.fastKeys));
       const files = await Promise.all(keys.map((k) => current(k.slice(2))));
       return files
         .filter((f): f is WorkspaceFile => f !== undefined)

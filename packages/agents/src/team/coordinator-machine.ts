@@ -35,6 +35,8 @@ export interface CoordinatorServices {
   stragglerFactor: number;
   stragglerMinMs: number;
   backups: boolean;
+  /** Speculative backups of running tasks when workers are idle at the tail. */
+  tailBackups: boolean;
   /** Reviewers per completed task; 0: no verification. */
   verify: number;
 }
@@ -73,6 +75,7 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
     stragglerFactor: s.stragglerFactor,
     stragglerMinMs: s.stragglerMinMs,
     backups: s.backups,
+    tailBackups: s.tailBackups,
     verify: s.verify,
   });
   const sendAll = (system: Parameters<typeof runtimeOf>[0], sends: Send[], state?: PlanState) => {

@@ -82,6 +82,9 @@ export interface PlanOptions {
   stragglerMinMs: number;
   /** Launch backup copies at all. */
   backups: boolean;
+  /** With idle workers and nothing ready, back up running tasks past half the median
+   *  duration (speculative execution at the tail). */
+  tailBackups: boolean;
   /** Reviewers per completed task (verification quorum); 0 turns verification off. A
    *  strict majority of them decides whether the result stands. */
   verify: number;
@@ -140,22 +143,31 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
   // so a spare worker is worth more on its copy than on a fresh task (which can still be
   // picked up by the next worker to finish).
   if (o.backups && idle.length > 0 && state.durations.length > 0) {
-    const threshold = Math.max(o.stragglerMinMs, o.stragglerFactor * median(state.durations));
+    // Straggling is judged in model time first: other workers' completions move the team's
+    // model clock, and a task far behind it is late whatever this machine's load does to real
+    // time. Real time is the fallback (with twice the margin) when nothing else completes.
+    const modelThreshold = o.stragglerFactor * median(state.modelDurations);
+    const realThreshold = Math.max(
+      o.stragglerMinMs,
+      2 * o.stragglerFactor * median(state.durations),
+    );
+    const late = (t: PlannedTask) =>
+      (state.modelDurations.length > 0 &&
+        state.modelNow - (t.assignedModel ?? state.modelNow) > modelThreshold) ||
+      (t.assignedAt !== undefined && o.now - t.assignedAt > realThreshold);
     const stragglers = Object.entries(state.tasks)
-      .filter(
-        ([, t]) =>
-          t.status === 'assigned' &&
-          !t.backup &&
-          t.assignedAt !== undefined &&
-          o.now - t.assignedAt > threshold,
-      )
+      .filter(([, t]) => t.status === 'assigned' && !t.backup && late(t))
       .sort(([, a], [, b]) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0));
     for (const [taskId, t] of stragglers) {
       const worker = idle.find((w) => !(w in state.slow));
       if (!worker) break;
       idle.splice(idle.indexOf(worker), 1);
       if (t.owner) {
-        const ratio = (o.now - (t.assignedAt ?? o.now)) / Math.max(1, median(state.durations));
+        const ratio = Math.max(
+          (state.modelNow - (t.assignedModel ?? state.modelNow)) /
+            Math.max(1, median(state.modelDurations)),
+          (o.now - (t.assignedAt ?? o.now)) / Math.max(1, 2 * median(state.durations)),
+        );
         state.slow[t.owner] = Math.max(state.slow[t.owner] ?? 0, ratio);
       }
       t.backup = worker;
@@ -164,10 +176,7 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
       // task durations: the backup starts then, or at the latest completion the coordinator has
       // seen. (Converting the real wait instead would count this machine's tool and scheduling
       // delays as model time.)
-      const modelTime = Math.max(
-        state.modelNow,
-        (t.assignedModel ?? 0) + o.stragglerFactor * median(state.modelDurations),
-      );
+      const modelTime = Math.max(state.modelNow, (t.assignedModel ?? 0) + modelThreshold);
       sends.push({
         to: worker,
         type: 'task.assign',
@@ -206,6 +215,32 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
       },
     });
     t.redo = undefined;
+  }
+  // Idle capacity at the tail (nothing ready to give it): back up running tasks that are past
+  // half the median duration, longest-running first, as MapReduce does near the end of a
+  // phase. A spare worker costs only tokens here, and a straggler no longer holds the run.
+  if (o.backups && o.tailBackups && state.modelDurations.length > 0) {
+    const tail = 0.5 * median(state.modelDurations);
+    const elapsed = (t: PlannedTask) => state.modelNow - (t.assignedModel ?? state.modelNow);
+    const candidates = Object.entries(state.tasks)
+      .filter(([, t]) => t.status === 'assigned' && !t.backup && elapsed(t) > tail)
+      .sort(
+        ([a, ta], [b, tb]) =>
+          elapsed(tb) - elapsed(ta) || tb.priority - ta.priority || (a < b ? -1 : 1),
+      );
+    for (const [taskId, t] of candidates) {
+      const worker = idle.find((w) => !(w in state.slow) && w !== t.owner);
+      if (!worker) break;
+      idle.splice(idle.indexOf(worker), 1);
+      t.backup = worker;
+      state.workers[worker] = taskId;
+      const modelTime = Math.max(state.modelNow, (t.assignedModel ?? 0) + tail);
+      sends.push({
+        to: worker,
+        type: 'task.assign',
+        body: { taskId, backup: true, epoch: o.epoch, modelTime },
+      });
+    }
   }
   return sends;
 }

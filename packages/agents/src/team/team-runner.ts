@@ -1,9 +1,6 @@
 import { setup } from 'xstate';
-import { provisionTeam, type NatsConnection } from '@llm-teams/broker';
+import type { KV, NatsConnection } from '@llm-teams/broker';
 import {
-  createActorHost,
-  createFailureDetector,
-  createKvSnapshotStore,
   createRandom,
   systemClock,
   type ActorHandle,
@@ -14,29 +11,22 @@ import {
   type HostStats,
   type MessageInterceptor,
   type SharedStateGate,
-  type TracePayload,
   type TraceSink,
 } from '@llm-teams/runtime';
-import { createAgentMachine } from '../agent/agent-machine.js';
 import type { Architecture } from '../agent/agent-prompt.js';
 import { DEFAULT_AGENT_LIMITS, type AgentLimits } from '../agent/agent-services.js';
 import { AgentsError } from '../agents-error.js';
 import {
   checkModelCredentials,
-  createModelClient,
-  createUsageLedger,
-  type ModelClient,
   type ModelClientOptions,
   type UsageBudget,
   type UsageSummary,
 } from '../models/index.js';
-import { createTaskBoard } from '../shared/task-board.js';
-import { createTestRunner, type TestRunner } from '../shared/test-runner.js';
-import { createWorkspaceStore } from '../shared/workspace-store.js';
+import type { TestRunner } from '../shared/test-runner.js';
 import type { TaskSuite } from '../task-spec.js';
-import { createToolExecutor } from '../tools/tool-executor.js';
-import { createCoordinatorMachine } from './coordinator-machine.js';
-import { longestPathToEnd, topologicalOrder } from './dag.js';
+import { topologicalOrder } from './dag.js';
+import { spawnCoordinator, spawnWorker, type TeamRunConfig } from './team-members.js';
+import { openTeam } from './team-open.js';
 
 export interface CoordinatorOptions {
   /** Run a standby coordinator that takes over when the leader dies. Default true. */
@@ -45,6 +35,9 @@ export interface CoordinatorOptions {
   leaseMs?: number;
   /** Launch backup copies of stragglers. Default true. */
   backups?: boolean;
+  /** With idle workers and nothing ready, also back up running tasks past half the median
+   *  task duration (speculative execution at the tail, as MapReduce). Default true. */
+  tailBackups?: boolean;
   /** A task is a straggler past this multiple of the median task duration. Default 3. */
   stragglerFactor?: number;
   /** ...and past this many real ms. Default 200. */
@@ -116,6 +109,9 @@ export interface TeamRunOptions {
   storage?: 'file' | 'memory';
   /** Called once the team is up: tests and the chaos tooling act on it. */
   onStarted?: (team: RunningTeam) => void | Promise<void>;
+  /** Members hosted by this process (default: all). The others are expected to join from
+   *  `node` processes (`startTeamNode`); they read the run's configuration from KV. */
+  localMembers?: string[];
 }
 
 /** A team while it runs. */
@@ -154,19 +150,38 @@ export interface TeamRunResult {
 }
 
 /** Work and its outcome must not be lost; chatter and cancellations may be. */
-const DELIVERY = {
-  types: {
-    'task.assign': 'at-least-once',
-    'task.done': 'at-least-once',
-    'task.review': 'at-least-once',
-    'vote.cast': 'at-least-once',
-  },
-} as const;
+const RUN_CONFIG_KEY = 'run.config';
+
+/** Writes the run's shared configuration where joining nodes read it. */
+async function publishRunConfig(kv: KV, config: TeamRunConfig): Promise<void> {
+  await kv.put(RUN_CONFIG_KEY, new TextEncoder().encode(JSON.stringify(config)));
+}
+
+/** Reads the run's configuration, waiting up to `timeoutMs` for the run to publish it. */
+export async function readRunConfig(
+  kv: KV,
+  timeoutMs: number,
+  clock: Clock = systemClock,
+): Promise<TeamRunConfig> {
+  const deadline = clock.now() + timeoutMs;
+  for (;;) {
+    const e = await kv.get(RUN_CONFIG_KEY);
+    if (e && e.operation === 'PUT')
+      return JSON.parse(new TextDecoder().decode(e.value)) as TeamRunConfig;
+    if (clock.now() > deadline) {
+      throw new AgentsError(
+        'INVALID_TEAM',
+        `no run has published its configuration in this team within ${timeoutMs} ms`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /**
- * Runs one team on one suite to its end: completion, impossibility, budget or deadline. All
- * actors of the team live in one host here; `node` mode (several processes) builds on the same
- * pieces.
+ * Runs one team on one suite to its end: completion, impossibility, budget or deadline. By
+ * default every member lives in this process; with `localMembers` the others are expected to
+ * join from `node` processes (`startTeamNode`), which read the run's configuration from KV.
  */
 export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   const clock = options.clock ?? systemClock;
@@ -178,39 +193,10 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     throw new AgentsError('INVALID_TEAM', `agents must be an integer 1..64, got ${options.agents}`);
   }
   checkModelCredentials(options.model, options.modelOptions?.env ?? process.env);
-  const tasks = new Map(options.suite.tasks.map((t) => [t.id, t]));
   topologicalOrder(options.suite.tasks);
-  const priority = longestPathToEnd(options.suite.tasks);
   const timeScale = options.timeScale ?? 0.01;
   const team =
     options.team ?? `r${random.fork('team').int(1e9).toString(36)}${Date.now().toString(36)}`;
-  const resources = await provisionTeam(options.nc, {
-    team,
-    prefix: options.prefix,
-    replicas: options.replicas ?? 1,
-    ...(options.storage ? { storage: options.storage } : {}),
-  });
-  const boardKv = await resources.bucket('board');
-  const filesKv = await resources.bucket('files');
-  const unsafeWrites = options.unsafeSharedState?.board === true;
-  const unsafeFiles = options.unsafeSharedState?.files === true;
-  const board = createTaskBoard(boardKv, { unsafeWrites });
-  const workspace = createWorkspaceStore(filesKv, { unsafeWrites: unsafeFiles });
-  // Under a schedule, each actor's operations are its own steps, so each gets its own view.
-  const gated = options.sharedStateGate;
-  const gateOf = (actor: string): SharedStateGate | undefined =>
-    gated && ((op, run) => gated({ ...op, actor }, run));
-  const boardOf = (actor: string) =>
-    gated ? createTaskBoard(boardKv, { gate: gateOf(actor), unsafeWrites }) : board;
-  const workspaceOf = (actor: string) =>
-    gated
-      ? createWorkspaceStore(filesKv, { gate: gateOf(actor), unsafeWrites: unsafeFiles })
-      : workspace;
-  const leases = await resources.bucket('leases');
-  const snapshots = createKvSnapshotStore(await resources.bucket('snapshots'));
-  await board.init(options.suite.tasks);
-  const runner = options.testRunner ?? createTestRunner({ concurrency: 2 });
-  const ledger = createUsageLedger({ ...(options.budget ? { budget: options.budget } : {}) });
   const workers = Array.from({ length: n }, (_, i) => `a${i + 1}`);
   const coordinators =
     arch === 'centralized'
@@ -218,30 +204,68 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
         ? ['coord1']
         : ['coord1', 'coord2']
       : [];
-  const limits: AgentLimits = { ...DEFAULT_AGENT_LIMITS, ...options.agentLimits };
-
-  const host = await createActorHost({
-    nc: options.nc,
+  const members = [...workers, ...coordinators];
+  const local = options.localMembers ?? members;
+  for (const m of local) {
+    if (!members.includes(m)) {
+      throw new AgentsError(
+        'INVALID_TEAM',
+        `local member ${m} is not in the team (${members.join(', ')})`,
+      );
+    }
+  }
+  const started = clock.now();
+  const fd = options.failureDetection;
+  const co = options.coordinator;
+  const config: TeamRunConfig = {
     team,
-    prefix: options.prefix,
-    node: options.node,
-    clock,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+    arch,
+    model: options.model,
     seed,
-    trace: options.trace,
-    delivery: DELIVERY,
-    snapshots,
-    interceptor: options.interceptor,
-    ...(options.durable ? { durable: options.durable } : {}),
-    ...(options.deliveryGate ? { deliveryGate: options.deliveryGate } : {}),
-    supervision: { maxRestarts: 3, windowMs: 60_000, backoff: { initialMs: 50, maxMs: 1000 } },
-  });
-  const record = (id: string) => (p: TracePayload) => host.actor(id)?.runtime.record(p);
-  // How each actor was spawned, so a killed one can be spawned again (RunningTeam.restart).
-  const respawn = new Map<string, () => Promise<unknown>>();
-  const spawn: ActorHost['spawn'] = (id, logic, spawnOptions) => {
-    respawn.set(id, () => host.spawn(id, logic, spawnOptions));
-    return host.spawn(id, logic, spawnOptions);
+    timeScale,
+    runStartMs: started,
+    suite: options.suite,
+    workers,
+    coordinators,
+    limits: { ...DEFAULT_AGENT_LIMITS, ...options.agentLimits },
+    coordinator: {
+      leaseMs: co?.leaseMs ?? 1500,
+      maxAttempts: co?.maxAttempts ?? 3,
+      stragglerFactor: co?.stragglerFactor ?? 3,
+      stragglerMinMs: co?.stragglerMinMs ?? 200,
+      backups: co?.backups ?? true,
+      tailBackups: co?.tailBackups ?? true,
+    },
+    failureDetection: {
+      kind: fd?.kind ?? 'phi',
+      heartbeatMs: fd?.heartbeatMs ?? 100,
+      timeoutMs: fd?.timeoutMs ?? 1000,
+      phiThreshold: fd?.phiThreshold ?? 8,
+    },
+    verify: options.verify?.reviewers ?? 0,
   };
+  const ctx = await openTeam({
+    nc: options.nc,
+    config,
+    clock,
+    node: options.node,
+    trace: options.trace,
+    replicas: options.replicas,
+    storage: options.storage,
+    modelOptions: options.modelOptions,
+    testRunner: options.testRunner,
+    interceptor: options.interceptor,
+    durable: options.durable,
+    deliveryGate: options.deliveryGate,
+    sharedStateGate: options.sharedStateGate,
+    unsafeSharedState: options.unsafeSharedState,
+    budget: options.budget,
+  });
+  const { host } = ctx;
+  const directorBoard = ctx.boardOf('director');
+  await directorBoard.init(options.suite.tasks);
+  await publishRunConfig(ctx.boardKv, config);
   const director = await host.spawn('director', setup({}).createMachine({}), { durable: false });
   director.runtime.record({
     kind: 'mark',
@@ -254,191 +278,14 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     suite: options.suite.id,
     p: options.suite.p,
     tasks: options.suite.tasks.map((t) => ({ id: t.id, deps: t.deps, files: t.files })),
+    ...(local.length < members.length ? { remote: members.filter((m) => !local.includes(m)) } : {}),
   });
-
-  const models: ModelClient[] = [];
-  const started = clock.now();
   let stopReason: { status: TeamRunStatus; reason: string } | undefined;
-  const budgetOff = ledger.onBudgetExceeded((why) => {
+  const budgetOff = ctx.ledger.onBudgetExceeded((why) => {
     stopReason ??= { status: 'budget', reason: why.reason };
   });
-
-  for (const id of workers) {
-    const model = createModelClient(options.model, {
-      seed,
-      clock,
-      // A task costs the same model time whoever does it: team sizes and schedules compare
-      // the same work (docs/models.md).
-      randomKey: 'task',
-      // The agents pace real time to model time themselves (AgentServices.timeScale), so the
-      // client does not sleep; real providers take their real time anyway.
-      timeScale: 0,
-      ledger,
-      team,
-      ...options.modelOptions,
-      onAttempt: (r) => {
-        record(id)({
-          kind: 'llm',
-          model: r.model,
-          inputTokens: r.inputTokens,
-          outputTokens: r.outputTokens,
-          ...(r.cachedTokens !== undefined ? { cachedTokens: r.cachedTokens } : {}),
-          latencyMs: r.latencyMs,
-          attempt: r.attempt,
-          outcome: r.outcome,
-          callIndex: r.callIndex,
-          ...(r.taskId !== undefined ? { taskId: r.taskId } : {}),
-          ...(r.error !== undefined ? { error: r.error } : {}),
-          ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
-        });
-        options.modelOptions?.onAttempt?.(r);
-      },
-      sim: { ...options.modelOptions?.sim, oracle: { task: (t) => tasks.get(t) } },
-    });
-    models.push(model);
-    const selfClaiming = arch !== 'centralized';
-    const agentBoard = boardOf(id);
-    const agentWorkspace = workspaceOf(id);
-    const executor = createToolExecutor({
-      agentId: id,
-      tasks,
-      workspace: agentWorkspace,
-      board: agentBoard,
-      runner,
-      record: record(id),
-      now: () => clock.now(),
-      message: (to, text, taskId) => {
-        const rt = host.actor(id)?.runtime;
-        if (!rt) return 'not running';
-        if (to === 'all') rt.broadcast('team', 'peer.msg', { text, ...(taskId ? { taskId } : {}) });
-        else if (workers.includes(to) || coordinators.includes(to))
-          rt.tell(to, 'peer.msg', { text, ...(taskId ? { taskId } : {}) });
-        else
-          return `unknown teammate ${to}; teammates are ${workers.filter((w) => w !== id).join(', ') || '(none)'}`;
-        return undefined;
-      },
-      ...(selfClaiming
-        ? {
-            claim: async (taskId: string) => {
-              const now = clock.now();
-              const out = await agentBoard.update(taskId, (e) =>
-                e.status !== 'open'
-                  ? `${taskId} is ${e.status}${e.owner ? ` by ${e.owner}` : ''}`
-                  : e.deps.length > 0
-                    ? {
-                        ...e,
-                        status: 'claimed',
-                        owner: id,
-                        claimedAt: now,
-                        leaseUntil: now + limits.leaseMs,
-                        claims: e.claims + 1,
-                      }
-                    : {
-                        ...e,
-                        status: 'claimed',
-                        owner: id,
-                        claimedAt: now,
-                        leaseUntil: now + limits.leaseMs,
-                        claims: e.claims + 1,
-                      },
-              );
-              return out.ok ? { ok: true as const } : { ok: false as const, reason: out.reason };
-            },
-          }
-        : {}),
-      complete: async (taskId, session) => {
-        const out = await agentBoard.update(taskId, (e) => {
-          if (e.status === 'done') return `${taskId} is already done by ${e.owner ?? '?'}`;
-          if (e.owner !== id && e.backup !== id)
-            return `${taskId} is not assigned to you (owner ${e.owner ?? 'none'})`;
-          return {
-            ...e,
-            status: 'done',
-            owner: id,
-            backup: undefined,
-            leaseUntil: undefined,
-            doneAtModel: session.modelNow,
-          };
-        });
-        if (out.ok)
-          record(id)({
-            kind: 'tool',
-            name: 'board.complete',
-            outcome: 'ok',
-            taskId,
-            kvWrite: `board/task.${taskId}@${out.rev}`,
-          });
-        return out.ok ? { ok: true } : { ok: false, reason: out.reason };
-      },
-    });
-    const machine = createAgentMachine({
-      agentId: id,
-      arch,
-      tasks,
-      priority,
-      teammates: workers.filter((w) => w !== id),
-      coordinators,
-      model,
-      executor,
-      board: agentBoard,
-      workspace: agentWorkspace,
-      random: random.fork(`agent/${id}`),
-      limits,
-      timeScale:
-        options.model.startsWith('sim:') || options.model.startsWith('replay:') ? timeScale : 1,
-      runStartMs: started,
-      record: record(id),
-      now: () => clock.now(),
-      clock,
-    });
-    await spawn(id, machine, {
-      input: { agentId: id },
-      durable: arch === 'centralized',
-      topics: ['team'],
-      heartbeat: { intervalMs: options.failureDetection?.heartbeatMs ?? 100 },
-    });
-  }
-
-  const detectors: { close(): void }[] = [];
-  for (const id of coordinators) {
-    const machine = createCoordinatorMachine({
-      id,
-      workers,
-      priority,
-      board: boardOf(id),
-      leases,
-      clock,
-      timeScale,
-      leaseMs: options.coordinator?.leaseMs ?? 1500,
-      tickMs: 100,
-      maxAttempts: options.coordinator?.maxAttempts ?? 3,
-      stragglerFactor: options.coordinator?.stragglerFactor ?? 3,
-      stragglerMinMs: options.coordinator?.stragglerMinMs ?? 200,
-      backups: options.coordinator?.backups ?? true,
-      verify: options.verify?.reviewers ?? 0,
-    });
-    await spawn(id, machine, {
-      durable: true,
-      topics: ['team'],
-      heartbeat: { intervalMs: 100 },
-    });
-    const fd = options.failureDetection;
-    detectors.push(
-      createFailureDetector({
-        nc: options.nc,
-        subjects: host.subjects,
-        clock,
-        kind: fd?.kind ?? 'phi',
-        timeoutMs: fd?.timeoutMs ?? 1000,
-        phiThreshold: fd?.phiThreshold ?? 8,
-        expectedIntervalMs: fd?.heartbeatMs ?? 100,
-        watch: (a) => workers.includes(a),
-        expect: workers,
-        onSuspect: (worker) => host.actor(id)?.send({ type: 'worker.suspected', worker }),
-        onRecover: (worker) => host.actor(id)?.send({ type: 'worker.recovered', worker }),
-      }),
-    );
-  }
+  for (const id of workers) if (local.includes(id)) await spawnWorker(ctx, id);
+  for (const id of coordinators) if (local.includes(id)) await spawnCoordinator(ctx, id);
 
   const running: RunningTeam = {
     team,
@@ -451,7 +298,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       await host.actor(id)?.stop();
     },
     restart: async (id) => {
-      const again = respawn.get(id);
+      const again = ctx.respawn.get(id);
       if (!again)
         throw new AgentsError('INVALID_TEAM', `team ${team} has no actor ${id} to restart`);
       if (host.actor(id)) return;
@@ -463,7 +310,13 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   await options.onStarted?.(running);
 
   const deadline = started + (options.deadlineMs ?? 600_000);
-  const directorBoard = boardOf('director');
+  const verifying = arch === 'centralized' && config.verify > 0;
+  const coordinatorOutcome = (outcome: string) =>
+    coordinators.some((c) => {
+      const snap = host.actor(c)?.getSnapshot() as
+        { status?: string; context?: { outcome?: string } } | undefined;
+      return snap?.status === 'done' && snap.context?.outcome === outcome;
+    });
   let status: TeamRunStatus = 'completed';
   let reason: string | undefined;
   for (;;) {
@@ -472,22 +325,11 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       break;
     }
     const entries = [...(await directorBoard.all()).values()].map((v) => v.entry);
-    const verifying = arch === 'centralized' && (options.verify?.reviewers ?? 0) > 0;
     if (!verifying && entries.every((e) => e.status === 'done')) break;
     // With verification the board says done before the votes are in: the coordinator decides.
-    const completedBy = coordinators.some((c) => {
-      const snap = host.actor(c)?.getSnapshot() as
-        { status?: string; context?: { outcome?: string } } | undefined;
-      return snap?.status === 'done' && snap.context?.outcome === 'completed';
-    });
-    if (verifying && completedBy) break;
-    const failedCoordinator = coordinators.some((c) => {
-      const snap = host.actor(c)?.getSnapshot() as
-        { status?: string; context?: { outcome?: string } } | undefined;
-      return snap?.status === 'done' && snap.context?.outcome === 'failed';
-    });
+    if (verifying && coordinatorOutcome('completed')) break;
     if (
-      failedCoordinator ||
+      coordinatorOutcome('failed') ||
       (arch !== 'centralized' && entries.some((e) => e.status === 'failed'))
     ) {
       status = 'failed';
@@ -517,12 +359,9 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     ...(reason ? { reason } : {}),
     wallMs,
   });
-  await host.flush();
-  for (const d of detectors) d.close();
   budgetOff();
-  await host.close();
-  if (!options.testRunner) await runner.close();
-  await Promise.all(models.map((m) => m.close()));
+  const hostStats = { ...host.stats };
+  await ctx.close();
   const makespanModelMs = Math.max(0, ...final.map((e) => e.doneAtModel ?? 0));
   return {
     status,
@@ -544,7 +383,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
         claims: e.claims,
       }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
-    usage: ledger.summary(),
-    hostStats: { ...host.stats },
+    usage: ctx.ledger.summary(),
+    hostStats,
   };
 }

@@ -16,6 +16,7 @@ const options = {
   stragglerFactor: 2,
   stragglerMinMs: 10,
   backups: true,
+  tailBackups: false,
   verify: 0,
 };
 
