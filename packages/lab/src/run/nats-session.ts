@@ -45,7 +45,14 @@ export async function openNatsSession(options: NatsSessionOptions = {}): Promise
       if (closed) return;
       closed = true;
       try {
-        await nc.drain();
+        // A server that is already gone (killed by a signal) would keep a drain waiting for
+        // a reconnect that never comes.
+        const drained = nc.drain().then(
+          () => true,
+          () => false,
+        );
+        const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref());
+        if (!(await Promise.race([drained, timeout]))) await nc.close().catch(() => undefined);
       } finally {
         await server?.close();
       }

@@ -55,9 +55,7 @@ interface PageGlobals {
     errors: string[];
   };
   Chart: {
-    getChart(
-      id: string,
-    ):
+    getChart(id: string):
       | {
           getDatasetMeta(i: number): { data: { x: number; y: number }[] };
           data: { datasets: unknown[] };

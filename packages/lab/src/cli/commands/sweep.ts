@@ -154,13 +154,16 @@ async function sweepAction(flags: SweepFlags, ctx: CliContext): Promise<void> {
   const controller = new AbortController();
   let interrupted = false;
   const onSignal = () => {
-    if (interrupted) return;
+    // A second signal means now.
+    if (interrupted) process.exit(EXIT.interrupted);
     interrupted = true;
     io.stderr('\nstopping: runs in flight are abandoned; run the same command again to resume\n');
     controller.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: while a listener remains, the broker's own signal hook (which stops the
+  // embedded server) does not re-raise the signal, so the sweep can stop in order.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress = progressPrinter(ctx, flags.quiet === true);
   if (!flags.quiet) io.stderr(`sweep into ${outDir}\n`);
   try {
