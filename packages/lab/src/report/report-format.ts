@@ -41,3 +41,11 @@ export const ARCH_COLORS: Record<string, string> = {
 
 export const archColor = (arch: string, i = 0): string =>
   ARCH_COLORS[arch] ?? PALETTE[i % PALETTE.length]!;
+
+export const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+/** Mean of the finite values; NaN for none. */
+export const avg = (xs: readonly (number | null | undefined)[]): number => {
+  const ok = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return ok.length === 0 ? Number.NaN : ok.reduce((a, b) => a + b, 0) / ok.length;
+};
