@@ -13,6 +13,7 @@ import {
 } from '@llm-teams/broker';
 import { createMemoryTrace, outageOf, type TraceEvent } from '@llm-teams/runtime';
 import { createFaultController, parseFaultPlan, teamRoster } from '@llm-teams/lab';
+import { deferred, until } from '../support/index.js';
 import { tinySuite } from '../support/tiny-suite.js';
 
 /** `R` running, `S` sleeping, `T` stopped (SIGSTOP): the process state from /proc. */
@@ -30,7 +31,14 @@ describe('broker faults on a three-node cluster', () => {
     await cluster?.close();
   });
 
-  async function run(nc: NatsConnection, seed: number, faults: unknown[], onCut?: () => void) {
+  /** Runs a small team under `faults`; the run cannot end before the `until` fault is traced. */
+  async function run(
+    nc: NatsConnection,
+    seed: number,
+    faults: unknown[],
+    until: string,
+    during?: (seen: (fault: string) => Promise<void>) => Promise<void>,
+  ) {
     const suite = tinySuite({ n: 4, chain: 2 });
     const plan = parseFaultPlan(
       { faults },
@@ -41,6 +49,11 @@ describe('broker faults on a three-node cluster', () => {
     );
     const controller = createFaultController({ plan, seed, timeScale: 0.005, cluster });
     const trace = createMemoryTrace();
+    const waits = new Map<string, ReturnType<typeof deferred<void>>>();
+    const seen = (fault: string) => {
+      if (!waits.has(fault)) waits.set(fault, deferred<void>());
+      return waits.get(fault)!.promise;
+    };
     try {
       const result = await runTeam({
         nc,
@@ -55,10 +68,19 @@ describe('broker faults on a three-node cluster', () => {
         trace: {
           write(e) {
             trace.write(e);
-            if (e.kind === 'fault' && e.fault === 'server.cut') onCut?.();
+            if (e.kind === 'fault') {
+              if (!waits.has(e.fault)) waits.set(e.fault, deferred<void>());
+              waits.get(e.fault)!.resolve();
+            }
           },
         },
-        ...controller.teamOptions({ modelOptions: { sim: { mistakeRate: 0 } } }),
+        ...controller.teamOptions({
+          modelOptions: { sim: { mistakeRate: 0 } },
+          onStarted: async () => {
+            await during?.(seen);
+            await seen(until);
+          },
+        }),
       });
       return { result, events: trace.events };
     } finally {
@@ -70,14 +92,19 @@ describe('broker faults on a three-node cluster', () => {
     const nc = await connectNats({ servers: cluster.urls, name: 'team' });
     try {
       const victim = nc.info!.server_name;
-      const { result, events } = await run(nc, 31, [
-        {
-          kind: 'server.kill',
-          node: victim,
-          after: { messages: 2, type: 'task.assign' },
-          healAfterMs: 1500,
-        },
-      ]);
+      const { result, events } = await run(
+        nc,
+        31,
+        [
+          {
+            kind: 'server.kill',
+            node: victim,
+            after: { messages: 2, type: 'task.assign' },
+            healAfterMs: 1500,
+          },
+        ],
+        'server.restart',
+      );
       expect(result.status, result.reason).toBe('completed');
       const [kill] = faultsNamed(events, 'server.kill');
       const [restart] = faultsNamed(events, 'server.restart');
@@ -98,7 +125,7 @@ describe('broker faults on a three-node cluster', () => {
     try {
       const connected = nc.info!.server_name;
       const node = cluster.nodes.find((n) => n.name !== connected)!;
-      let during: string | undefined;
+      let stopped = false;
       const { result, events } = await run(
         nc,
         32,
@@ -110,10 +137,15 @@ describe('broker faults on a three-node cluster', () => {
             healAfterMs: 1500,
           },
         ],
-        () => (during = processState(node.pid!)),
+        'server.cut.heal',
+        async (seen) => {
+          await seen('server.cut');
+          await until('the node is stopped', () => processState(node.pid!) === 'T');
+          stopped = true;
+        },
       );
       expect(result.status, result.reason).toBe('completed');
-      expect(during).toBe('T');
+      expect(stopped).toBe(true);
       expect(faultsNamed(events, 'server.cut')[0]).toMatchObject({ nodes: [node.name] });
       expect(faultsNamed(events, 'server.cut.heal')[0]).toMatchObject({ nodes: [node.name] });
       expect(processState(node.pid!)).not.toBe('T');

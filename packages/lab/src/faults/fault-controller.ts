@@ -91,7 +91,9 @@ class Controller implements FaultController {
   readonly #entries = new Map<string, Entry>();
   readonly #pending: { actor: string | undefined; event: FaultEventPayload }[] = [];
   #team: RunningTeam | undefined;
-  #runStartMs = 0;
+  #runStartMs: number | undefined;
+  /** Faults whose trigger fired before the team was up. */
+  readonly #due: Entry[] = [];
   #broker: BrokerFaults | undefined;
   #server: FaultControlServer | undefined;
   #live = 0;
@@ -107,9 +109,27 @@ class Controller implements FaultController {
       record: (e) => this.#record(undefined, e),
     });
     this.#models = new ModelFaults(random.fork('model'), (agent, e) => this.#record(agent, e));
-    for (const fault of options.plan?.faults ?? [])
-      this.#entries.set(fault.id, { fault, state: 'armed' });
+    // The team's actors act before it is reported up: the run starts with the first of them.
+    const stopWatching = this.injector.onMessage(() => {
+      this.#markStart();
+      stopWatching();
+    });
+    for (const fault of options.plan?.faults ?? []) {
+      const entry: Entry = { fault, state: 'armed' };
+      this.#entries.set(fault.id, entry);
+      // Messages are counted from the run's first one.
+      if (fault.trigger && 'after' in fault.trigger) this.#arm(entry);
+    }
   }
+
+  #markStart(): void {
+    this.#runStartMs ??= this.#clock.now();
+  }
+
+  readonly #decide: typeof ModelFaults.prototype.decide = (call) => {
+    this.#markStart();
+    return this.#models.decide(call);
+  };
 
   teamOptions(base: Partial<TeamRunOptions> = {}): Partial<TeamRunOptions> {
     return {
@@ -117,7 +137,7 @@ class Controller implements FaultController {
       interceptor: this.injector,
       modelOptions: {
         ...base.modelOptions,
-        sim: { ...base.modelOptions?.sim, faults: this.#models.decide },
+        sim: { ...base.modelOptions?.sim, faults: this.#decide },
       },
       onStarted: async (team) => {
         await this.#start(team);
@@ -128,12 +148,13 @@ class Controller implements FaultController {
 
   async #start(team: RunningTeam): Promise<void> {
     this.#team = team;
-    this.#runStartMs = this.#clock.now();
+    this.#markStart();
     if (this.#options.cluster) {
       this.#broker = createBrokerFaults(this.#options.cluster, (e) => this.#record(undefined, e));
     }
     for (const { actor, event } of this.#pending.splice(0)) this.#record(actor, event);
-    for (const entry of this.#entries.values()) this.#arm(entry);
+    for (const entry of this.#entries.values()) if (!entry.disarm) this.#arm(entry);
+    for (const entry of this.#due.splice(0)) this.#fireLogged(entry);
     if (this.#options.nc) {
       this.#server = await serveFaultControlWith({
         nc: this.#options.nc,
@@ -160,26 +181,30 @@ class Controller implements FaultController {
   }
 
   #arm(entry: Entry): void {
-    const team = this.#team!;
     entry.disarm = armTrigger(
       entry.fault.trigger,
       {
         clock: this.#clock,
         injector: this.injector,
-        team,
-        runStartMs: this.#runStartMs,
+        ...(this.#team ? { team: this.#team } : {}),
+        runStartMs: this.#runStartMs ?? this.#clock.now(),
         timeScale: this.#options.timeScale,
       },
       () => {
-        this.#fire(entry).catch((err: unknown) =>
-          this.#record(undefined, {
-            kind: 'fault',
-            fault: 'fault.error',
-            faultId: entry.fault.id,
-            error: String(err),
-          }),
-        );
+        if (this.#team) this.#fireLogged(entry);
+        else this.#due.push(entry);
       },
+    );
+  }
+
+  #fireLogged(entry: Entry): void {
+    this.#fire(entry).catch((err: unknown) =>
+      this.#record(undefined, {
+        kind: 'fault',
+        fault: 'fault.error',
+        faultId: entry.fault.id,
+        error: String(err),
+      }),
     );
   }
 
@@ -299,7 +324,7 @@ class Controller implements FaultController {
       throw new FaultSpecError([`a fault with id ${fault.id} exists`]);
     const entry: Entry = { fault, state: 'armed' };
     this.#entries.set(fault.id, entry);
-    if (this.#team) this.#arm(entry);
+    if (this.#team || (fault.trigger && 'after' in fault.trigger)) this.#arm(entry);
     return fault.id;
   }
 

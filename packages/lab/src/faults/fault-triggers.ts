@@ -5,7 +5,8 @@ import type { FaultTrigger } from './fault-plan.js';
 export interface TriggerContext {
   clock: Clock;
   injector: FaultInjector;
-  team: RunningTeam;
+  /** Needed by state triggers only (a message trigger can count before the team is up). */
+  team?: RunningTeam;
   /** Real time of model time 0. */
   runStartMs: number;
   /** Real ms per model ms. */
@@ -49,7 +50,11 @@ export function armTrigger(
       if (f(env.from) && t(env.to) && y(env.type) && ++seen >= messages) queueMicrotask(once);
     });
   } else {
-    disarm = watchState(ctx, trigger.when.actor, trigger.when.state, () => queueMicrotask(once));
+    const team = ctx.team;
+    if (!team) throw new Error('a state trigger needs the running team');
+    disarm = watchState(team, ctx.clock, trigger.when.actor, trigger.when.state, () =>
+      queueMicrotask(once),
+    );
   }
   return () => {
     done = true;
@@ -71,14 +76,20 @@ function inState(snapshot: unknown, state: string): boolean {
   }
 }
 
-function watchState(ctx: TriggerContext, actor: string, state: string, hit: () => void) {
+function watchState(
+  team: RunningTeam,
+  clock: Clock,
+  actor: string,
+  state: string,
+  hit: () => void,
+) {
   let ref: Watchable | undefined;
   let sub: { unsubscribe(): void } | undefined;
   let timer: TimerHandle;
   let stopped = false;
   const attach = () => {
     if (stopped) return;
-    const current = ctx.team.actor(actor)?.ref as Watchable | undefined;
+    const current = team.actor(actor)?.ref as Watchable | undefined;
     if (current && current !== ref) {
       sub?.unsubscribe();
       ref = current;
@@ -91,12 +102,12 @@ function watchState(ctx: TriggerContext, actor: string, state: string, hit: () =
         error: () => undefined,
       });
     }
-    timer = ctx.clock.setTimeout(attach, REATTACH_MS);
+    timer = clock.setTimeout(attach, REATTACH_MS);
   };
   attach();
   return () => {
     stopped = true;
-    ctx.clock.clearTimeout(timer);
+    clock.clearTimeout(timer);
     sub?.unsubscribe();
   };
 }

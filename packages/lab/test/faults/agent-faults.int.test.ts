@@ -75,6 +75,8 @@ describe('agent faults', () => {
         { kind: 'pause', target: 'a2', when: { actor: 'a2', state: 'working' }, healAfterMs: 1500 },
       ],
       team: { coordinator: { backups: false } },
+      during: (trace) =>
+        trace.when((ev) => ev.some((e) => e.kind === 'fault' && e.fault === 'pause.heal')),
     });
     expect(result.status, result.reason).toBe('completed');
     const pause = indexOf(events, (e) => e.kind === 'fault' && e.fault === 'pause');

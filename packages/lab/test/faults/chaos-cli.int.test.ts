@@ -59,7 +59,9 @@ describe('llm-teams chaos', () => {
     });
     expect(result.status, result.reason).toBe('completed');
     expect(said['add']).toMatchObject({ code: 0, stdout: 'team-node: added mute, nap\n' });
-    expect(said['list']!.stdout).toMatch(/^team-node: mute delay active; nap pause (active|healed)\n$/);
+    expect(said['list']!.stdout).toMatch(
+      /^team-node: mute delay active; nap pause (active|healed)\n$/,
+    );
     expect(said['bad']!.code).toBe(1);
     expect(said['bad']!.stdout).toMatch(
       /team-node: refused:\n {2}fault\S*\.target: unknown team member "a9"; the team has coord1, coord2, a1, a2, a3/,
