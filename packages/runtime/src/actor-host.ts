@@ -32,6 +32,7 @@ import {
 import { createHeartbeater } from './heartbeat.js';
 import { messageTypeProblem, type Envelope } from './envelope.js';
 import { RuntimeError } from './errors.js';
+import type { DeliveryGate } from './schedule/schedule-types.js';
 import type { HostCore, HostStats } from './host-core.js';
 import { createIdGenerator, type IdGenerator } from './ids.js';
 import type { InterceptDecision, MessageInterceptor } from './message-interceptor.js';
@@ -86,6 +87,9 @@ export interface ActorHostOptions {
   supervision?: SupervisionPolicy;
   /** Fault injection / schedule control. */
   interceptor?: MessageInterceptor;
+  /** Schedule control: holds each arriving at-most-once envelope until the gate releases it
+   *  (docs/schedules.md). Default: none (delivered on arrival). */
+  deliveryGate?: DeliveryGate;
   /** Called when an actor has crashed more often than its policy allows. */
   onActorFailed?: (actorId: string, error: unknown) => void;
   /** Sign what this host's actors send and verify what they receive (docs/security.md).
@@ -432,6 +436,25 @@ class Host implements ActorHost, HostCore {
   }
 
   #deliver(cell: ActorCell, env: Envelope, subject: string): void {
+    const gate = this.#options.deliveryGate;
+    if (gate?.hold(env, cell.id, 'at-most-once', (d) => this.#released(cell, env, subject, d))) {
+      return;
+    }
+    this.#deliverNow(cell, env, subject);
+  }
+
+  #released(
+    cell: ActorCell,
+    env: Envelope,
+    subject: string,
+    decision: InterceptDecision | undefined,
+  ): void {
+    if (this.#closed) return;
+    if (decision && decision.action !== 'deliver') this.#applyInbound(decision, cell, env, subject);
+    else this.#deliverNow(cell, env, subject);
+  }
+
+  #deliverNow(cell: ActorCell, env: Envelope, subject: string): void {
     if (this.interceptor?.inbound) {
       const decision = this.interceptor.inbound(env, cell.id, 'at-most-once');
       if (decision && decision.action !== 'deliver') {
@@ -563,6 +586,7 @@ class Host implements ActorHost, HostCore {
       );
     }
     this.stats.sent++;
+    this.#options.deliveryGate?.sent?.(env, mode);
     if (mode === 'at-least-once') {
       // A fault on an at-least-once send is a lost publish: the publisher sees no PubAck and
       // retries (see #publishDurable), so the interceptor is consulted per publish attempt.

@@ -5,7 +5,11 @@ export type RuntimeErrorCode =
   | 'NOT_BOUND'
   | 'ASK_FAILED'
   | 'HOST_CLOSED'
-  | 'TRACE_WRITE_FAILED';
+  | 'TRACE_WRITE_FAILED'
+  /** A replayed schedule names a step the run does not offer at that point. */
+  | 'SCHEDULE_DIVERGED'
+  /** A controlled run ended while an operation still waited for its turn. */
+  | 'SCHEDULE_CLOSED';
 
 /** The one error type of the runtime package: a `code` to branch on and the underlying `cause`. */
 export class RuntimeError extends Error {

@@ -103,5 +103,7 @@ export {
   type FailureDetectorOptions,
   type SuspicionInfo,
 } from './failure-detector.js';
+// Controlled schedules (virtual time, held steps, strategies, the controller).
+export * from './schedule/index.js';
 // Fault injection: seeded message faults (an interceptor) and the live control protocol.
 export * from './faults/index.js';
