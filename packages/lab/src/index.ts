@@ -10,4 +10,5 @@ export * from './run/index.js';
 export * from './sweep/index.js';
 export * from './report/index.js';
 export * from './cli/index.js';
+export * from './schedules/index.js';
 export * from './faults/index.js';

@@ -1,6 +1,8 @@
 import type { CliCommand } from '../cli-context.js';
 import { analyzeCommand } from './analyze.js';
 import { chaosCommand } from './chaos.js';
+import { exploreCommand } from './explore.js';
+import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { viewCommand } from './view.js';
@@ -12,4 +14,6 @@ export const COMMANDS: readonly CliCommand[] = [
   analyzeCommand,
   viewCommand,
   chaosCommand,
+  exploreCommand,
+  replayCommand,
 ];

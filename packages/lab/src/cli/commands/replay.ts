@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { ZodError } from 'zod';
+import { openNatsSession } from '../../run/index.js';
+import {
+  SCHEDULE_FILES,
+  firstTraceDifference,
+  readScheduleFile,
+  replaySchedule,
+  writeTraceFile,
+  type ReplayResult,
+  type ScheduleFile,
+} from '../../schedules/index.js';
+import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
+import { intIn, natsUrlArg } from '../cli-parsers.js';
+
+interface ReplayFlags {
+  times: number;
+  controller?: 'local' | 'nats';
+  nats?: string;
+  out?: string;
+  suiteDir?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function describeReplay(file: ScheduleFile, r: ReplayResult, k: number): string {
+  const o = r.outcome;
+  const verdict = r.reproduced
+    ? 'reproduced'
+    : r.diverged
+      ? `diverged: ${r.diverged}`
+      : `differs (${[!r.sameTrace && 'trace', !r.sameFailures && 'failures'].filter(Boolean).join(', ')})`;
+  return (
+    `replay ${k + 1}: ${verdict}; ${o.end.steps}/${file.choices.length} decisions, ${o.status}, ` +
+    (o.failed ? `failed: ${o.failures.join(', ')}` : 'no checker failed') +
+    '\n' +
+    (k === 0 ? o.findings.map((l) => `  ${l}\n`).join('') : '')
+  );
+}
+
+async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): Promise<void> {
+  const { io } = ctx;
+  const fileName = resolve(io.cwd, path);
+  if (!existsSync(fileName)) throw new UsageError(`<schedule>: no such file ${fileName}`);
+  let file: ScheduleFile;
+  try {
+    file = await readScheduleFile(fileName);
+  } catch (err) {
+    const why =
+      err instanceof ZodError
+        ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+        : String(err);
+    throw new UsageError(`<schedule>: ${fileName} is not a schedule.json (${why})`);
+  }
+  const searchDirs = flags.suiteDir ? [resolve(io.cwd, flags.suiteDir)] : undefined;
+  const session = await openNatsSession(flags.nats !== undefined ? { url: flags.nats } : {});
+  const results: ReplayResult[] = [];
+  const cleanups: Promise<void>[] = [];
+  try {
+    for (let k = 0; k < flags.times; k++) {
+      const r = await replaySchedule({
+        nc: session.nc,
+        file,
+        ...(searchDirs ? { searchDirs } : {}),
+        ...(flags.controller ? { controller: flags.controller } : {}),
+        onCleanup: (p) => cleanups.push(p),
+      });
+      results.push(r);
+      if (!flags.quiet && !flags.json) io.stdout(describeReplay(file, r, k));
+    }
+    await Promise.all(cleanups);
+  } finally {
+    await session.close();
+  }
+  const first = results[0];
+  if (flags.out !== undefined && first) {
+    const dir = resolve(io.cwd, flags.out);
+    await mkdir(dir, { recursive: true });
+    await writeTraceFile(join(dir, SCHEDULE_FILES.trace), first.outcome.events);
+    if (!flags.quiet && !flags.json) io.stdout(`wrote ${join(dir, SCHEDULE_FILES.trace)}\n`);
+  }
+  const reproduced = results.every((r) => r.reproduced);
+  if (flags.json) {
+    io.stdout(
+      JSON.stringify(
+        {
+          reproduced,
+          expected: file.outcome,
+          replays: results.map((r) => ({
+            reproduced: r.reproduced,
+            sameTrace: r.sameTrace,
+            sameFailures: r.sameFailures,
+            ...(r.diverged ? { diverged: r.diverged } : {}),
+            failures: r.outcome.failures,
+            status: r.outcome.status,
+            steps: r.outcome.end.steps,
+            traceDigest: r.outcome.traceDigest,
+          })),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else if (!flags.quiet && first && !first.reproduced && !first.diverged) {
+    // The trace itself is not in the file, only its digest: say what the replays disagree on.
+    const second = results[1];
+    const diff = second
+      ? firstTraceDifference(first.outcome.trace, second.outcome.trace)
+      : undefined;
+    if (diff) io.stdout(`replays 1 and 2 first differ at event ${diff.index}\n`);
+  }
+  ctx.state.exitCode = reproduced ? EXIT.ok : EXIT.failed;
+}
+
+export const replayCommand: CliCommand = {
+  name: 'replay',
+  register(program: Command, ctx: CliContext) {
+    program
+      .command('replay')
+      .description(
+        'Re-run a team under a saved schedule.json; exit 0 when every replay reproduces its trace and checker outcome.',
+      )
+      .argument('<schedule>', 'a schedule.json written by explore')
+      .option('--times <n>', 'replays', intIn(1, 1000), 1)
+      .addOption(
+        new Option(
+          '--controller <where>',
+          'decisions in-process or over NATS (default: as recorded)',
+        ).choices(['local', 'nats']),
+      )
+      .option(
+        '--nats <url>',
+        'NATS server URL (default: start an embedded nats-server)',
+        natsUrlArg,
+      )
+      .option('--out <dir>', "write the first replay's trace.jsonl here")
+      .option('--suite-dir <dir>', 'also look for suites in this directory')
+      .option('--json', 'print the outcome as JSON on stdout')
+      .option('--quiet', 'print nothing but errors')
+      .action((schedule: string, flags: ReplayFlags) => replayAction(schedule, flags, ctx));
+  },
+};
