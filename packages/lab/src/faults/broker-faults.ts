@@ -1,5 +1,7 @@
 import type { NatsCluster } from '@llm-teams/broker';
 import type { FaultEventPayload } from '@llm-teams/runtime';
+import type { AppliedFault } from './agent-faults.js';
+import type { BrokerFaultSpec } from './fault-plan.js';
 
 /**
  * Broker faults on a cluster this process started: kill a nats-server node (SIGKILL: a crash;
@@ -84,4 +86,22 @@ export function createBrokerFaults(
       for (const node of [...cut.keys()]) resume(node);
     },
   };
+}
+
+/** Applies a broker fault; a kill heals by a restart, a cut by continuing the node. */
+export async function applyBrokerFault(
+  id: string,
+  spec: BrokerFaultSpec,
+  broker: BrokerFaults,
+): Promise<AppliedFault> {
+  if (spec.kind === 'server.kill') {
+    await broker.kill(spec.node, spec.signal ?? 'SIGKILL', id);
+    return { heal: () => broker.restart(spec.node, id) };
+  }
+  if (spec.kind === 'server.restart') {
+    await broker.restart(spec.node, id);
+    return {};
+  }
+  broker.cut(spec.node, id);
+  return { heal: () => Promise.resolve(broker.heal(spec.node, id)) };
 }

@@ -15,7 +15,7 @@ import {
   type TimerHandle,
 } from '@llm-teams/runtime';
 import { applyAgentFault, type AppliedFault } from './agent-faults.js';
-import { createBrokerFaults, type BrokerFaults } from './broker-faults.js';
+import { applyBrokerFault, createBrokerFaults, type BrokerFaults } from './broker-faults.js';
 import {
   parseFaultEntry,
   type FaultPlan,
@@ -23,7 +23,7 @@ import {
   type PlannedFault,
 } from './fault-plan.js';
 import { armTrigger } from './fault-triggers.js';
-import { ModelFaults } from './model-faults.js';
+import { applyModelFault, ModelFaults } from './model-faults.js';
 
 export interface FaultControllerOptions {
   /** Faults from a fault file (already validated). Default: none, live faults only. */
@@ -109,6 +109,9 @@ class Controller implements FaultController {
       record: (e) => this.#record(undefined, e),
     });
     this.#models = new ModelFaults(random.fork('model'), (agent, e) => this.#record(agent, e));
+    if (options.cluster) {
+      this.#broker = createBrokerFaults(options.cluster, (e) => this.#record(undefined, e));
+    }
     // The team's actors act before it is reported up: the run starts with the first of them.
     const stopWatching = this.injector.onMessage(() => {
       this.#markStart();
@@ -117,13 +120,31 @@ class Controller implements FaultController {
     for (const fault of options.plan?.faults ?? []) {
       const entry: Entry = { fault, state: 'armed' };
       this.#entries.set(fault.id, entry);
-      // Messages are counted from the run's first one.
-      if (fault.trigger && 'after' in fault.trigger) this.#arm(entry);
+      this.#armIfReady(entry);
     }
   }
 
   #markStart(): void {
-    this.#runStartMs ??= this.#clock.now();
+    if (this.#runStartMs !== undefined) return;
+    this.#runStartMs = this.#clock.now();
+    for (const entry of this.#entries.values()) this.#armIfReady(entry);
+  }
+
+  /**
+   * Arms a fault as soon as its trigger can be watched: with no trigger or a message count at
+   * once (the team's first actions are in the run), at a model time once the run has started,
+   * on a state once the team is up. Agent and broker faults then wait for the team to be up.
+   */
+  #armIfReady(entry: Entry): void {
+    if (entry.disarm || entry.state !== 'armed') return;
+    const t = entry.fault.trigger;
+    const ready =
+      t === undefined || 'after' in t
+        ? true
+        : 'at' in t
+          ? this.#runStartMs !== undefined
+          : this.#team !== undefined;
+    if (ready) this.#arm(entry);
   }
 
   readonly #decide: typeof ModelFaults.prototype.decide = (call) => {
@@ -148,12 +169,9 @@ class Controller implements FaultController {
 
   async #start(team: RunningTeam): Promise<void> {
     this.#team = team;
-    this.#markStart();
-    if (this.#options.cluster) {
-      this.#broker = createBrokerFaults(this.#options.cluster, (e) => this.#record(undefined, e));
-    }
     for (const { actor, event } of this.#pending.splice(0)) this.#record(actor, event);
-    for (const entry of this.#entries.values()) if (!entry.disarm) this.#arm(entry);
+    this.#markStart();
+    for (const entry of this.#entries.values()) this.#armIfReady(entry);
     for (const entry of this.#due.splice(0)) this.#fireLogged(entry);
     if (this.#options.nc) {
       this.#server = await serveFaultControlWith({
@@ -191,7 +209,10 @@ class Controller implements FaultController {
         timeScale: this.#options.timeScale,
       },
       () => {
-        if (this.#team) this.#fireLogged(entry);
+        // Agent and broker faults wait for the team to be up: an actor to act on, and no
+        // server lost while the team is still creating its consumers.
+        const waits = entry.fault.layer === 'agent' || entry.fault.layer === 'broker';
+        if (this.#team || !waits) this.#fireLogged(entry);
         else this.#due.push(entry);
       },
     );
@@ -226,31 +247,11 @@ class Controller implements FaultController {
           healMs !== undefined ? { ...fault.spec, healAfterMs: healMs } : fault.spec,
         );
         return;
-      case 'model': {
-        this.#models.add(fault.id, fault.spec);
-        const { kind: _k, ...detail } = fault.spec;
-        this.#record(undefined, {
-          kind: 'fault',
-          fault: `model.${fault.kind}`,
-          phase: 'on',
-          faultId: fault.id,
-          ...detail,
-        });
-        entry.applied = {
-          heal: () => {
-            if (this.#models.remove(fault.id)) {
-              this.#record(undefined, {
-                kind: 'fault',
-                fault: `model.${fault.kind}`,
-                phase: 'off',
-                faultId: fault.id,
-              });
-            }
-            return Promise.resolve();
-          },
-        };
+      case 'model':
+        entry.applied = applyModelFault(fault.id, fault.spec, this.#models, (e) =>
+          this.#record(undefined, e),
+        );
         break;
-      }
       case 'agent':
         entry.applied = await applyAgentFault(fault.id, fault.spec, {
           team: this.#team!,
@@ -260,20 +261,10 @@ class Controller implements FaultController {
           record: (e) => this.#record(undefined, e),
         });
         break;
-      case 'broker': {
-        const broker = this.#broker;
-        if (!broker) break;
-        const { spec } = fault;
-        if (spec.kind === 'server.kill') {
-          await broker.kill(spec.node, spec.signal ?? 'SIGKILL', fault.id);
-          entry.applied = { heal: () => broker.restart(spec.node, fault.id) };
-        } else if (spec.kind === 'server.restart') await broker.restart(spec.node, fault.id);
-        else {
-          broker.cut(spec.node, fault.id);
-          entry.applied = { heal: () => Promise.resolve(broker.heal(spec.node, fault.id)) };
-        }
+      case 'broker':
+        entry.applied =
+          this.#broker && (await applyBrokerFault(fault.id, fault.spec, this.#broker));
         break;
-      }
     }
     if (!entry.applied?.heal) {
       entry.state = 'done';
@@ -324,7 +315,7 @@ class Controller implements FaultController {
       throw new FaultSpecError([`a fault with id ${fault.id} exists`]);
     const entry: Entry = { fault, state: 'armed' };
     this.#entries.set(fault.id, entry);
-    if (this.#team || (fault.trigger && 'after' in fault.trigger)) this.#arm(entry);
+    this.#armIfReady(entry);
     return fault.id;
   }
 
@@ -392,7 +383,7 @@ class Controller implements FaultController {
       }
       const entry: Entry = { fault, state: 'armed' };
       this.#entries.set(fault.id, entry);
-      this.#arm(entry);
+      this.#armIfReady(entry);
       added.push(fault.id);
     }
     return { node, ok: true, added, ignored };

@@ -1,5 +1,6 @@
 import type { SimCallInfo, SimFault } from '@llm-teams/agents';
 import { nameMatcher, type FaultEventPayload, type Random } from '@llm-teams/runtime';
+import type { AppliedFault } from './agent-faults.js';
 import type { ModelFaultSpec } from './fault-plan.js';
 
 interface ActiveModelFault {
@@ -90,4 +91,24 @@ function simFault(spec: ModelFaultSpec): SimFault {
     default:
       return { kind: spec.kind };
   }
+}
+
+/** Starts a model fault: `model.<kind>` on, then off when it heals (in the director's lane). */
+export function applyModelFault(
+  id: string,
+  spec: ModelFaultSpec,
+  models: ModelFaults,
+  record: (event: FaultEventPayload) => void,
+): AppliedFault {
+  models.add(id, spec);
+  const { kind, ...detail } = spec;
+  record({ kind: 'fault', fault: `model.${kind}`, phase: 'on', faultId: id, ...detail });
+  return {
+    heal: () => {
+      if (models.remove(id)) {
+        record({ kind: 'fault', fault: `model.${kind}`, phase: 'off', faultId: id });
+      }
+      return Promise.resolve();
+    },
+  };
 }
