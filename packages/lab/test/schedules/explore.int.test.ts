@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskSuite } from '@llm-teams/agents';
+import type { NatsConnection } from '@llm-teams/broker';
+import { createRandomWalkStrategy } from '@llm-teams/runtime';
+import {
+  exploreSchedules,
+  loadSuite,
+  readScheduleFile,
+  replaySchedule,
+  runScheduledTeam,
+  scheduleFileOf,
+  scheduleTeamSchema,
+  uniqueTeamName,
+  writeScheduleOutput,
+  type ExploreResult,
+} from '@llm-teams/lab';
+import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+
+describe('controlled schedules of a real team', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  let suite: TaskSuite;
+  const dir = mkdtempSync(join(tmpdir(), 'llmt-sched-'));
+  beforeAll(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+    suite = await loadSuite({ suite: 'tiny', p: 0.5 });
+  });
+  afterAll(async () => {
+    await nats.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const team = (unsafeBoard: boolean) =>
+    scheduleTeamSchema.parse({
+      suite: 'tiny',
+      p: 0.5,
+      arch: 'decentralized',
+      agents: 5,
+      model: 'sim:gpt-5.2',
+      seed: '1',
+      unsafe: { board: unsafeBoard },
+    });
+
+  it('finds claims without compare-and-set, shrinks the schedule, and its replay fails the same way every time', async () => {
+    let explored: ExploreResult | undefined;
+    explored = await exploreSchedules({
+      nc,
+      suite,
+      team: team(true),
+      seed: 'claims',
+      schedules: 200,
+      replays: 3,
+    });
+    const failure = explored.failure;
+    expect(failure, `no failure in ${explored.schedules} schedules`).toBeDefined();
+    if (!failure) return;
+    // Two agents both won a claim; both finished the task.
+    expect(failure.original.failures).toContain('duplicate-completion');
+    expect(failure.schedule.outcome.failures).toContain('duplicate-completion');
+    // Shrunk: fewer deviations from the default order than the schedule that found it, and
+    // not the default order itself (which is sequential and passes).
+    const shrunk = failure.schedule.deviations.length;
+    expect(shrunk).toBeGreaterThan(0);
+    expect(shrunk).toBeLessThanOrEqual(failure.original.deviations);
+    expect(shrunk).toBeLessThanOrEqual(8);
+    expect(failure.minimal).toBe(true);
+    expect(failure.replays.map((r) => r.reproduced)).toEqual([true, true, true]);
+
+    // Saved, read back, replayed again: in-process and with the controller on NATS.
+    const { schedule: path } = await writeScheduleOutput(
+      dir,
+      failure.schedule,
+      failure.outcome.events,
+    );
+    const file = await readScheduleFile(path);
+    expect(file).toEqual(failure.schedule);
+    for (const controller of ['local', 'local', 'nats', 'nats'] as const) {
+      const r = await replaySchedule({ nc, file, suite, controller });
+      expect(r.diverged).toBeUndefined();
+      expect(r.outcome.failures).toEqual(file.outcome.failures);
+      expect(r.outcome.findings).toEqual(file.outcome.findings);
+      expect(r.outcome.trace).toEqual(failure.outcome.trace);
+      expect(r.reproduced).toBe(true);
+    }
+  }, 300_000);
+
+  it('the correct protocol passes the same search', async () => {
+    const r = await exploreSchedules({
+      nc,
+      suite,
+      team: team(false),
+      seed: 'claims',
+      schedules: 12,
+    });
+    expect(r.failure).toBeUndefined();
+    expect(r.schedules).toBe(12);
+    expect(r.inconclusive).toBe(0);
+    expect(r.perSecond).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('message drops chosen by a schedule are traced as faults and replay too', async () => {
+    const first = await runScheduledTeam({
+      nc,
+      suite,
+      team: team(false),
+      strategy: createRandomWalkStrategy({ seed: 'd', drop: { probability: 0.5, max: 3 } }),
+      teamName: uniqueTeamName(),
+    });
+    const drops = first.choices.filter((c) => c.action === 'drop');
+    expect(drops.length).toBe(3);
+    const faults = first.events.filter((e) => e.kind === 'fault');
+    expect(faults.map((e) => (e as { fault?: string }).fault)).toEqual([
+      'sched.drop',
+      'sched.drop',
+      'sched.drop',
+    ]);
+    // Lost chatter does not break a board-driven team.
+    expect(first.failed).toBe(false);
+    expect(first.status).toBe('completed');
+    const r = await replaySchedule({
+      nc,
+      file: scheduleFileOf(team(false), first, 'local'),
+      suite,
+    });
+    expect(r.reproduced).toBe(true);
+    expect(r.outcome.trace).toEqual(first.trace);
+  }, 120_000);
+
+  it('a passing schedule replays to the same trace; a seed gives the same schedule', async () => {
+    const run = (seed: string) =>
+      runScheduledTeam({
+        nc,
+        suite,
+        team: team(false),
+        strategy: createRandomWalkStrategy({ seed, switchProbability: 0.3 }),
+        teamName: uniqueTeamName(),
+      });
+    const first = await run('p');
+    const second = await run('p');
+    expect(first.failed).toBe(false);
+    expect(first.status).toBe('completed');
+    expect(second.choices).toEqual(first.choices);
+    expect(second.trace).toEqual(first.trace);
+    const other = await run('q');
+    expect(other.choices).not.toEqual(first.choices);
+
+    const file = scheduleFileOf(team(false), first, 'local');
+    for (let k = 0; k < 2; k++) {
+      const r = await replaySchedule({ nc, file, suite });
+      expect(r.reproduced).toBe(true);
+      expect(r.outcome.trace).toEqual(first.trace);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scheduleFileSchema } from '@llm-teams/lab';
+
+const BIN = fileURLToPath(new URL('../../bin/llm-teams.js', import.meta.url));
+
+/** Runs the real `llm-teams` bin in a child process, as a user would. */
+function llmTeams(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('llm-teams explore / replay', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmt-sched-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'explore');
+
+  it('explore finds the broken claims, saves schedule.json; replay reproduces it (exit codes 1, 0)', async () => {
+    const found = await llmTeams([
+      'explore',
+      '--unsafe',
+      'board',
+      '--model',
+      'sim:gpt-5.2',
+      '--search-seed',
+      'claims',
+      '--schedules',
+      '200',
+      '--replays',
+      '2',
+      '--out',
+      out,
+    ]);
+    expect(found.code, found.stderr).toBe(1);
+    expect(found.stderr).toMatch(/embedded nats-server/);
+    expect(found.stdout).toMatch(/failed: duplicate-completion/);
+    expect(found.stdout).toMatch(/shrunk from \d+ to \d+ deviations/);
+    expect(found.stdout).toMatch(/replayed 2\/2 times to the same trace/);
+    for (const f of ['schedule.json', 'trace.jsonl', 'explore.json'])
+      expect(existsSync(join(out, f))).toBe(true);
+    const file = scheduleFileSchema.parse(
+      JSON.parse(readFileSync(join(out, 'schedule.json'), 'utf8')),
+    );
+    expect(file.team.unsafe.board).toBe(true);
+    expect(file.outcome.failures).toContain('duplicate-completion');
+
+    const replayed = await llmTeams([
+      'replay',
+      join(out, 'schedule.json'),
+      '--times',
+      '2',
+      '--controller',
+      'nats',
+      '--json',
+    ]);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    const json = JSON.parse(replayed.stdout) as {
+      reproduced: boolean;
+      replays: { reproduced: boolean; traceDigest: string; failures: string[] }[];
+    };
+    expect(json.reproduced).toBe(true);
+    expect(json.replays.map((r) => r.traceDigest)).toEqual([
+      file.outcome.traceDigest,
+      file.outcome.traceDigest,
+    ]);
+    expect(json.replays[0]!.failures).toEqual(file.outcome.failures);
+  }, 300_000);
+
+  it('explore of the correct protocol exits 0 and writes nothing', async () => {
+    const res = await llmTeams([
+      'explore',
+      '--schedules',
+      '5',
+      '--agents',
+      '3',
+      '--out',
+      join(dir, 'clean'),
+      '--quiet',
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(existsSync(join(dir, 'clean', 'schedule.json'))).toBe(false);
+  }, 120_000);
+
+  it('usage errors exit 2 and say which flag', async () => {
+    const model = await llmTeams(['explore', '--model', 'openai:gpt-5.2']);
+    expect(model.code).toBe(2);
+    expect(model.stderr).toMatch(
+      /--model openai:gpt-5.2: controlled schedules need a simulated model/,
+    );
+    const missing = await llmTeams(['replay', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/<schedule>: no such file/);
+    const strategy = await llmTeams(['explore', '--strategy', 'dfs']);
+    expect(strategy.code).toBe(2);
+    expect(strategy.stderr).toMatch(/--strategy/);
+  }, 60_000);
+});
