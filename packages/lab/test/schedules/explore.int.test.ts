@@ -45,8 +45,7 @@ describe('controlled schedules of a real team', () => {
     });
 
   it('finds claims without compare-and-set, shrinks the schedule, and its replay fails the same way every time', async () => {
-    let explored: ExploreResult | undefined;
-    explored = await exploreSchedules({
+    const explored: ExploreResult = await exploreSchedules({
       nc,
       suite,
       team: team(true),
