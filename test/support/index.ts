@@ -2,6 +2,7 @@
  * Shared test helpers, one place for every tier. Tests start their own nats-server on a free
  * port; nothing assumes a server is already running.
  */
+import { spawn as spawnProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,4 +73,33 @@ export function deferred<T = void>() {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** A child process running the `llm-teams` command line. */
+export interface CliProcess {
+  readonly pid: number | undefined;
+  /** Resolves with the exit code (null when killed by a signal) and everything it printed. */
+  readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Runs `llm-teams <args>` in a child process (the repo's bin, through tsx). */
+export function spawnCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CliProcess {
+  const bin = new URL('../../packages/lab/bin/llm-teams.js', import.meta.url).pathname;
+  const child = spawnProcess(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { pid: child.pid, exited, kill: (signal) => child.kill(signal ?? 'SIGTERM') };
 }

@@ -43,6 +43,7 @@ export {
   type TeamRole,
 } from './permissions-config.js';
 export {
+  openTeamResources,
   provisionTeam,
   teamResourceNames,
   TEAM_BUCKETS,

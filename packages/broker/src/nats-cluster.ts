@@ -17,6 +17,8 @@ export interface NatsClusterOptions {
   dir?: string;
   /** Per-member extra configuration (authorization, tls). */
   extraConfig?: string;
+  /** Servers outlive this process (see NatsServerOptions.detached). Default false. */
+  detached?: boolean;
   /** Default 30000: a cluster needs a meta leader before it is healthy. */
   readyTimeoutMs?: number;
   binary?: string;
@@ -59,6 +61,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
         dir: join(dir, `n${i + 1}`),
         binary: options.binary,
         extraConfig: options.extraConfig,
+        detached: options.detached,
         readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
         cluster: { name: options.name ?? 'llmt', port, routes: routesFor(i) },
       }),
@@ -92,7 +95,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     restartNode: (name) => node(name).start(),
     async close() {
       await Promise.all(nodes.map((n) => n.close()));
-      if (ownsDir) rmSync(dir, { recursive: true, force: true });
+      if (ownsDir && !options.detached) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import {
+  closeSync,
   createWriteStream,
   mkdirSync,
   mkdtempSync,
+  openSync,
+  readFileSync,
   rmSync,
   writeFileSync,
   type WriteStream,
@@ -49,6 +52,10 @@ export interface NatsServerOptions {
   binary?: string;
   /** Lines of server log kept in memory for `log()`. Default 400. */
   logLines?: number;
+  /** Outlive this process (`llm-teams up`): the server runs in its own process group, logs
+   *  only to its file, is not stopped when this process exits, and its directory is kept.
+   *  Default false. */
+  detached?: boolean;
 }
 
 export interface StopOptions {
@@ -161,10 +168,12 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   let logStream: WriteStream | undefined;
   let exited = true;
 
-  const unown = own({
-    kill: () => child?.kill('SIGKILL'),
-    ...(ownsDir ? { dir } : {}),
-  });
+  const unown = options.detached
+    ? () => false
+    : own({
+        kill: () => child?.kill('SIGKILL'),
+        ...(ownsDir ? { dir } : {}),
+      });
 
   function remember(chunk: Buffer): void {
     logStream?.write(chunk);
@@ -190,12 +199,20 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
           extraConfig: options.extraConfig,
         }),
       );
-      logStream = createWriteStream(logFile, { flags: 'a' });
-      const proc = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let proc: ChildProcess;
+      if (options.detached) {
+        const fd = openSync(logFile, 'a');
+        proc = spawn(binary, ['-c', configFile], { stdio: ['ignore', fd, fd], detached: true });
+        closeSync(fd);
+        proc.unref();
+      } else {
+        logStream = createWriteStream(logFile, { flags: 'a' });
+        proc = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+        proc.stdout?.on('data', remember);
+        proc.stderr?.on('data', remember);
+      }
       child = proc;
       exited = false;
-      proc.stdout?.on('data', remember);
-      proc.stderr?.on('data', remember);
       proc.once('exit', () => {
         exited = true;
       });
@@ -215,7 +232,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
         () => exited,
       );
       if (outcome === 'ready') return;
-      const recent = tail.slice(-15).join('\n');
+      const recent = (options.detached ? readFileSync(logFile, 'utf8').split('\n') : tail)
+        .slice(-15)
+        .join('\n');
       if (outcome === 'timeout') {
         proc.kill('SIGKILL');
         throw new BrokerError(
@@ -279,7 +298,11 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     get pid() {
       return exited ? undefined : child?.pid;
     },
-    log: () => tail.join('\n'),
+    // A detached server writes only to its file.
+    log: () =>
+      options.detached
+        ? readFileSync(logFile, 'utf8').split('\n').slice(-maxLines).join('\n')
+        : tail.join('\n'),
     async start() {
       if (!exited) return;
       await launch();
@@ -288,7 +311,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     async close() {
       await stop();
       unown();
-      if (ownsDir) rmSync(dir, { recursive: true, force: true });
+      if (ownsDir && !options.detached) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,6 @@
 import {
   DiscardPolicy,
+  jetstream,
   jetstreamManager,
   RetentionPolicy,
   StorageType,
@@ -46,6 +47,10 @@ export interface TeamResources {
 }
 
 const ms = (n: number) => n * 1_000_000;
+
+/** KV requests give up after this long (the default is 5 s): during a broker failover a
+ *  caller retries sooner, against the new leader. */
+const KV_TIMEOUT_MS = 2000;
 
 /** Names only; no I/O. */
 export function teamResourceNames(options: Pick<TeamResourcesOptions, 'team' | 'prefix'>) {
@@ -126,7 +131,7 @@ async function provisionOnce(
       if (exists) await jsm.streams.update(name, config);
       else await jsm.streams.add(config);
     }
-    const kvm = new Kvm(nc);
+    const kvm = new Kvm(jetstream(nc, { timeout: KV_TIMEOUT_MS }));
     for (const bucket of TEAM_BUCKETS) {
       await kvm.create(names.buckets[bucket], {
         history: options.history ?? 16,
@@ -139,4 +144,36 @@ async function provisionOnce(
       bucket: (name) => kvm.open(names.buckets[name]),
     };
   }
+}
+
+/**
+ * Opens a team whose resources someone else provisioned (a process joining a running team, or
+ * one whose credentials may not create streams): waits until the team's board bucket exists,
+ * and changes nothing. Default wait 60000 ms.
+ */
+export async function openTeamResources(
+  nc: NatsConnection,
+  options: Pick<TeamResourcesOptions, 'team' | 'prefix'> & { timeoutMs?: number },
+): Promise<TeamResources> {
+  const names = teamResourceNames(options);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    // A cluster electing leaders answers JetStream requests with timeouts for a while.
+    const ready = await jetstreamManager(nc)
+      .then((jsm) => jsm.streams.info(`KV_${names.buckets.board}`))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (ready) break;
+    if (Date.now() > deadline) {
+      throw new BrokerError(
+        'PROVISION_FAILED',
+        `team ${names.subjects.team} has no JetStream resources after ${options.timeoutMs ?? 60_000} ms; start its run first`,
+      );
+    }
+    await sleep(200);
+  }
+  const kvm = new Kvm(jetstream(nc, { timeout: KV_TIMEOUT_MS }));
+  return { ...names, bucket: (name) => kvm.open(names.buckets[name]) };
 }

@@ -35,6 +35,22 @@ export interface DurableInboxOptions {
 
 const nanos = (ms: number) => ms * 1_000_000;
 
+/** Runs a JetStream admin operation, retrying timeouts and unavailability for up to 30 s. */
+async function retryJetStream<T>(op: () => Promise<T>, limitMs = 30_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (let delay = 100; ; delay = Math.min(2 * delay, 2000)) {
+    try {
+      return await op();
+    } catch (err) {
+      const retryable = /timeout|unavailable|no responders|leader/i.test(
+        String((err as Error)?.message ?? err),
+      );
+      if (!retryable || Date.now() + delay > deadline) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
 /**
  * An actor's at-least-once inbox: a durable pull consumer on the team's inbox stream,
  * filtered to the actor's durable subject, acked explicitly. `max_ack_pending: 1` makes
@@ -47,7 +63,6 @@ export async function openDurableInbox(
   subject: string,
   options: DurableInboxOptions,
 ): Promise<() => Promise<void>> {
-  const jsm = await jetstreamManager(options.nc);
   const config = {
     durable_name: cell.id,
     filter_subject: subject,
@@ -57,12 +72,19 @@ export async function openDurableInbox(
     max_ack_pending: 1,
     max_deliver: options.maxDeliver,
   };
-  const existing = await jsm.consumers.info(options.stream, cell.id).catch(() => undefined);
-  if (existing) await jsm.consumers.update(options.stream, cell.id, config);
-  else await jsm.consumers.add(options.stream, config);
-  const consumer = await jetstream(options.nc).consumers.get(options.stream, cell.id);
+  // A cluster that is electing leaders (just started, or a node lost) times out JetStream
+  // requests for a while: keep trying, up to a limit, instead of failing the actor.
+  const consumer = await retryJetStream(async () => {
+    const jsm = await jetstreamManager(options.nc);
+    const existing = await jsm.consumers.info(options.stream, cell.id).catch(() => undefined);
+    if (existing) await jsm.consumers.update(options.stream, cell.id, config);
+    else await jsm.consumers.add(options.stream, config);
+    return jetstream(options.nc).consumers.get(options.stream, cell.id);
+  });
   const messages: ConsumerMessages = await consumer.consume({
     max_messages: 4,
+    // Short pulls: after a broker failover the pull is re-issued within seconds, not 30 s.
+    expires: 5_000,
     callback: (msg) => {
       const env = decodeEnvelope(msg.data);
       if (typeof env === 'string') {

@@ -77,6 +77,10 @@ export interface TaskBoardOptions {
   /** List the board's keys with one stream-info request instead of a consumer (`listKeys`).
    *  Default false. */
   fastKeys?: boolean;
+  /** The board's task ids, when known (a run knows its suite): `all()` then reads each entry
+   *  directly — plain requests with a timeout — instead of listing keys through a consumer,
+   *  which is slower and can stall while a broker fails over. */
+  taskIds?: readonly string[];
 }
 
 /** The task board in a JetStream KV bucket (the team's `board` bucket); every change is a
@@ -105,8 +109,12 @@ export function createTaskBoard(kv: KV, options: TaskBoardOptions = {}): TaskBoa
     get,
     async all() {
       const out = new Map<string, VersionedEntry>();
-      const keys = await op('keys', 'task.>', () => listKeys(kv, 'task.>', options.fastKeys));
-      const entries = await Promise.all(keys.map((k) => get(k.slice(5))));
+      const ids = options.taskIds
+        ? [...options.taskIds]
+        : (await op('keys', 'task.>', () => listKeys(kv, 'task.>', options.fastKeys))).map((k) =>
+            k.slice(5),
+          );
+      const entries = await Promise.all(ids.map((id) => get(id)));
       for (const v of entries) if (v) out.set(v.entry.id, v);
       return out;
     },

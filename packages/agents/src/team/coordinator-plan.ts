@@ -297,17 +297,21 @@ export function applyDone(
     }
     return [];
   }
+  // A worker found the task done on the board: the board is the truth, whoever reports it
+  // (the report of its completion may not have reached this coordinator yet).
+  if (/already done/.test(body.reason ?? '') && !t.redo) {
+    if (t.backup && state.workers[t.backup] === body.taskId) state.workers[t.backup] = null;
+    t.status = 'done';
+    t.backup = undefined;
+    t.doneModel = t.doneModel ?? body.modelTime;
+    return [];
+  }
   // A failed or skipped copy.
   if (from === t.backup) {
     t.backup = undefined;
     return [];
   }
   if (from !== t.owner && t.owner !== undefined) return [];
-  if (/already done/.test(body.reason ?? '') && !t.redo) {
-    t.status = 'done';
-    t.doneModel = body.modelTime;
-    return [];
-  }
   if (t.backup) {
     // The backup carries on as the owner.
     t.owner = t.backup;

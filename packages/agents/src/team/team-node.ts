@@ -1,4 +1,4 @@
-import { provisionTeam, type NatsConnection } from '@llm-teams/broker';
+import { openTeamResources, type NatsConnection } from '@llm-teams/broker';
 import { systemClock, type Clock, type TraceSink } from '@llm-teams/runtime';
 import { AgentsError } from '../agents-error.js';
 import type { ModelClientOptions } from '../models/index.js';
@@ -18,8 +18,6 @@ export interface TeamNodeOptions {
   modelOptions?: Partial<ModelClientOptions>;
   /** How long to wait for the run to publish its configuration. Default 60000. */
   joinTimeoutMs?: number;
-  /** JetStream replicas when this node happens to create the team's resources. Default 1. */
-  replicas?: number;
   clock?: Clock;
 }
 
@@ -40,14 +38,17 @@ export interface TeamNode {
  */
 export async function startTeamNode(options: TeamNodeOptions): Promise<TeamNode> {
   const clock = options.clock ?? systemClock;
-  const resources = await provisionTeam(options.nc, {
+  const started = clock.now();
+  const joinTimeoutMs = options.joinTimeoutMs ?? 60_000;
+  // Joining changes nothing of the team's resources: the run provisioned them.
+  const resources = await openTeamResources(options.nc, {
     team: options.team,
     ...(options.prefix ? { prefix: options.prefix } : {}),
-    replicas: options.replicas ?? 1,
+    timeoutMs: joinTimeoutMs,
   });
   const config = await readRunConfig(
     await resources.bucket('board'),
-    options.joinTimeoutMs ?? 60_000,
+    Math.max(1, joinTimeoutMs - (clock.now() - started)),
     clock,
   );
   const known = [...config.workers, ...config.coordinators];
@@ -64,8 +65,8 @@ export async function startTeamNode(options: TeamNodeOptions): Promise<TeamNode>
     clock,
     node: options.node,
     trace: options.trace,
-    replicas: options.replicas,
     modelOptions: options.modelOptions,
+    join: true,
   });
   for (const id of options.members) await spawnMember(ctx, id);
   let closed = false;

@@ -1,4 +1,4 @@
-import { provisionTeam, type KV, type NatsConnection } from '@llm-teams/broker';
+import { openTeamResources, provisionTeam, type KV, type NatsConnection } from '@llm-teams/broker';
 import {
   createActorHost,
   createKvSnapshotStore,
@@ -39,6 +39,8 @@ export interface OpenTeamOptions {
   sharedStateGate?: SharedStateGate | undefined;
   unsafeSharedState?: { board?: boolean; files?: boolean } | undefined;
   budget?: UsageBudget | undefined;
+  /** Join resources another process provisioned, changing nothing (nodes). Default false. */
+  join?: boolean | undefined;
 }
 
 export interface OpenTeam extends TeamContext {
@@ -55,17 +57,23 @@ export interface OpenTeam extends TeamContext {
  */
 export async function openTeam(options: OpenTeamOptions): Promise<OpenTeam> {
   const { config, clock } = options;
-  const resources = await provisionTeam(options.nc, {
-    team: config.team,
-    ...(config.prefix ? { prefix: config.prefix } : {}),
-    replicas: options.replicas ?? 1,
-    ...(options.storage ? { storage: options.storage } : {}),
-  });
+  const resources = options.join
+    ? await openTeamResources(options.nc, {
+        team: config.team,
+        ...(config.prefix ? { prefix: config.prefix } : {}),
+      })
+    : await provisionTeam(options.nc, {
+        team: config.team,
+        ...(config.prefix ? { prefix: config.prefix } : {}),
+        replicas: options.replicas ?? 1,
+        ...(options.storage ? { storage: options.storage } : {}),
+      });
   const boardKv = await resources.bucket('board');
   const filesKv = await resources.bucket('files');
+  const taskIds = config.suite.tasks.map((t) => t.id);
   const unsafeWrites = options.unsafeSharedState?.board === true;
   const unsafeFiles = options.unsafeSharedState?.files === true;
-  const board = createTaskBoard(boardKv, { unsafeWrites });
+  const board = createTaskBoard(boardKv, { unsafeWrites, taskIds });
   const workspace = createWorkspaceStore(filesKv, { unsafeWrites: unsafeFiles });
   // Under a schedule, each actor's operations are its own steps, so each gets its own view.
   const gated = options.sharedStateGate;

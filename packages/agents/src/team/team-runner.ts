@@ -22,6 +22,7 @@ import {
   type UsageBudget,
   type UsageSummary,
 } from '../models/index.js';
+import type { TaskBoard } from '../shared/task-board.js';
 import type { TestRunner } from '../shared/test-runner.js';
 import type { TaskSuite } from '../task-spec.js';
 import { topologicalOrder } from './dag.js';
@@ -178,6 +179,18 @@ export async function readRunConfig(
   }
 }
 
+/** The board at the end of a run, retried through a broker failover. */
+async function readFinalBoard(board: TaskBoard) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return [...(await board.all()).values()].map((v) => v.entry);
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await new Promise<void>((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /**
  * Runs one team on one suite to its end: completion, impossibility, budget or deadline. By
  * default every member lives in this process; with `localMembers` the others are expected to
@@ -324,7 +337,14 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
       ({ status, reason } = stopReason);
       break;
     }
-    const entries = [...(await directorBoard.all()).values()].map((v) => v.entry);
+    let entries;
+    try {
+      entries = [...(await directorBoard.all()).values()].map((v) => v.entry);
+    } catch {
+      // The board is unavailable for a moment (a broker node failing over): look again.
+      await new Promise<void>((r) => setTimeout(r, 100));
+      continue;
+    }
     if (!verifying && entries.every((e) => e.status === 'done')) break;
     // With verification the board says done before the votes are in: the coordinator decides.
     if (verifying && coordinatorOutcome('completed')) break;
@@ -350,7 +370,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     await new Promise<void>((r) => (options.clock ? clock.setTimeout(r, 25) : setTimeout(r, 25)));
   }
   const wallMs = clock.now() - started;
-  const final = [...(await directorBoard.all()).values()].map((v) => v.entry);
+  const final = await readFinalBoard(directorBoard);
   director.runtime.broadcast('team', 'run.done', { status });
   director.runtime.record({
     kind: 'mark',

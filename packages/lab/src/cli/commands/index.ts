@@ -3,6 +3,8 @@ import { analyzeCommand } from './analyze.js';
 import { chaosCommand } from './chaos.js';
 import { exploreCommand } from './explore.js';
 import { replayCommand } from './replay.js';
+import { nodeCommand } from './node.js';
+import { downCommand, upCommand } from './up-down.js';
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 import { viewCommand } from './view.js';
@@ -14,6 +16,9 @@ export const COMMANDS: readonly CliCommand[] = [
   analyzeCommand,
   viewCommand,
   chaosCommand,
+  nodeCommand,
+  upCommand,
+  downCommand,
   exploreCommand,
   replayCommand,
 ];
