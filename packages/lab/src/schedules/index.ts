@@ -1,5 +1,6 @@
 // Controlled schedules of a team: explore (search, check, shrink), replay, schedule.json.
 export { createReferenceTestRunner } from './reference-test-runner.js';
+export { connectForSchedules } from './schedule-connection.js';
 export {
   SCHEDULE_FILE,
   decodeChoices,

@@ -4,6 +4,7 @@ import { DEFAULT_MODEL_ID } from '@llm-teams/agents';
 import { openNatsSession } from '../../run/index.js';
 import {
   SCHEDULE_FILES,
+  connectForSchedules,
   exploreSchedules,
   scheduleTeamSchema,
   writeJson,
@@ -134,28 +135,33 @@ async function exploreAction(flags: ExploreFlags, ctx: CliContext): Promise<void
   );
   let result: ExploreResult;
   try {
-    result = await exploreSchedules({
-      nc: session.nc,
-      suite,
-      team,
-      strategy: flags.strategy,
-      seed: flags.searchSeed ?? flags.seed,
-      schedules: flags.schedules,
-      depth: flags.depth,
-      timeWeight: flags.timeWeight,
-      switchProbability: flags.switchProbability,
-      ...(flags.dropProbability > 0
-        ? { drop: { probability: flags.dropProbability, max: flags.maxDrops } }
-        : {}),
-      concurrency: flags.concurrency,
-      controller: flags.controller,
-      ...(flags.checkers ? { checkers: flags.checkers } : {}),
-      shrink: flags.shrink,
-      maxShrinkRuns: flags.shrinkRuns,
-      replays: flags.replays,
-      signal: controller.signal,
-      onProgress: progressPrinter(ctx, flags.quiet === true || flags.json === true),
-    });
+    const nc = await connectForSchedules(session.url);
+    try {
+      result = await exploreSchedules({
+        nc,
+        suite,
+        team,
+        strategy: flags.strategy,
+        seed: flags.searchSeed ?? flags.seed,
+        schedules: flags.schedules,
+        depth: flags.depth,
+        timeWeight: flags.timeWeight,
+        switchProbability: flags.switchProbability,
+        ...(flags.dropProbability > 0
+          ? { drop: { probability: flags.dropProbability, max: flags.maxDrops } }
+          : {}),
+        concurrency: flags.concurrency,
+        controller: flags.controller,
+        ...(flags.checkers ? { checkers: flags.checkers } : {}),
+        shrink: flags.shrink,
+        maxShrinkRuns: flags.shrinkRuns,
+        replays: flags.replays,
+        signal: controller.signal,
+        onProgress: progressPrinter(ctx, flags.quiet === true || flags.json === true),
+      });
+    } finally {
+      await nc.drain();
+    }
   } finally {
     process.off('SIGINT', onSignal);
     await session.close();

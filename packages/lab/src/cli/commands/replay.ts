@@ -6,6 +6,7 @@ import { ZodError } from 'zod';
 import { openNatsSession } from '../../run/index.js';
 import {
   SCHEDULE_FILES,
+  connectForSchedules,
   firstTraceDifference,
   readScheduleFile,
   replaySchedule,
@@ -60,18 +61,23 @@ async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): 
   const results: ReplayResult[] = [];
   const cleanups: Promise<void>[] = [];
   try {
-    for (let k = 0; k < flags.times; k++) {
-      const r = await replaySchedule({
-        nc: session.nc,
-        file,
-        ...(searchDirs ? { searchDirs } : {}),
-        ...(flags.controller ? { controller: flags.controller } : {}),
-        onCleanup: (p) => cleanups.push(p),
-      });
-      results.push(r);
-      if (!flags.quiet && !flags.json) io.stdout(describeReplay(file, r, k));
+    const nc = await connectForSchedules(session.url);
+    try {
+      for (let k = 0; k < flags.times; k++) {
+        const r = await replaySchedule({
+          nc,
+          file,
+          ...(searchDirs ? { searchDirs } : {}),
+          ...(flags.controller ? { controller: flags.controller } : {}),
+          onCleanup: (p) => cleanups.push(p),
+        });
+        results.push(r);
+        if (!flags.quiet && !flags.json) io.stdout(describeReplay(file, r, k));
+      }
+      await Promise.all(cleanups);
+    } finally {
+      await nc.drain();
     }
-    await Promise.all(cleanups);
   } finally {
     await session.close();
   }
