@@ -144,7 +144,8 @@ describe('a team across processes and a 3-node cluster', () => {
     );
     const missing = [...sent].filter((id) => !received.has(id));
     const describeMsg = (id: string) => {
-      const e = all.find((x) => x.kind === 'send' && (x as { msgId: string }).msgId === id) as (TraceEvent & { kind: 'send' }) | undefined;
+      const e = all.find((x) => x.kind === 'send' && (x as { msgId: string }).msgId === id) as
+        (TraceEvent & { kind: 'send' }) | undefined;
       return `${id} ${e?.type} ${e?.actor}->${e?.to} at ${e?.wall}`;
     };
     expect(missing.map(describeMsg)).toEqual([]);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +13,8 @@ export interface TestRunResult {
   /** Time spent waiting for a free runner slot (not part of the task's work). */
   queuedMs: number;
   timedOut: boolean;
+  /** The same tests already ran against the same files: this is that run's result. */
+  cached?: boolean;
 }
 
 export interface TestRunnerOptions {
@@ -23,6 +26,26 @@ export interface TestRunnerOptions {
   maxOutputChars?: number;
   /** Node binary. Default the current one. */
   node?: string;
+  /** Reuse the result of an earlier run of the same task's tests on byte-identical files
+   *  (tests are deterministic; a timed-out run is never reused). The cache is shared by the
+   *  runners of this process, so a sweep's runs share it. Default true. */
+  cache?: boolean;
+}
+
+/** Results by (task, tests, files) digest, shared across runners of this process. */
+const resultCache = new Map<string, Omit<TestRunResult, 'queuedMs'>>();
+const CACHE_LIMIT = 20_000;
+
+function cacheKey(task: TaskSpec, files: Record<string, string>): string {
+  const h = createHash('sha256');
+  h.update(task.id);
+  for (const [path, content] of Object.entries(task.tests).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    h.update(`\0t${path}\0${content}`);
+  }
+  for (const [path, content] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    h.update(`\0f${path}\0${content}`);
+  }
+  return h.digest('hex');
 }
 
 export interface TestRunner {
@@ -110,10 +133,19 @@ export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
 
   return {
     async run(task, files) {
+      const key = options.cache === false ? undefined : cacheKey(task, files);
+      const hit = key === undefined ? undefined : resultCache.get(key);
+      if (hit) return { ...hit, queuedMs: 0, cached: true };
       const asked = Date.now();
       await acquire();
+      const queuedMs = Date.now() - asked;
       try {
-        return { ...(await runOnce(task, files)), queuedMs: Date.now() - asked };
+        const result = await runOnce(task, files);
+        if (key !== undefined && !result.timedOut) {
+          if (resultCache.size >= CACHE_LIMIT) resultCache.delete(resultCache.keys().next().value!);
+          resultCache.set(key, result);
+        }
+        return { ...result, queuedMs };
       } finally {
         release();
       }

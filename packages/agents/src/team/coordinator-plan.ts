@@ -45,6 +45,8 @@ export interface PlanState {
   modelDurations: number[];
   /** Marks produced by the last changes, for the coordinator to record and clear. */
   marks: PlanMark[];
+  /** Each worker's model clock as of its last report (when it became free, in model time). */
+  workerModel: Record<string, number>;
   modelNow: number;
 }
 
@@ -200,7 +202,11 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
     t.owner = worker;
     t.backup = undefined;
     t.assignedAt = o.now;
-    t.assignedModel = state.modelNow;
+    // In model time the task starts when it became ready (its last dependency done) or when
+    // the worker became free, whichever is later — not when this coordinator happened to hear
+    // of the latest completion (that would add artificial rounds).
+    const readyAt = Math.max(0, ...t.deps.map((d) => state.tasks[d]?.doneModel ?? 0));
+    t.assignedModel = Math.max(readyAt, state.workerModel[worker] ?? 0);
     t.attempts++;
     state.workers[worker] = taskId;
     sends.push({
@@ -210,11 +216,10 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
         taskId,
         backup: false,
         epoch: o.epoch,
-        modelTime: state.modelNow,
+        modelTime: t.assignedModel,
         ...(t.redo ? { redo: true } : {}),
       },
     });
-    t.redo = undefined;
   }
   // Idle capacity at the tail (nothing ready to give it): back up running tasks that are past
   // half the median duration, longest-running first, as MapReduce does near the end of a
@@ -254,11 +259,14 @@ export function applyDone(
 ): Send[] {
   const t = state.tasks[body.taskId];
   if (state.workers[from] === body.taskId) state.workers[from] = null;
+  state.workerModel[from] = Math.max(state.workerModel[from] ?? 0, body.modelTime);
   if (!t) return [];
   state.modelNow = Math.max(state.modelNow, body.modelTime);
   if (t.status === 'done' || t.status === 'verifying') return [];
   if (body.ok) {
     const other = from === t.owner ? t.backup : t.owner;
+    // A completion after the redo was assigned is the new result.
+    t.redo = undefined;
     if (o.verify > 0) {
       t.status = 'verifying';
       t.voteId = `${body.taskId}#${t.attempts}`;
@@ -327,6 +335,7 @@ export function applyDone(
  *  a rejected task simply becomes pending again (with `redo`). */
 export function applyVote(state: PlanState, from: string, body: VoteBody, o: PlanOptions): void {
   if (state.workers[from] === `review:${body.taskId}`) state.workers[from] = null;
+  state.workerModel[from] = Math.max(state.workerModel[from] ?? 0, body.modelTime);
   state.modelNow = Math.max(state.modelNow, body.modelTime);
   const t = state.tasks[body.taskId];
   if (!t || t.status !== 'verifying' || t.voteId !== body.voteId || !t.reviewers?.includes(from))
@@ -406,6 +415,7 @@ export function stateFromBoard(
     durations: [],
     modelDurations: [],
     marks: [],
+    workerModel: {},
     modelNow: 0,
   };
   for (const { entry } of board.values()) {

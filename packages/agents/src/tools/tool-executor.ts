@@ -68,6 +68,22 @@ export interface ToolExecutor {
 
 const json = (value: unknown) => JSON.stringify(value);
 
+/** Workspace paths a task's tests can import: its files and its dependencies', transitively. */
+function reachableFiles(taskId: string, tasks: ReadonlyMap<string, TaskSpec>): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    const t = tasks.get(id);
+    if (!t) return;
+    for (const f of t.files) out.add(f);
+    for (const d of t.deps) visit(d);
+  };
+  visit(taskId);
+  return out;
+}
+
 function summarize(args: unknown): string {
   const text = JSON.stringify(args, (k, v: unknown) =>
     k === 'content' && typeof v === 'string' ? `<${v.length} chars>` : v,
@@ -197,7 +213,9 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
             effects: {},
             trace: { outcome: 'invalid', taskId },
           };
-        const files = await workspace.list();
+        // Only the files the tests can reach: the task's and its dependencies' (transitively).
+        const reachable = reachableFiles(taskId, tasks);
+        const files = (await workspace.list()).filter((f) => reachable.has(f.path));
         const testRun = await runner.run(
           task,
           Object.fromEntries(files.map((f) => [f.path, f.content])),
@@ -219,6 +237,7 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
             outcome: testRun.passed ? 'pass' : 'fail',
             taskId,
             testMs: testRun.durationMs,
+            ...(testRun.cached ? { cached: true } : {}),
             revs: Object.fromEntries(files.map((f) => [f.path, f.rev])),
           },
         };
@@ -322,8 +341,15 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
         };
       }
       // Waiting for a free test runner is contention of this machine, not the task's work.
-      const queued = outcome.effects.testRun?.queuedMs ?? 0;
-      const durationMs = Math.max(0, options.now() - started - queued);
+      const testRun = outcome.effects.testRun;
+      // A cached test run took no time now, but the work it stands for did.
+      const durationMs = Math.max(
+        0,
+        options.now() -
+          started -
+          (testRun?.queuedMs ?? 0) +
+          (testRun?.cached ? testRun.durationMs : 0),
+      );
       options.record({
         kind: 'tool',
         name,

@@ -36,6 +36,7 @@ function state(tasks: { id: string; deps: string[] }[], workers: string[]): Plan
     modelDurations: [],
     modelNow: 0,
     marks: [],
+    workerModel: {},
   };
 }
 
