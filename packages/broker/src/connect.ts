@@ -75,7 +75,7 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
     // Never echo credentials: name only the servers.
     throw new BrokerError(
       'CONNECT_FAILED',
-      `could not connect to NATS at ${servers.join(', ')}: ${(err as Error).message}`,
+      `could not connect to NATS at ${servers.map((s) => s.replace(/\/\/[^@/]*@/, '//')).join(', ')}: ${(err as Error).message}`,
       { cause: err },
     );
   }

@@ -1,5 +1,7 @@
 import {
   connectNats,
+  natsAuthFromEnv,
+  natsConnectOptions,
   jetstreamManager,
   startNatsServer,
   teamResourceNames,
@@ -7,12 +9,15 @@ import {
   type NatsConnection,
   type NatsServer,
 } from '@llm-teams/broker';
+import { registerSecret } from '@llm-teams/runtime';
 
 export interface NatsSessionOptions {
   /** Connect here; default: start an embedded nats-server and stop it on `close()`. */
   url?: string;
   /** Connection name shown by the server. Default `llm-teams-lab`. */
   name?: string;
+  /** Where credentials are read from. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A NATS connection and, without a URL, the embedded server behind it. */
@@ -31,7 +36,14 @@ export async function openNatsSession(options: NatsSessionOptions = {}): Promise
   const url = options.url ?? server!.url;
   let nc: NatsConnection;
   try {
-    nc = await connectNats({ servers: url, name: options.name ?? 'llm-teams-lab' });
+    // Every command connects here: credentials come from the environment (NATS_USER /
+    // NATS_PASSWORD, NATS_TOKEN, NATS_NKEY_FILE, NATS_CREDS, NATS_TLS_*; docs/security.md) or
+    // the URL, and every secret read is registered so no trace, log or report shows it.
+    const auth = natsAuthFromEnv(options.env ?? process.env);
+    registerSecret(...auth.secrets);
+    nc = await connectNats(
+      natsConnectOptions(url, auth, { name: options.name ?? 'llm-teams-lab' }),
+    );
   } catch (err) {
     await server?.close();
     throw err;
