@@ -40,7 +40,8 @@ export interface ExploreOptions {
   switchProbability?: number;
   /** Message drops the strategies may inject. Default none. */
   drop?: DropFaultOptions;
-  /** Schedules run at once (their teams interleave on the one connection). Default 4. */
+  /** Schedules run at once (their teams interleave on the one connection). Default 8. The
+   *  result does not depend on it. */
   concurrency?: number;
   /** Where decisions are made. Default `local`. */
   controller?: 'local' | 'nats';
@@ -159,7 +160,7 @@ export async function exploreSchedules(options: ExploreOptions): Promise<Explore
       options.onProgress?.({ phase: 'explore', done: checked, total: options.schedules });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
   const searchMs = performance.now() - searchStarted;
 
   const result: ExploreResult = {
@@ -187,7 +188,9 @@ export async function exploreSchedules(options: ExploreOptions): Promise<Explore
       shrunk = await shrinkSchedule(original, {
         run: (devs) => run(createGuidedStrategy(devs), candidateTeam),
         keeps,
-        concurrency: options.concurrency ?? 4,
+        // Fixed, not `concurrency`: which candidates share a batch shapes the result, and a
+        // search must shrink the same way on any machine.
+        concurrency: 4,
         ...(options.maxShrinkRuns !== undefined ? { maxRuns: options.maxShrinkRuns } : {}),
         onStep: (s) =>
           options.onProgress?.({

@@ -270,7 +270,7 @@ export const exploreCommand: CliCommand = {
         `checkers whose errors count (default all): ${CHECKERS.join(', ')}`,
         choiceList(CHECKERS),
       )
-      .option('--concurrency <n>', 'schedules run at once', intIn(1, 64), 4)
+      .option('--concurrency <n>', 'schedules run at once', intIn(1, 64), 8)
       .addOption(
         new Option('--controller <where>', 'decisions in-process, or by a controller on NATS')
           .choices(['local', 'nats'])
