@@ -15,6 +15,8 @@ export interface TestRunResult {
   timedOut: boolean;
   /** The same tests already ran against the same files: this is that run's result. */
   cached?: boolean;
+  /** The tests ran to their end (not killed by the time limit or by closing the runner). */
+  conclusive?: boolean;
 }
 
 export interface TestRunnerOptions {
@@ -114,15 +116,21 @@ export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
           timedOut = true;
           child.kill('SIGKILL');
         }, timeoutMs);
-        child.once('close', (code) => {
+        child.once('close', (code, signal) => {
           clearTimeout(timer);
           children.delete(child);
           const tail = out.length > maxChars ? '…' + out.slice(-maxChars) : out;
           resolve({
             passed: code === 0 && !timedOut,
-            output: timedOut ? `${tail}\n[killed after ${timeoutMs} ms]` : tail,
+            output: timedOut
+              ? `${tail}\n[killed after ${timeoutMs} ms]`
+              : signal
+                ? `${tail}\n[killed by ${signal}]`
+                : tail,
             durationMs: Date.now() - started,
             timedOut,
+            // Only a run that ended by itself says something about the files.
+            conclusive: signal === null && !timedOut,
           });
         });
       });
@@ -141,7 +149,7 @@ export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
       const queuedMs = Date.now() - asked;
       try {
         const result = await runOnce(task, files);
-        if (key !== undefined && !result.timedOut) {
+        if (key !== undefined && result.conclusive) {
           if (resultCache.size >= CACHE_LIMIT) resultCache.delete(resultCache.keys().next().value!);
           resultCache.set(key, result);
         }
