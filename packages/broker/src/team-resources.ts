@@ -50,7 +50,7 @@ const ms = (n: number) => n * 1_000_000;
 
 /** KV requests give up after this long (the default is 5 s): during a broker failover a
  *  caller retries sooner, against the new leader. */
-const KV_TIMEOUT_MS = 2000;
+const KV_TIMEOUT_MS = 3000;
 
 /** Names only; no I/O. */
 export function teamResourceNames(options: Pick<TeamResourcesOptions, 'team' | 'prefix'>) {

@@ -166,9 +166,11 @@ export async function readRunConfig(
 ): Promise<TeamRunConfig> {
   const deadline = clock.now() + timeoutMs;
   for (;;) {
-    const e = await kv.get(RUN_CONFIG_KEY);
-    if (e && e.operation === 'PUT')
+    // A request that times out (a busy or failing-over cluster) is just another look.
+    const e = await kv.get(RUN_CONFIG_KEY).catch(() => null);
+    if (e && e.operation === 'PUT') {
       return JSON.parse(new TextDecoder().decode(e.value)) as TeamRunConfig;
+    }
     if (clock.now() > deadline) {
       throw new AgentsError(
         'INVALID_TEAM',
