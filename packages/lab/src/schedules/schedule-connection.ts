@@ -1,15 +1,28 @@
-import { connectNats, type NatsConnection } from '@llm-teams/broker';
+import {
+  connectNats,
+  natsAuthFromEnv,
+  natsConnectOptions,
+  type NatsConnection,
+} from '@llm-teams/broker';
+import { registerSecret } from '@llm-teams/runtime';
 
 /**
- * A connection for controlled runs. nats.js captures a stack trace for every request so a
- * timeout can say where it was made (`RequestError`, `TimeoutError`); a schedule makes one
- * request per shared-state step, and the captures were about a tenth of explore's CPU. Errors
- * keep their messages.
+ * A connection for controlled runs, with the same credentials as every command's
+ * (`openNatsSession`: from the environment or the URL). nats.js captures a stack trace for
+ * every request so a timeout can say where it was made; a schedule makes one request per
+ * shared-state step, and the captures were about a tenth of explore's CPU. Errors keep their
+ * messages.
  */
-export function connectForSchedules(url: string): Promise<NatsConnection> {
-  return connectNats({
-    servers: url,
-    name: 'llm-teams-schedules',
-    extra: { noAsyncTraces: true },
-  });
+export function connectForSchedules(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<NatsConnection> {
+  const auth = natsAuthFromEnv(env);
+  registerSecret(...auth.secrets);
+  return connectNats(
+    natsConnectOptions(url, auth, {
+      name: 'llm-teams-schedules',
+      extra: { noAsyncTraces: true },
+    }),
+  );
 }

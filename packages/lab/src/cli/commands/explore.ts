@@ -128,14 +128,17 @@ async function exploreAction(flags: ExploreFlags, ctx: CliContext): Promise<void
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);
-  const session = await openNatsSession(flags.nats !== undefined ? { url: flags.nats } : {});
+  const session = await openNatsSession({
+    ...(flags.nats !== undefined ? { url: flags.nats } : {}),
+    env: io.env,
+  });
   say(
     `explore ${flags.suite} p=${flags.p} ${flags.arch} n=${team.agents} ${flags.model}: up to ${flags.schedules} ` +
       `${flags.strategy} schedules on ${session.embedded ? 'an embedded nats-server' : session.url}\n`,
   );
   let result: ExploreResult;
   try {
-    const nc = await connectForSchedules(session.url);
+    const nc = await connectForSchedules(session.url, io.env);
     try {
       result = await exploreSchedules({
         nc,

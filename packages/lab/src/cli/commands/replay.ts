@@ -57,11 +57,14 @@ async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): 
     throw new UsageError(`<schedule>: ${fileName} is not a schedule.json (${why})`);
   }
   const searchDirs = flags.suiteDir ? [resolve(io.cwd, flags.suiteDir)] : undefined;
-  const session = await openNatsSession(flags.nats !== undefined ? { url: flags.nats } : {});
+  const session = await openNatsSession({
+    ...(flags.nats !== undefined ? { url: flags.nats } : {}),
+    env: io.env,
+  });
   const results: ReplayResult[] = [];
   const cleanups: Promise<void>[] = [];
   try {
-    const nc = await connectForSchedules(session.url);
+    const nc = await connectForSchedules(session.url, io.env);
     try {
       for (let k = 0; k < flags.times; k++) {
         const r = await replaySchedule({
