@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   connectNats,
+  jetstreamManager,
   startNatsCluster,
+  teamResourceNames,
   type NatsCluster,
   type NatsConnection,
 } from '@llm-teams/broker';
@@ -64,6 +66,20 @@ describe('a team across processes and a 3-node cluster', () => {
     }
     void team;
     return events;
+  }
+
+  /** Ids (Nats-Msg-Id) of the messages still held in a team's durable inbox stream. */
+  async function inboxMessageIds(team: string): Promise<Set<string>> {
+    const jsm = await jetstreamManager(nc);
+    const stream = teamResourceNames({ team }).inboxStream;
+    const { state } = await jsm.streams.info(stream);
+    const ids = new Set<string>();
+    for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+      const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+      const id = m?.header.get('Nats-Msg-Id');
+      if (id) ids.add(id);
+    }
+    return ids;
   }
 
   it('completes a suite', async () => {
@@ -148,6 +164,10 @@ describe('a team across processes and a 3-node cluster', () => {
         (TraceEvent & { kind: 'send' }) | undefined;
       return `${id} ${e?.type} ${e?.actor}->${e?.to} at ${e?.wall}`;
     };
-    expect(missing.map(describeMsg)).toEqual([]);
+    // A message sent in the last moments (a task.done racing the director's run.done) may be
+    // unprocessed when the actors stop; it is not lost as long as the work-queue inbox still
+    // holds it.
+    const kept = await inboxMessageIds(team);
+    expect(missing.filter((id) => !kept.has(id)).map(describeMsg)).toEqual([]);
   });
 });

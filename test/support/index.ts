@@ -86,10 +86,12 @@ export interface CliProcess {
 /** Runs `llm-teams <args>` in a child process (the repo's bin, through tsx). */
 export function spawnCli(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; wrap?: string[] } = {},
 ): CliProcess {
   const bin = new URL('../../packages/lab/bin/llm-teams.js', import.meta.url).pathname;
-  const child = spawnProcess(process.execPath, [bin, ...args], {
+  // `wrap` runs the command inside something, e.g. ['ip', 'netns', 'exec', ns].
+  const [cmd, ...cmdArgs] = [...(options.wrap ?? []), process.execPath, bin, ...args];
+  const child = spawnProcess(cmd!, cmdArgs, {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -78,8 +78,12 @@ export interface ActorHostOptions {
     workingIntervalMs?: number;
     /** Deliveries before JetStream gives up on a message. Default -1 (never). */
     maxDeliver?: number;
-    /** Publish attempts for one at-least-once send. Default 5. */
+    /** Publish attempts for one at-least-once send, at least. Default 5. */
     publishAttempts?: number;
+    /** How long one at-least-once send keeps retrying (backoff up to 2 s) before its sender
+     *  gets `send.failed`: a JetStream leader election after a broker node dies takes
+     *  seconds, during which publishes fail fast. Default 30000. */
+    publishRetryMs?: number;
   };
   /** Checkpoints for crash recovery. Default: none (a restart begins from the initial state). */
   snapshots?: SnapshotStore;
@@ -238,6 +242,11 @@ class Host implements ActorHost, HostCore {
     this.#inboxStream = teamResourceNames({ team: this.team, prefix: options.prefix }).inboxStream;
     this.#lane = new TraceLane(`@${this.node}`, this.node, this.trace, this.clock);
     this.#signer = options.signing ? createEnvelopeSigner(options.signing) : undefined;
+  }
+
+  /** Closed or draining: nothing more may be published (it would throw). */
+  #ncDown(): boolean {
+    return this.nc.isClosed() || this.nc.isDraining();
   }
 
   async open(): Promise<void> {
@@ -562,7 +571,7 @@ class Host implements ActorHost, HostCore {
       bytes: data.length,
       ...(env ? { msgId: env.id, from: env.from } : {}),
     });
-    if (this.nc.isClosed()) return;
+    if (this.#ncDown()) return;
     const h = natsHeaders();
     h.set('Llmt-Reason', reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 512));
     h.set('Llmt-Subject', subject);
@@ -641,7 +650,7 @@ class Host implements ActorHost, HostCore {
   }
 
   #dispatch(env: Envelope, mode: DeliveryMode, sender: ActorCell): void {
-    if (this.#closed || this.nc.isClosed()) return;
+    if (this.#closed || this.#ncDown()) return;
     if (mode === 'at-least-once') {
       this.track(this.#publishDurable(env, sender));
       return;
@@ -680,7 +689,7 @@ class Host implements ActorHost, HostCore {
   };
 
   #publish(subject: string, envs: Envelope[], sender: ActorCell | undefined): void {
-    if (this.nc.isClosed()) return;
+    if (this.#ncDown()) return;
     if (this.#signer && envs.length > 1) {
       const groups = this.#signer.groupBySigner(envs);
       if (groups.length > 1) {
@@ -714,6 +723,7 @@ class Host implements ActorHost, HostCore {
   async #publishDurable(env: Envelope, sender: ActorCell): Promise<void> {
     this.#js ??= jetstream(this.nc);
     const attempts = this.#options.durable?.publishAttempts ?? 5;
+    const giveUpAt = this.clock.now() + (this.#options.durable?.publishRetryMs ?? 30_000);
     const data = encodeEnvelope(env);
     const subject = this.subjects.durableInbox(env.to);
     const headers = this.#signer?.sign(env.from, data);
@@ -747,7 +757,7 @@ class Host implements ActorHost, HostCore {
         }
         return;
       } catch (err) {
-        if (attempt >= attempts || this.#closed) {
+        if ((attempt >= attempts && this.clock.now() >= giveUpAt) || this.#closed) {
           sender.failSend(env, err);
           return;
         }
@@ -784,7 +794,7 @@ class Host implements ActorHost, HostCore {
 
   async flush(): Promise<void> {
     this.#flushOutbox();
-    if (!this.nc.isClosed()) await this.nc.flush();
+    if (!this.#ncDown()) await this.nc.flush();
   }
 
   async close(): Promise<void> {
@@ -801,6 +811,8 @@ class Host implements ActorHost, HostCore {
     this.#cells.clear();
     this.#bySubject.clear();
     this.#handles.clear();
-    if (!this.nc.isClosed()) await this.nc.flush();
+    // A connection that is reconnecting (a cut link, a broker failover) may not answer the
+    // final round trip; closing must not fail on it.
+    if (!this.#ncDown()) await this.nc.flush().catch(() => undefined);
   }
 }

@@ -41,7 +41,7 @@ export function createHeartbeater(options: HeartbeaterOptions): Heartbeater {
   let timer: unknown;
   const beat = () => {
     if (closed) return;
-    if (!paused && !options.nc.isClosed()) {
+    if (!paused && !options.nc.isClosed() && !options.nc.isDraining()) {
       const hb: Heartbeat = {
         actor: options.actor,
         node: options.node,

@@ -4,7 +4,7 @@ import { AgentsError } from '../agents-error.js';
 import type { ModelClientOptions } from '../models/index.js';
 import { spawnMember } from './team-members.js';
 import { openTeam, type OpenTeam } from './team-open.js';
-import { readRunConfig } from './team-runner.js';
+import { readRunConfig, RUN_STATUS_KEY } from './team-runner.js';
 
 export interface TeamNodeOptions {
   nc: NatsConnection;
@@ -70,8 +70,9 @@ export async function startTeamNode(options: TeamNodeOptions): Promise<TeamNode>
   });
   for (const id of options.members) await spawnMember(ctx, id);
   let closed = false;
+  let checks = 0;
   const finished = new Promise<void>((resolve) => {
-    const check = () => {
+    const check = async () => {
       if (closed) return resolve();
       const running = options.members.some((id) => {
         const h = ctx.host.actor(id);
@@ -79,10 +80,19 @@ export async function startTeamNode(options: TeamNodeOptions): Promise<TeamNode>
           h !== undefined && h.status !== 'done' && h.status !== 'stopped' && h.status !== 'failed'
         );
       });
-      if (!running) resolve();
-      else setTimeout(check, 100);
+      // The run.done broadcast may have been lost (a cut link): the run's status in KV says too.
+      const ended =
+        ++checks % 5 === 0 &&
+        (await Promise.resolve()
+          .then(() => ctx.boardKv.get(RUN_STATUS_KEY))
+          .then(
+            (e) => e?.operation === 'PUT',
+            () => false,
+          ));
+      if (!running || ended) resolve();
+      else setTimeout(() => void check(), 100);
     };
-    check();
+    void check();
   });
   return {
     team: options.team,

@@ -130,7 +130,7 @@ export async function openTeam(options: OpenTeamOptions): Promise<OpenTeam> {
     boardKv,
     respawn,
     async close() {
-      await host.flush();
+      await host.flush().catch(() => undefined);
       for (const d of ctx.detectors) d.close();
       await host.close();
       if (!options.testRunner) await runner.close();

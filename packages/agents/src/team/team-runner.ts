@@ -2,6 +2,7 @@ import { setup } from 'xstate';
 import type { KV, NatsConnection } from '@llm-teams/broker';
 import {
   createRandom,
+  decodeHeartbeat,
   systemClock,
   type ActorHandle,
   type ActorHost,
@@ -110,6 +111,9 @@ export interface TeamRunOptions {
   storage?: 'file' | 'memory';
   /** Called once the team is up: tests and the chaos tooling act on it. */
   onStarted?: (team: RunningTeam) => void | Promise<void>;
+  /** How long a run with remote members waits for them to join before it starts. Default
+   *  60000. */
+  joinTimeoutMs?: number;
   /** Members hosted by this process (default: all). The others are expected to join from
    *  `node` processes (`startTeamNode`); they read the run's configuration from KV. */
   localMembers?: string[];
@@ -152,6 +156,8 @@ export interface TeamRunResult {
 
 /** Work and its outcome must not be lost; chatter and cancellations may be. */
 const RUN_CONFIG_KEY = 'run.config';
+/** Where the run's end is recorded for nodes that missed the `run.done` broadcast. */
+export const RUN_STATUS_KEY = 'run.status';
 
 /** Writes the run's shared configuration where joining nodes read it. */
 async function publishRunConfig(kv: KV, config: TeamRunConfig): Promise<void> {
@@ -179,6 +185,32 @@ export async function readRunConfig(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Resolves with the actors heard on `subject` among `wanted`, once all are or time is up. */
+async function waitForHeartbeats(
+  nc: NatsConnection,
+  subject: string,
+  wanted: readonly string[],
+  timeoutMs: number,
+): Promise<string[]> {
+  const heard = new Set<string>();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      sub.unsubscribe();
+      resolve([...heard]);
+    };
+    const sub = nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (err) return;
+        const hb = decodeHeartbeat(msg.data);
+        if (hb && wanted.includes(hb.actor)) heard.add(hb.actor);
+        if (heard.size === wanted.length) done();
+      },
+    });
+    const timer = setTimeout(done, timeoutMs);
+  });
 }
 
 /** The board at the end of a run, retried through a broker failover. */
@@ -300,6 +332,23 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     stopReason ??= { status: 'budget', reason: why.reason };
   });
   for (const id of workers) if (local.includes(id)) await spawnWorker(ctx, id);
+  // Members hosted elsewhere take a moment to start: coordinators begin once every remote
+  // worker has been heard (or the join timeout passed), not with a team they would suspect.
+  const remoteWorkers = workers.filter((w) => !local.includes(w));
+  if (remoteWorkers.length > 0) {
+    const joined = await waitForHeartbeats(
+      options.nc,
+      host.subjects.heartbeatWildcard,
+      remoteWorkers,
+      options.joinTimeoutMs ?? 60_000,
+    );
+    director.runtime.record({
+      kind: 'mark',
+      name: 'run.joined',
+      joined,
+      missing: remoteWorkers.filter((w) => !joined.includes(w)),
+    });
+  }
   for (const id of coordinators) if (local.includes(id)) await spawnCoordinator(ctx, id);
 
   const running: RunningTeam = {
@@ -374,6 +423,10 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   const wallMs = clock.now() - started;
   const final = await readFinalBoard(directorBoard);
   director.runtime.broadcast('team', 'run.done', { status });
+  // The broadcast is at-most-once: a node cut off at that moment learns it from KV instead.
+  await ctx.boardKv
+    .put(RUN_STATUS_KEY, new TextEncoder().encode(JSON.stringify({ status, wallMs })))
+    .catch(() => undefined);
   director.runtime.record({
     kind: 'mark',
     name: 'run.end',

@@ -18,6 +18,9 @@ export interface NatsSessionOptions {
   name?: string;
   /** Where credentials are read from. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Keep trying when the first connect fails (a node starting before its network or server
+   *  is up). Default false: a wrong URL fails at once. */
+  waitOnFirstConnect?: boolean;
 }
 
 /** A NATS connection and, without a URL, the embedded server behind it. */
@@ -42,7 +45,10 @@ export async function openNatsSession(options: NatsSessionOptions = {}): Promise
     const auth = natsAuthFromEnv(options.env ?? process.env);
     registerSecret(...auth.secrets);
     nc = await connectNats(
-      natsConnectOptions(url, auth, { name: options.name ?? 'llm-teams-lab' }),
+      natsConnectOptions(url, auth, {
+        name: options.name ?? 'llm-teams-lab',
+        ...(options.waitOnFirstConnect ? { extra: { waitOnFirstConnect: true } } : {}),
+      }),
     );
   } catch (err) {
     await server?.close();

@@ -38,7 +38,11 @@ async function nodeAction(flags: NodeFlags, ctx: CliContext): Promise<void> {
   const nodeName = flags.node ?? `node-${members.join('-')}`;
   const outDir = resolve(io.cwd, flags.out ?? `runs/${team}`);
   const recorder = createTraceRecorder({ file: join(outDir, `trace.${nodeName}.jsonl`) });
-  const session = await openNatsSession({ url: flags.nats, name: `llm-teams-${nodeName}` });
+  const session = await openNatsSession({
+    url: flags.nats,
+    name: `llm-teams-${nodeName}`,
+    waitOnFirstConnect: true,
+  });
   try {
     const node = await startTeamNode({
       nc: session.nc,

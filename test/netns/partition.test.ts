@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import {
+  connectNats,
+  findNatsServerBinary,
+  provisionTeam,
+  startNatsServer,
+} from '@llm-teams/broker';
+import {
+  createActorHost,
+  createFailureDetector,
+  parseTrace,
+  systemClock,
+  type MessageEvent,
+  type TraceEvent,
+} from '@llm-teams/runtime';
+import { analyzeTrace } from '@llm-teams/lab';
+import { createNetnsLab, netemSupport, netnsSupport } from '../support/netns.js';
+import { deferred, tempDir, until } from '../support/index.js';
+
+const unsupported = netnsSupport();
+if (unsupported) console.log(`network-namespace tests skipped: ${unsupported}`);
+const noNetem = unsupported ? undefined : netemSupport();
+if (noNetem) console.log(`netem delay and loss not applied: ${noNetem}`);
+
+/**
+ * Three "machines" in network namespaces: the server (srv) and a remote host (h2) hosting the
+ * `echo` actor, each joined by veth pairs; this process hosts `client` and reaches srv over a
+ * third pair. The link to h2 gets netem delay and loss where the kernel has netem, and is then
+ * cut — a real partition at the network layer — while the client keeps sending.
+ */
+describe.runIf(unsupported === undefined)('actors across network namespaces', () => {
+  it('a cut link: the remote actor is suspected, at-least-once messages wait and arrive once, in order, after the heal', async () => {
+    const { dir, cleanup } = tempDir();
+    const lab = createNetnsLab(['srv', 'h2']);
+    const toRoot = lab.link('srv', 'root', 91);
+    const toH2 = lab.link('srv', 'h2', 93);
+    lab.route('h2', toH2.aAddr);
+    if (!noNetem) toH2.impair(20, 2);
+    const server = await startNatsServer({
+      host: toRoot.aAddr,
+      port: 4222,
+      httpPort: 8222,
+      binary: lab.wrapper('srv', dir, findNatsServerBinary()),
+    });
+    const url = `nats://${toRoot.aAddr}:4222`;
+    const nc = await connectNats({ servers: url });
+    const team = 'netns';
+    await provisionTeam(nc, { team });
+    const remoteTrace = join(dir, 'trace.h2.jsonl');
+    const fixture = new URL('./fixtures/echo-host.ts', import.meta.url).pathname;
+    const remote = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        lab.ns('h2'),
+        process.execPath,
+        '--import',
+        'tsx',
+        fixture,
+        url,
+        team,
+        remoteTrace,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let remoteErr = '';
+    remote.stderr.on('data', (b: Buffer) => (remoteErr += b.toString()));
+    const ready = deferred();
+    remote.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && ready.resolve());
+    const exited = new Promise<number | null>((r) => remote.once('exit', (code) => r(code)));
+
+    const events: TraceEvent[] = [];
+    const pongs: number[] = [];
+    const host = await createActorHost({
+      nc,
+      team,
+      node: 'root',
+      seed: 1,
+      trace: { write: (e) => void events.push(e) },
+      delivery: { types: { ping: 'at-least-once', pong: 'at-least-once' } },
+    });
+    const suspected = deferred();
+    const recovered = deferred();
+    const detector = createFailureDetector({
+      nc,
+      subjects: host.subjects,
+      clock: systemClock,
+      kind: 'timeout',
+      timeoutMs: 800,
+      watch: (a) => a === 'echo',
+      onSuspect: () => suspected.resolve(),
+      onRecover: () => recovered.resolve(),
+    });
+    try {
+      const client = await host.spawn(
+        'client',
+        setup({ types: { events: {} as MessageEvent<'pong', { n: number }> } }).createMachine({
+          on: { pong: { actions: ({ event }) => void pongs.push(event.body.n) } },
+        }),
+      );
+      await Promise.race([
+        ready.promise,
+        exited.then(() => Promise.reject(new Error(`echo host died: ${remoteErr}`))),
+      ]);
+      const send = (from: number, to: number) => {
+        for (let n = from; n <= to; n++) client.runtime.tell('echo', 'ping', { n });
+      };
+      send(1, 10);
+      await until('pongs before the cut', () => pongs.length === 10);
+      toH2.cut();
+      await suspected.promise;
+      // Sent while the link is down: JetStream keeps them for the unreachable actor.
+      send(11, 20);
+      await host.flush();
+      toH2.restore();
+      await recovered.promise;
+      await until('every pong after the heal', () => pongs.length >= 20, 60_000);
+      expect(pongs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      remote.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const all = [...events, ...parseTrace(readFileSync(remoteTrace, 'utf8'))];
+      // Each ping processed exactly once by echo, whatever redeliveries the cut caused.
+      const processed = all.filter((e) => e.kind === 'recv' && e.actor === 'echo' && !e.dup);
+      expect(processed).toHaveLength(20);
+      const errors = analyzeTrace(all, {}).findings.filter((f) => f.severity === 'error');
+      expect(errors.map((f) => f.verdict)).toEqual([]);
+    } finally {
+      detector.close();
+      remote.kill('SIGKILL');
+      await host.close();
+      await nc.close().catch(() => undefined);
+      await server.close();
+      lab.close();
+      cleanup();
+    }
+  });
+});
