@@ -723,7 +723,10 @@ class Host implements ActorHost, HostCore {
   async #publishDurable(env: Envelope, sender: ActorCell): Promise<void> {
     this.#js ??= jetstream(this.nc);
     const attempts = this.#options.durable?.publishAttempts ?? 5;
-    const giveUpAt = this.clock.now() + (this.#options.durable?.publishRetryMs ?? 30_000);
+    // The budget counts the planned backoff, not elapsed time, so the number of attempts (and
+    // with it the trace) does not depend on how fast the machine is: a replay matches.
+    const budgetMs = this.#options.durable?.publishRetryMs ?? 30_000;
+    let waitedMs = 0;
     const data = encodeEnvelope(env);
     const subject = this.subjects.durableInbox(env.to);
     const headers = this.#signer?.sign(env.from, data);
@@ -757,11 +760,12 @@ class Host implements ActorHost, HostCore {
         }
         return;
       } catch (err) {
-        if ((attempt >= attempts && this.clock.now() >= giveUpAt) || this.#closed) {
+        if ((attempt >= attempts && waitedMs >= budgetMs) || this.#closed) {
           sender.failSend(env, err);
           return;
         }
         const delay = backoffDelay(attempt, { initialMs: 100, maxMs: 2000 }, this.random);
+        waitedMs += delay;
         await new Promise<void>((resolve) => this.clock.setTimeout(resolve, delay));
       }
     }

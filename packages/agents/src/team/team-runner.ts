@@ -423,10 +423,13 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   const wallMs = clock.now() - started;
   const final = await readFinalBoard(directorBoard);
   director.runtime.broadcast('team', 'run.done', { status });
-  // The broadcast is at-most-once: a node cut off at that moment learns it from KV instead.
-  await ctx.boardKv
-    .put(RUN_STATUS_KEY, new TextEncoder().encode(JSON.stringify({ status, wallMs })))
-    .catch(() => undefined);
+  // The broadcast is at-most-once: a node cut off at that moment learns the end from KV
+  // instead. Only runs with members elsewhere write it (a scheduled run's board operations
+  // are schedule steps, and its replay must see the same ones).
+  if ([...workers, ...coordinators].some((id) => !local.includes(id)))
+    await ctx.boardKv
+      .put(RUN_STATUS_KEY, new TextEncoder().encode(JSON.stringify({ status, wallMs })))
+      .catch(() => undefined);
   director.runtime.record({
     kind: 'mark',
     name: 'run.end',
