@@ -176,7 +176,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       });
 
   function remember(chunk: Buffer): void {
-    logStream?.write(chunk);
+    // Output can still arrive after stop() ended the log file (a dying child flushing).
+    if (logStream && !logStream.writableEnded) logStream.write(chunk);
     for (const line of chunk.toString('utf8').split('\n')) {
       if (!line) continue;
       tail.push(line);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deferred } from '../../../test/support/index.js';
 import {
   BrokerError,
   connectNats,
@@ -103,10 +104,17 @@ describe('local cluster', () => {
     const [u1, u2, u3] = cluster.urls;
     const a = await connectNats({ servers: u1! });
     const b = await connectNats({ servers: u3! });
-    const sub = b.subscribe('x.y', { max: 1 });
+    const got = deferred<string>();
+    b.subscribe('x.y', { max: 1, callback: (_err, m) => got.resolve(m.string()) });
     await b.flush();
-    a.publish('x.y', 'across');
-    for await (const m of sub) expect(m.string()).toBe('across');
+    // Interest crosses the route asynchronously: publish until it has (at most 20 s).
+    let received: string | undefined;
+    void got.promise.then((v) => (received = v));
+    for (let i = 0; i < 200 && received === undefined; i++) {
+      a.publish('x.y', 'across');
+      await Promise.race([got.promise, new Promise((r) => setTimeout(r, 100))]);
+    }
+    expect(await got.promise).toBe('across');
 
     const res = await provisionTeam(a, { team: 'delta', replicas: 3 });
     const kv = await res.bucket('files');
@@ -123,5 +131,5 @@ describe('local cluster', () => {
     expect(cluster.node('n1').running).toBe(true);
     await c.close();
     expect(() => cluster!.node('n9')).toThrow(/no node "n9".*n1, n2, n3/);
-  });
+  }, 120_000);
 });
