@@ -17,9 +17,11 @@ import {
   type MessageEvent,
   type TraceEvent,
 } from '@llm-teams/runtime';
+import { runTeam } from '@llm-teams/agents';
 import { analyzeTrace } from '@llm-teams/lab';
 import { createNetnsLab, netemSupport, netnsSupport } from '../support/netns.js';
-import { deferred, tempDir, until } from '../support/index.js';
+import { deferred, spawnCli, tempDir, until } from '../support/index.js';
+import { tinySuite } from '../support/tiny-suite.js';
 
 const unsupported = netnsSupport();
 if (unsupported) console.log(`network-namespace tests skipped: ${unsupported}`);
@@ -135,6 +137,78 @@ describe.runIf(unsupported === undefined)('actors across network namespaces', ()
       detector.close();
       remote.kill('SIGKILL');
       await host.close();
+      await nc.close().catch(() => undefined);
+      await server.close();
+      lab.close();
+      cleanup();
+    }
+  });
+
+  it('a team with an agent behind a cut link: the agent is suspected, its work moves, the run completes and the checkers pass', async () => {
+    const { dir, cleanup } = tempDir();
+    const lab = createNetnsLab(['srv', 'h2']);
+    const toRoot = lab.link('srv', 'root', 91);
+    const toH2 = lab.link('srv', 'h2', 93);
+    lab.route('h2', toH2.aAddr);
+    const server = await startNatsServer({
+      host: toRoot.aAddr,
+      port: 4222,
+      httpPort: 8222,
+      binary: lab.wrapper('srv', dir, findNatsServerBinary()),
+    });
+    const url = `nats://${toRoot.aAddr}:4222`;
+    const nc = await connectNats({ servers: url });
+    const team = 'netteam';
+    // a2 runs as `llm-teams node` on host h2; the coordinators and a1 run here.
+    const node = spawnCli(
+      ['node', '--nats', url, '--team', team, '--agents', 'a2', '--out', dir, '--node', 'h2'],
+      {
+        wrap: ['ip', 'netns', 'exec', lab.ns('h2')],
+      },
+    );
+    const events: TraceEvent[] = [];
+    let healed: Promise<void> | undefined;
+    try {
+      const result = await runTeam({
+        nc,
+        team,
+        suite: tinySuite({ n: 8, chain: 3 }),
+        arch: 'centralized',
+        agents: 2,
+        model: 'sim:gpt-5.2',
+        seed: 3,
+        timeScale: 0.01,
+        localMembers: ['a1', 'coord1', 'coord2'],
+        deadlineMs: 150_000,
+        failureDetection: { kind: 'timeout', heartbeatMs: 100, timeoutMs: 1000 },
+        trace: { write: (e) => void events.push(e) },
+        onStarted: () => {
+          // Cut h2 off once a2 has finished a task here, heal once the coordinator suspects it.
+          const fromA2 = () =>
+            events.some((e) => e.kind === 'recv' && e.type === 'task.done' && e.from === 'a2');
+          const suspected = () =>
+            events.some(
+              (e) => e.kind === 'mark' && e.name === 'worker.suspected' && e['worker'] === 'a2',
+            );
+          healed = until('a task done by a2', fromA2, 60_000)
+            .then(() => toH2.cut())
+            .then(() => until('a2 suspected', suspected, 30_000))
+            .then(() => toH2.restore());
+        },
+      });
+      await healed;
+      expect(result.status, result.reason).toBe('completed');
+      expect(result.tasks.every((t) => t.status === 'done')).toBe(true);
+      const out = await node.exited;
+      expect(out.code, out.stderr).toBe(0);
+      const remote = parseTrace(readFileSync(join(dir, 'trace.h2.jsonl'), 'utf8'));
+      expect(remote.some((e) => e.kind === 'task' && e.phase === 'done')).toBe(true);
+      const errors = analyzeTrace([...events, ...remote], {}).findings.filter(
+        (f) => f.severity === 'error',
+      );
+      expect(errors.map((f) => f.verdict)).toEqual([]);
+    } finally {
+      node.kill('SIGKILL');
       await nc.close().catch(() => undefined);
       await server.close();
       lab.close();

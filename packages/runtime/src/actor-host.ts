@@ -752,11 +752,24 @@ class Host implements ActorHost, HostCore {
           } else copies += decision.copies; // JetStream's dedup on Nats-Msg-Id keeps one.
         }
         for (let c = 0; c < copies; c++) {
-          await this.#js.publish(subject, data, {
+          const ack = await this.#js.publish(subject, data, {
             msgID: env.id,
             timeout: 5000,
             ...(headers ? { headers } : {}),
           });
+          // A first publish JetStream calls a duplicate was never stored: another sender used
+          // this id within the duplicate window (ids drawn from a shared seed). Say so loudly.
+          if (ack.duplicate && attempt === 1 && c === 0) {
+            this.stats.dropped++;
+            sender.lane.emit({
+              kind: 'mark',
+              name: 'send.id-collision',
+              msgId: env.id,
+              to: env.to,
+              stream: ack.stream,
+              streamSeq: ack.seq,
+            });
+          }
         }
         return;
       } catch (err) {

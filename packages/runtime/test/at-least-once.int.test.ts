@@ -228,4 +228,34 @@ describe('at-least-once delivery over JetStream', () => {
     expect(ledger.started).toEqual(['j1']);
     expect((w.getSnapshot() as unknown as { context: { done: number } }).context.done).toBe(1);
   });
+
+  it('two hosts drawing ids from one seed: the colliding publish is traced, not silently lost', async () => {
+    const trace = createMemoryTrace();
+    const delivery = { types: { 'job.run': 'at-least-once' as const } };
+    const got: string[] = [];
+    const sink = await createActorHost({ nc, team: 'alo', node: 'sink', seed: 9, delivery });
+    hosts.push(sink);
+    await sink.spawn(
+      'sink',
+      setup({ types: { events: {} as MessageEvent<'job.run', { job: string }> } }).createMachine({
+        on: { 'job.run': { actions: ({ event }) => void got.push(event.body.job) } },
+      }),
+    );
+    // Same seed, so the same id sequence: the second host's first id repeats the first's.
+    const senders = [];
+    for (const node of ['p1', 'p2']) {
+      const h = await createActorHost({ nc, team: 'alo', node, seed: 42, delivery, trace });
+      hosts.push(h);
+      senders.push(await h.spawn(`s-${node}`, setup({}).createMachine({})));
+    }
+    senders[0]!.runtime.tell('sink', 'job.run', { job: 'from-p1' });
+    await until('first job', () => got.length === 1);
+    senders[1]!.runtime.tell('sink', 'job.run', { job: 'from-p2' });
+    await until('the collision mark', () =>
+      trace.events.some((e) => e.kind === 'mark' && e.name === 'send.id-collision'),
+    );
+    const mark = trace.events.find((e) => e.kind === 'mark' && e.name === 'send.id-collision')!;
+    expect(mark.actor).toBe('s-p2');
+    expect(got).toEqual(['from-p1']);
+  });
 });

@@ -64,6 +64,7 @@ export async function startTeamNode(options: TeamNodeOptions): Promise<TeamNode>
     config,
     clock,
     node: options.node,
+    idScope: options.members,
     trace: options.trace,
     modelOptions: options.modelOptions,
     join: true,

@@ -1,6 +1,7 @@
 import { openTeamResources, provisionTeam, type KV, type NatsConnection } from '@llm-teams/broker';
 import {
   createActorHost,
+  createIdGenerator,
   createKvSnapshotStore,
   createRandom,
   type ActorHost,
@@ -28,6 +29,12 @@ export interface OpenTeamOptions {
   config: TeamRunConfig;
   clock: Clock;
   node?: string | undefined;
+  /** The members this process hosts, when others host the rest. Envelope ids are drawn from
+   *  the run's seed; processes of one team must not draw the same ones (JetStream would drop
+   *  one process's message as a duplicate of another's), so each forks its id source by the
+   *  members it hosts — disjoint across processes and the same in every rerun. Default: the
+   *  seed alone (every member in this process). */
+  idScope?: readonly string[] | undefined;
   trace?: TraceSink | undefined;
   replicas?: number | undefined;
   storage?: 'file' | 'memory' | undefined;
@@ -86,6 +93,13 @@ export async function openTeam(options: OpenTeamOptions): Promise<OpenTeam> {
     ...(options.node ? { node: options.node } : {}),
     clock,
     seed: config.seed,
+    ...(options.idScope
+      ? {
+          ids: createIdGenerator({
+            random: createRandom(config.seed).fork(`ids:${[...options.idScope].sort().join(',')}`),
+          }),
+        }
+      : {}),
     ...(options.trace ? { trace: options.trace } : {}),
     delivery: TEAM_DELIVERY,
     snapshots: createKvSnapshotStore(await resources.bucket('snapshots')),

@@ -297,6 +297,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     config,
     clock,
     node: options.node,
+    ...(options.localMembers ? { idScope: ['director', ...options.localMembers] } : {}),
     trace: options.trace,
     replicas: options.replicas,
     storage: options.storage,
