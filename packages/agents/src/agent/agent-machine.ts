@@ -607,7 +607,11 @@ export function createAgentMachine(services: AgentServices) {
                         modelNow,
                         messages: [o.briefing],
                         inbox: [],
-                        session: { ...emptySession(modelNow), taskId: context.assignment!.taskId },
+                        session: {
+                          ...emptySession(modelNow),
+                          taskId: context.assignment!.taskId,
+                          ...(context.assignment!.backup ? { overlay: {} } : {}),
+                        },
                       };
                     }),
                     { type: 'recordTask', params: { phase: 'start' } },

@@ -36,6 +36,11 @@ export interface ToolSession {
   testsPassedFor: string | undefined;
   /** The agent's model clock when the call started (stamped on board entries). */
   modelNow: number;
+  /** A backup copy's private files (path -> content). Its writes stay here, seen by its own
+   *  reads and test runs, until it wins the task: then they are written to the workspace. So
+   *  a backup never overwrites the owner's work in progress, and a losing copy leaves no
+   *  trace in the workspace. Absent for an owner. */
+  overlay?: Record<string, string>;
 }
 
 export interface ToolExecutorOptions {
@@ -98,6 +103,47 @@ function summarize(args: unknown): string {
 export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
   const { workspace, runner, tasks } = options;
 
+  /** Writes a winning backup copy's files over whatever the workspace holds. */
+  async function publishOverlay(s: ToolSession): Promise<void> {
+    for (const [path, content] of Object.entries(s.overlay ?? {})) {
+      for (let attempt = 1; ; attempt++) {
+        const cur = await workspace.read(path);
+        const base = cur?.rev ?? 0;
+        const out = await workspace.write(path, content, base, options.agentId);
+        if (out.ok) {
+          s.revs[path] = out.rev;
+          options.record({
+            kind: 'tool',
+            name: 'write_file',
+            ...(s.taskId !== undefined ? { taskId: s.taskId } : {}),
+            outcome: 'ok',
+            published: true,
+            path,
+            baseRev: base,
+            rev: out.rev,
+            bytes: content.length,
+            kvWrite: `files/${path}@${out.rev}`,
+            ...(base > 0 ? { kvRead: `files/${path}@${base}` } : {}),
+          });
+          break;
+        }
+        // The loser may still be writing until its cancellation arrives: read again.
+        if (attempt >= 5) throw new Error(`could not publish ${path}: ${out.reason}`);
+      }
+    }
+    s.overlay = {};
+  }
+
+  /** After a refused write: has another copy already completed this task? Then this one
+   *  has lost the race and stops, rather than write over the winner's files. */
+  async function lostRace(s: ToolSession): Promise<{ lostTo?: string }> {
+    if (s.taskId === undefined) return {};
+    const cur = await options.board.get(s.taskId).catch(() => undefined);
+    return cur?.entry.status === 'done' && cur.entry.owner !== options.agentId
+      ? { lostTo: s.taskId }
+      : {};
+  }
+
   async function run(
     name: ToolName,
     args: unknown,
@@ -117,6 +163,18 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
             effects: {},
             trace: { outcome: 'invalid' },
           };
+        const own = s.overlay?.[path];
+        if (own !== undefined) {
+          const rev = s.revs[path] ?? 0;
+          return {
+            result: {
+              content: json({ ok: true, path, rev, author: options.agentId, content: own }),
+              isError: false,
+            },
+            effects: {},
+            trace: { outcome: 'ok', path, private: true },
+          };
+        }
         const file = await workspace.read(path);
         if (!file) {
           s.revs[path] = 0;
@@ -159,6 +217,18 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
             effects: {},
             trace: { outcome: 'invalid' },
           };
+        if (s.overlay) {
+          // A private copy cannot conflict: the workspace revision it builds on stays the one
+          // it last read, and the write goes to the workspace only if this copy wins.
+          s.overlay[path] = content;
+          s.testsPassedFor = undefined;
+          const rev = s.revs[path] ?? 0;
+          return {
+            result: { content: json({ ok: true, path, rev }), isError: false },
+            effects: {},
+            trace: { outcome: 'ok', path, private: true, bytes: content.length },
+          };
+        }
         const base = baseRev ?? s.revs[path] ?? 0;
         const out = await workspace.write(path, content, base, options.agentId);
         if (out.ok) {
@@ -189,7 +259,7 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
             }),
             isError: false,
           },
-          effects: { conflict: true },
+          effects: { conflict: true, ...(await lostRace(s)) },
           trace: {
             outcome: 'conflict',
             path,
@@ -216,10 +286,12 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
         // Only the files the tests can reach: the task's and its dependencies' (transitively).
         const reachable = reachableFiles(taskId, tasks);
         const files = (await workspace.list()).filter((f) => reachable.has(f.path));
-        const testRun = await runner.run(
-          task,
-          Object.fromEntries(files.map((f) => [f.path, f.content])),
+        const contents: Record<string, string> = Object.fromEntries(
+          files.map((f) => [f.path, f.content]),
         );
+        const own = Object.keys(s.overlay ?? {}).filter((p) => reachable.has(p));
+        for (const p of own) contents[p] = s.overlay![p]!;
+        const testRun = await runner.run(task, contents);
         s.testsPassedFor = testRun.passed ? taskId : undefined;
         return {
           result: {
@@ -238,7 +310,10 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
             taskId,
             testMs: testRun.durationMs,
             ...(testRun.cached ? { cached: true } : {}),
-            revs: Object.fromEntries(files.map((f) => [f.path, f.rev])),
+            revs: Object.fromEntries(
+              files.filter((f) => !own.includes(f.path)).map((f) => [f.path, f.rev]),
+            ),
+            ...(own.length > 0 ? { private: own } : {}),
           },
         };
       }
@@ -289,6 +364,8 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
           };
         }
         const out = await options.complete(taskId, s);
+        // The race is won on the board first; only the winner's private files are published.
+        if (out.ok && s.overlay) await publishOverlay(s);
         const lost = !out.ok && /already done/.test(out.reason) ? { lostTo: taskId } : {};
         return out.ok
           ? {

@@ -74,9 +74,32 @@ describe('stragglers', () => {
     for (const r of [baseline, slowed, unprotected]) expect(r.status, r.reason).toBe('completed');
     const task = meanTaskDuration(baseTrace.events);
     const backups = slowTrace.events.filter(
-      (e) => e.kind === 'task' && e.phase === 'claim' && e['backup'] === true,
+      (e): e is TaskEvent => e.kind === 'task' && e.phase === 'claim' && e['backup'] === true,
     );
     expect(backups.length).toBeGreaterThan(0);
+    // A backup copy works on private files: none of its writes reach the workspace unless it
+    // wins, and then the workspace ends with the winner's version of every file.
+    type ToolEvent = TraceEvent & { kind: 'tool'; path?: string; rev?: number };
+    const writes = slowTrace.events.filter(
+      (e): e is ToolEvent => e.kind === 'tool' && e.name === 'write_file' && e.outcome === 'ok',
+    );
+    for (const b of backups) {
+      const own = writes.filter((w) => w.actor === b.actor && w['taskId'] === b.taskId);
+      for (const w of own) expect(w['private'] === true || w['published'] === true).toBe(true);
+    }
+    const winners = slowTrace.events.filter(
+      (e): e is TaskEvent => e.kind === 'task' && e.phase === 'done',
+    );
+    let wonByBackup = 0;
+    for (const done of winners) {
+      const wasBackup = backups.some((b) => b.actor === done.actor && b.taskId === done.taskId);
+      if (!wasBackup) continue;
+      wonByBackup++;
+      const shared = writes.filter((w) => w['taskId'] === done.taskId && w.rev !== undefined);
+      const last = new Map(shared.map((w) => [w.path, w]));
+      for (const w of last.values()) expect(w.actor, `${w.path} last written`).toBe(done.actor);
+    }
+    expect(wonByBackup).toBeGreaterThan(0);
     expect(slowed.makespanModelMs - baseline.makespanModelMs).toBeLessThan(task);
     // Without backups the same straggler costs several tasks' worth.
     expect(unprotected.makespanModelMs - baseline.makespanModelMs).toBeGreaterThan(3 * task);
