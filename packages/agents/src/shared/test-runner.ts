@@ -61,6 +61,29 @@ export interface TestRunner {
  * snapshot of the workspace, with a time limit. Nothing the tests do touches the shared
  * workspace or this process.
  */
+/** Kills a test run's whole process group (the test files' processes too). */
+function killGroup(child: ReturnType<typeof spawn>): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
+/** Process groups of test runs in flight, killed if this process exits first. */
+const liveGroups = new Set<ReturnType<typeof spawn>>();
+let exitHooked = false;
+function trackGroup(child: ReturnType<typeof spawn>): void {
+  liveGroups.add(child);
+  child.once('exit', () => liveGroups.delete(child));
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const c of liveGroups) killGroup(c);
+  });
+}
+
 export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxChars = options.maxOutputChars ?? 4000;
@@ -102,8 +125,12 @@ export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
           cwd: dir,
           stdio: ['ignore', 'pipe', 'pipe'],
           env: { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: '' },
+          // Its own process group: node --test runs each file in a child process, which a
+          // kill of the parent alone would leave spinning (a model's infinite loop, forever).
+          detached: true,
         });
         children.add(child);
+        trackGroup(child);
         let out = '';
         const collect = (b: Buffer) => {
           out += b.toString('utf8');
@@ -114,7 +141,7 @@ export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
-          child.kill('SIGKILL');
+          killGroup(child);
         }, timeoutMs);
         child.once('close', (code, signal) => {
           clearTimeout(timer);
@@ -159,7 +186,7 @@ export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
       }
     },
     close() {
-      for (const c of children) c.kill('SIGKILL');
+      for (const c of children) killGroup(c);
       return Promise.resolve();
     },
   };

@@ -1,5 +1,20 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createTestRunner, type TaskSpec } from '@llm-teams/agents';
+import { until } from '../../../../test/support/index.js';
+
+/** Whether any process's command line mentions `needle` (Linux /proc). */
+function running(needle: string): boolean {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
+      } catch {
+        return false;
+      }
+    });
+}
 
 const task = (id: string, body: string): TaskSpec => ({
   id,
@@ -40,5 +55,11 @@ describe('test runner', () => {
     expect(second.cached).toBeUndefined();
     expect(second.timedOut).toBe(true);
     await runner.close();
+    // The spinning test file's own process (node --test's child) is gone too.
+    await until(
+      'no process left running the hanging test',
+      () => !running(`${t.id}.test.js`),
+      4_000,
+    );
   });
 });
