@@ -172,12 +172,14 @@ describe.runIf(unsupported === undefined)('actors across network namespaces', ()
       const result = await runTeam({
         nc,
         team,
-        suite: tinySuite({ n: 8, chain: 3 }),
+        // Paced by model time (a task is ~0.5-2 s here), so the run outlasts the cut and the
+        // failure detector's timeout: the cut must fall mid-run.
+        suite: tinySuite({ n: 10, chain: 3 }),
         arch: 'centralized',
         agents: 2,
         model: 'sim:gpt-5.2',
         seed: 3,
-        timeScale: 0.01,
+        timeScale: 0.05,
         localMembers: ['a1', 'coord1', 'coord2'],
         deadlineMs: 150_000,
         failureDetection: { kind: 'timeout', heartbeatMs: 100, timeoutMs: 1000 },
