@@ -243,6 +243,7 @@ export async function spawnCoordinator(ctx: TeamContext, id: string): Promise<vo
     timeScale: config.timeScale,
     leaseMs: c.leaseMs,
     tickMs: 100,
+    boardSyncMs: 2000,
     maxAttempts: c.maxAttempts,
     stragglerFactor: c.stragglerFactor,
     stragglerMinMs: c.stragglerMinMs,
