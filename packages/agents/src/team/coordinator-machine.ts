@@ -31,10 +31,6 @@ export interface CoordinatorServices {
   leaseMs: number;
   /** Straggler checks. Default 100. */
   tickMs: number;
-  /** How often the leader compares its plan with the board, so a completion whose `task.done`
-   *  never arrived (its publish failed for good) is not waited for forever. Only without
-   *  verification (a verified task's board entry is not its final word). Default 2000. */
-  boardSyncMs: number;
   maxAttempts: number;
   stragglerFactor: number;
   stragglerMinMs: number;
@@ -52,7 +48,6 @@ export type CoordinatorEvent =
   | { type: 'worker.recovered'; worker: string }
   | { type: 'lease.acquired'; epoch: number }
   | { type: 'lease.lost'; reason: string }
-  | { type: 'board.synced'; done: { taskId: string; owner: string; modelTime: number }[] }
   | { type: 'run.stop' };
 
 export interface CoordinatorContext {
@@ -107,29 +102,6 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
       loadBoard: fromPromise<PlanState>(async () =>
         stateFromBoard(await s.board.all(), s.priority, s.workers, s.clock.now()),
       ),
-      boardSync: fromCallback<CoordinatorEvent>(({ sendBack }) => {
-        if (s.verify > 0) return () => undefined;
-        let busy = false;
-        const timer = setInterval(() => {
-          if (busy) return;
-          busy = true;
-          s.board
-            .all()
-            .then(
-              (entries) => {
-                const done = [...entries.values()]
-                  .map(({ entry }) => entry)
-                  .filter((e) => e.status === 'done' && e.owner !== undefined)
-                  .map((e) => ({ taskId: e.id, owner: e.owner!, modelTime: e.doneAtModel ?? 0 }));
-                sendBack({ type: 'board.synced', done });
-              },
-              // A board read failing (a broker failover) is retried at the next interval.
-              () => undefined,
-            )
-            .finally(() => (busy = false));
-        }, s.boardSyncMs);
-        return () => clearInterval(timer);
-      }),
       ticker: fromCallback(({ sendBack }) => {
         const timer = setInterval(() => sendBack({ type: 'tick' }), s.tickMs);
         return () => clearInterval(timer);
@@ -198,37 +170,9 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
       leading: {
         entry: 'dispatch',
         always: { guard: 'settled', target: 'finished' },
-        invoke: [{ src: 'ticker' }, { src: 'boardSync' }],
+        invoke: { src: 'ticker' },
         on: {
           tick: { actions: 'dispatch' },
-          'board.synced': {
-            actions: enqueueActions(({ context, event, enqueue, system }) => {
-              const state = context.plan!;
-              const missed = event.done.filter((d) => {
-                const t = state.tasks[d.taskId];
-                return t !== undefined && t.status !== 'done' && t.status !== 'verifying';
-              });
-              if (missed.length === 0) return;
-              const sends: Send[] = [];
-              for (const d of missed) {
-                state.marks.push({
-                  name: 'task.done.from-board',
-                  data: { taskId: d.taskId, owner: d.owner },
-                });
-                sends.push(
-                  ...applyDone(
-                    state,
-                    d.owner,
-                    { taskId: d.taskId, ok: true, modelTime: d.modelTime, backup: false },
-                    options(context.epoch),
-                  ),
-                );
-              }
-              sends.push(...plan(state, options(context.epoch)));
-              enqueue.assign({ plan: state });
-              enqueue(() => sendAll(system, sends, state));
-            }),
-          },
           'task.done': {
             actions: enqueueActions(({ context, event, enqueue, system }) => {
               const state = context.plan!;

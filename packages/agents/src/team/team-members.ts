@@ -243,7 +243,6 @@ export async function spawnCoordinator(ctx: TeamContext, id: string): Promise<vo
     timeScale: config.timeScale,
     leaseMs: c.leaseMs,
     tickMs: 100,
-    boardSyncMs: 2000,
     maxAttempts: c.maxAttempts,
     stragglerFactor: c.stragglerFactor,
     stragglerMinMs: c.stragglerMinMs,

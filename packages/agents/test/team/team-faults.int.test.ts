@@ -150,33 +150,6 @@ describe('team protocols under failure', () => {
     checkInvariants(t.events, 8, victimFiles);
   });
 
-  it('a completion whose task.done never arrives is taken from the board, and its dependents still run', async () => {
-    const t = watchedTrace();
-    const result = await runTeam({
-      ...base(t.sink),
-      // Every publish of t01's task.done is lost (t01 heads the chain t01 -> t02 -> ...): its
-      // sender retries, the coordinator hears none, and only the board says t01 is done.
-      interceptor: {
-        outbound: (env) =>
-          env.type === 'task.done' && (env.body as { taskId?: string }).taskId === 't01'
-            ? { action: 'drop', fault: 'test.drop' }
-            : undefined,
-      },
-    });
-    expect(result.status, result.reason).toBe('completed');
-    const fromBoard = t.events.filter(
-      (e) => e.kind === 'mark' && e.name === 'task.done.from-board',
-    );
-    expect(fromBoard.map((e) => (e as { taskId?: string }).taskId)).toEqual(['t01']);
-    // t02 was assigned only after the coordinator learnt of t01 from the board.
-    const learnt = t.events.indexOf(fromBoard[0]!);
-    const t02 = t.events.findIndex(
-      (e) => e.kind === 'task' && e.phase === 'start' && e.taskId === 't02',
-    );
-    expect(t02).toBeGreaterThan(learnt);
-    checkInvariants(t.events, 8);
-  });
-
   it('a crashed worker is restarted by its supervisor from its checkpoint and does not redo finished work', async () => {
     const t = watchedTrace();
     let crashed: Promise<void> | undefined;
