@@ -28,6 +28,24 @@ if (unsupported) console.log(`network-namespace tests skipped: ${unsupported}`);
 const noNetem = unsupported ? undefined : netemSupport();
 if (noNetem) console.log(`netem delay and loss not applied: ${noNetem}`);
 
+/** The lab both tests use: nats-server on host srv, reached from here over one veth pair and
+ *  from host h2 over another (h2 routes through srv). */
+async function startLab(dir: string) {
+  const lab = createNetnsLab(['srv', 'h2']);
+  const toRoot = lab.link('srv', 'root', 91);
+  const toH2 = lab.link('srv', 'h2', 93);
+  lab.route('h2', toH2.aAddr);
+  const server = await startNatsServer({
+    host: toRoot.aAddr,
+    port: 4222,
+    httpPort: 8222,
+    binary: lab.wrapper('srv', dir, findNatsServerBinary()),
+  });
+  const url = `nats://${toRoot.aAddr}:4222`;
+  const nc = await connectNats({ servers: url });
+  return { lab, toH2, server, url, nc };
+}
+
 /**
  * Three "machines" in network namespaces: the server (srv) and a remote host (h2) hosting the
  * `echo` actor, each joined by veth pairs; this process hosts `client` and reaches srv over a
@@ -37,19 +55,8 @@ if (noNetem) console.log(`netem delay and loss not applied: ${noNetem}`);
 describe.runIf(unsupported === undefined)('actors across network namespaces', () => {
   it('a cut link: the remote actor is suspected, at-least-once messages wait and arrive once, in order, after the heal', async () => {
     const { dir, cleanup } = tempDir();
-    const lab = createNetnsLab(['srv', 'h2']);
-    const toRoot = lab.link('srv', 'root', 91);
-    const toH2 = lab.link('srv', 'h2', 93);
-    lab.route('h2', toH2.aAddr);
+    const { lab, toH2, server, url, nc } = await startLab(dir);
     if (!noNetem) toH2.impair(20, 2);
-    const server = await startNatsServer({
-      host: toRoot.aAddr,
-      port: 4222,
-      httpPort: 8222,
-      binary: lab.wrapper('srv', dir, findNatsServerBinary()),
-    });
-    const url = `nats://${toRoot.aAddr}:4222`;
-    const nc = await connectNats({ servers: url });
     const team = 'netns';
     await provisionTeam(nc, { team });
     const remoteTrace = join(dir, 'trace.h2.jsonl');
@@ -146,18 +153,7 @@ describe.runIf(unsupported === undefined)('actors across network namespaces', ()
 
   it('a team with an agent behind a cut link: the agent is suspected, its work moves, the run completes and the checkers pass', async () => {
     const { dir, cleanup } = tempDir();
-    const lab = createNetnsLab(['srv', 'h2']);
-    const toRoot = lab.link('srv', 'root', 91);
-    const toH2 = lab.link('srv', 'h2', 93);
-    lab.route('h2', toH2.aAddr);
-    const server = await startNatsServer({
-      host: toRoot.aAddr,
-      port: 4222,
-      httpPort: 8222,
-      binary: lab.wrapper('srv', dir, findNatsServerBinary()),
-    });
-    const url = `nats://${toRoot.aAddr}:4222`;
-    const nc = await connectNats({ servers: url });
+    const { lab, toH2, server, url, nc } = await startLab(dir);
     const team = 'netteam';
     // a2 runs as `llm-teams node` on host h2; the coordinators and a1 run here.
     const node = spawnCli(

@@ -89,6 +89,18 @@ function reachableFiles(taskId: string, tasks: ReadonlyMap<string, TaskSpec>): S
   return out;
 }
 
+/** Trace fields of a workspace write that replaced revision `base` with `rev`. */
+function writeTrace(path: string, base: number, rev: number, bytes: number) {
+  return {
+    path,
+    baseRev: base,
+    rev,
+    bytes,
+    kvWrite: `files/${path}@${rev}`,
+    ...(base > 0 ? { kvRead: `files/${path}@${base}` } : {}),
+  };
+}
+
 function summarize(args: unknown): string {
   const text = JSON.stringify(args, (k, v: unknown) =>
     k === 'content' && typeof v === 'string' ? `<${v.length} chars>` : v,
@@ -118,12 +130,7 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
             ...(s.taskId !== undefined ? { taskId: s.taskId } : {}),
             outcome: 'ok',
             published: true,
-            path,
-            baseRev: base,
-            rev: out.rev,
-            bytes: content.length,
-            kvWrite: `files/${path}@${out.rev}`,
-            ...(base > 0 ? { kvRead: `files/${path}@${base}` } : {}),
+            ...writeTrace(path, base, out.rev, content.length),
           });
           break;
         }
@@ -239,12 +246,7 @@ export function createToolExecutor(options: ToolExecutorOptions): ToolExecutor {
             effects: {},
             trace: {
               outcome: 'ok',
-              path,
-              baseRev: base,
-              rev: out.rev,
-              bytes: content.length,
-              kvWrite: `files/${path}@${out.rev}`,
-              ...(base > 0 ? { kvRead: `files/${path}@${base}` } : {}),
+              ...writeTrace(path, base, out.rev, content.length),
             },
           };
         }
