@@ -355,14 +355,13 @@ export class ActorCell {
   receive(env: Envelope, mode: DeliveryMode, redelivered = false): boolean {
     const lamport = this.lane.lamport.merge(env.lamport);
     const dedup = this.#dedupWindow();
-    if (dedup.has(env.id)) {
+    if (!dedup.addIfNew(env.id)) {
       this.#host.stats.duplicates++;
       this.#traceRecv(env, lamport, mode, redelivered, true, false);
       const cached = dedup.reply(env.id);
       if (cached) this.resend(cached, mode);
       return false;
     }
-    dedup.add(env.id);
     if (env.corrId !== undefined && this.#asks) {
       const p = this.#asks.get(env.corrId);
       if (p) {

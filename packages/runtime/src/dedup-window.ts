@@ -26,15 +26,26 @@ export class DedupWindow<TReply = unknown> {
   }
 
   add(id: string): void {
-    if (this.#seen.has(id)) return;
+    this.addIfNew(id);
+  }
+
+  /**
+   * Remembers `id`; false when it was already in the window. One hash lookup for a new id
+   * (the hot path: every received message), where `has` then `add` would take two.
+   */
+  addIfNew(id: string): boolean {
+    const seen = this.#seen;
+    const before = seen.size;
+    seen.add(id);
+    if (seen.size === before) return false;
     const evicted = this.#ring[this.#next];
     if (evicted !== undefined) {
-      this.#seen.delete(evicted);
+      seen.delete(evicted);
       this.#replies?.delete(evicted);
     }
     this.#ring[this.#next] = id;
-    this.#next = (this.#next + 1) % this.capacity;
-    this.#seen.add(id);
+    this.#next = this.#next + 1 === this.capacity ? 0 : this.#next + 1;
+    return true;
   }
 
   /** Remembers the reply to a processed request (only while the request is in the window). */

@@ -92,6 +92,30 @@ function isCount(value: unknown, min: number): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
 }
 
+/** A nil `causeId` / `corrId` becomes undefined; anything but a short string is a problem. */
+function optionalIdProblem(
+  e: Record<string, unknown>,
+  key: 'causeId' | 'corrId',
+): string | undefined {
+  const v = e[key];
+  if (v === null) e[key] = undefined;
+  else if (v !== undefined && (typeof v !== 'string' || v.length > 128)) {
+    return `${key} must be a string or nil, got ${describe(v)}`;
+  }
+  return undefined;
+}
+
+/*
+ * The last valid value of each name field. A stream of envelopes repeats the same team, sender,
+ * receiver and type, and comparing a short string is cheaper than running its pattern again.
+ * Only values that passed the full check are remembered, so the memo cannot admit a bad one.
+ */
+const NOTHING_YET: unknown = Symbol('nothing validated yet');
+let validTeam = NOTHING_YET;
+let validFrom = NOTHING_YET;
+let validTo = NOTHING_YET;
+let validType = NOTHING_YET;
+
 /**
  * Checks a decoded envelope in place and returns it, or the reason it is invalid.
  * Hand-written rather than a schema library: this runs for every message, and a dozen
@@ -109,23 +133,30 @@ export function validateEnvelope(value: unknown): Envelope | string {
   if (typeof id !== 'string' || id.length === 0 || id.length > 128) {
     return `id must be a string of 1-128 characters, got ${describe(id)}`;
   }
-  if (typeof team !== 'string' || !TOKEN.test(team)) return `team is invalid: ${describe(team)}`;
-  if (typeof from !== 'string' || !TOKEN.test(from)) return `from is invalid: ${describe(from)}`;
-  if (typeof to !== 'string' || !(TOKEN.test(to) || TOPIC_TARGET.test(to))) {
-    return `to is invalid: ${describe(to)}`;
+  if (team !== validTeam) {
+    if (typeof team !== 'string' || !TOKEN.test(team)) return `team is invalid: ${describe(team)}`;
+    validTeam = team;
   }
-  const typeProblem = messageTypeProblem(type);
-  if (typeProblem) return typeProblem;
+  if (from !== validFrom) {
+    if (typeof from !== 'string' || !TOKEN.test(from)) return `from is invalid: ${describe(from)}`;
+    validFrom = from;
+  }
+  if (to !== validTo) {
+    if (typeof to !== 'string' || !(TOKEN.test(to) || TOPIC_TARGET.test(to))) {
+      return `to is invalid: ${describe(to)}`;
+    }
+    validTo = to;
+  }
+  if (type !== validType) {
+    const typeProblem = messageTypeProblem(type);
+    if (typeProblem) return typeProblem;
+    validType = type;
+  }
   if (!isCount(lamport, 1)) return `lamport must be a positive integer, got ${describe(lamport)}`;
   if (!isCount(seq, 1)) return `seq must be a positive integer, got ${describe(seq)}`;
   if (!isCount(attempt, 1)) return `attempt must be a positive integer, got ${describe(attempt)}`;
-  for (const key of ['causeId', 'corrId'] as const) {
-    const v = e[key];
-    if (v === null) e[key] = undefined;
-    else if (v !== undefined && (typeof v !== 'string' || v.length > 128)) {
-      return `${key} must be a string or nil, got ${describe(v)}`;
-    }
-  }
+  const idProblem = optionalIdProblem(e, 'causeId') ?? optionalIdProblem(e, 'corrId');
+  if (idProblem) return idProblem;
   if (typeof sentAt !== 'number' || !Number.isFinite(sentAt)) {
     return `sentAt must be a finite number, got ${describe(sentAt)}`;
   }

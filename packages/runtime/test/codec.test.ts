@@ -118,6 +118,36 @@ describe('envelope codec', () => {
     expect(plain).toMatchObject({ id: 'x', causeId: undefined });
   });
 
+  it('checks every name field of every envelope, also right after a valid one', () => {
+    // Validation remembers the last valid team/from/to/type: a bad value that follows a good
+    // one (in any field, in either order) must still be caught.
+    const good = createEnvelope({
+      id: 'g',
+      team: 't',
+      from: 'a',
+      to: 'b',
+      type: 'm.t',
+      lamport: 1,
+      seq: 1,
+      attempt: 1,
+      sentAt: 0,
+      body: null,
+    });
+    const bad: [keyof Envelope, unknown, RegExp][] = [
+      ['team', '', /team is invalid/],
+      ['from', 'a b', /from is invalid/],
+      ['to', '#', /to is invalid/],
+      ['type', 'xstate.init', /reserved for xstate/],
+      ['type', undefined, /type must be a dotted name/],
+      ['team', null, /team is invalid/],
+    ];
+    for (const [key, value, reason] of bad) {
+      expect(decodeEnvelope(encodeEnvelope(good))).toMatchObject({ id: 'g' });
+      expect(decodeEnvelope(encodeValue({ ...good, [key]: value }))).toMatch(reason);
+      expect(decodeEnvelope(encodeValue({ ...good, [key]: value }))).toMatch(reason);
+    }
+  });
+
   it('rejects one bad item of a batch and keeps the rest', () => {
     const good = createEnvelope({
       id: 'g',

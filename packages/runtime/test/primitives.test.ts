@@ -96,6 +96,17 @@ describe('DedupWindow', () => {
     w.delete('c');
     expect(w.ids()).toEqual(['b', 'd']);
   });
+
+  it('addIfNew says whether an id was new, and a refused id does not evict', () => {
+    const w = new DedupWindow(2);
+    expect(w.addIfNew('a')).toBe(true);
+    expect(w.addIfNew('b')).toBe(true);
+    expect(w.addIfNew('a')).toBe(false);
+    expect(w.ids()).toEqual(['a', 'b']);
+    expect(w.addIfNew('c')).toBe(true);
+    expect(w.ids()).toEqual(['b', 'c']);
+    expect(w.has('a')).toBe(false);
+  });
 });
 
 describe('delivery policy', () => {
