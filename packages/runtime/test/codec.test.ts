@@ -34,6 +34,22 @@ const envelopeArb: fc.Arbitrary<Envelope> = fc
   })
   .map((r) => createEnvelope(r));
 
+/** A small valid envelope; `fields` override. */
+const sample = (fields: Partial<Envelope> = {}): Envelope =>
+  createEnvelope({
+    id: 'x',
+    team: 't',
+    from: 'a',
+    to: 'b',
+    type: 'm.t',
+    lamport: 1,
+    seq: 1,
+    attempt: 1,
+    sentAt: 0,
+    body: null,
+    ...fields,
+  });
+
 describe('envelope codec', () => {
   it('round-trips any valid envelope, alone and in batches', () => {
     fc.assert(
@@ -78,18 +94,7 @@ describe('envelope codec', () => {
   });
 
   it('rejects each wrong-typed field with a reason naming it', () => {
-    const base = createEnvelope({
-      id: 'x',
-      team: 't',
-      from: 'a',
-      to: 'b',
-      type: 'm.t',
-      lamport: 1,
-      seq: 1,
-      attempt: 1,
-      sentAt: 0,
-      body: null,
-    });
+    const base = sample();
     const cases: [keyof Envelope, unknown, RegExp][] = [
       ['id', 5, /id must be a string/],
       ['team', 'bad team', /team is invalid/],
@@ -121,18 +126,7 @@ describe('envelope codec', () => {
   it('checks every name field of every envelope, also right after a valid one', () => {
     // Validation remembers the last valid team/from/to/type: a bad value that follows a good
     // one (in any field, in either order) must still be caught.
-    const good = createEnvelope({
-      id: 'g',
-      team: 't',
-      from: 'a',
-      to: 'b',
-      type: 'm.t',
-      lamport: 1,
-      seq: 1,
-      attempt: 1,
-      sentAt: 0,
-      body: null,
-    });
+    const good = sample({ id: 'g' });
     const bad: [keyof Envelope, unknown, RegExp][] = [
       ['team', '', /team is invalid/],
       ['from', 'a b', /from is invalid/],
@@ -149,18 +143,7 @@ describe('envelope codec', () => {
   });
 
   it('rejects one bad item of a batch and keeps the rest', () => {
-    const good = createEnvelope({
-      id: 'g',
-      team: 't',
-      from: 'a',
-      to: 'b',
-      type: 'm',
-      lamport: 3,
-      seq: 1,
-      attempt: 1,
-      sentAt: 0,
-      body: 1,
-    });
+    const good = sample({ id: 'g', type: 'm', lamport: 3, body: 1 });
     const bytes = encodeBatch([good, [1, 2, 3] as unknown as Envelope, { ...good, id: 'h' }]);
     const ids: string[] = [];
     const reasons: string[] = [];
@@ -177,18 +160,7 @@ describe('envelope codec', () => {
 
   it('a body cannot pollute prototypes', () => {
     const hostile = JSON.parse('{"__proto__": {"polluted": true}}') as unknown;
-    const env = createEnvelope({
-      id: 'p',
-      team: 't',
-      from: 'a',
-      to: 'b',
-      type: 'x',
-      lamport: 1,
-      seq: 1,
-      attempt: 1,
-      sentAt: 0,
-      body: hostile,
-    });
+    const env = sample({ id: 'p', type: 'x', body: hostile });
     const decoded = decodeEnvelope(encodeEnvelope(env));
     expect(typeof decoded).toBe('object');
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+
+/*
+ * The benchmark's output is a contract (issue: `npm run bench -- --json` prints one JSON object
+ * with these fields). This keeps it from rotting; it asserts shape and arithmetic, never speed.
+ */
+describe('npm run bench -- --json', () => {
+  it('prints one JSON object with every figure, the ratios computed from the rates', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', 'bench/index.ts', '--json', '--quick'],
+      { cwd: root, timeout: 150_000 },
+    );
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const figures = JSON.parse(lines[0]!) as Record<string, unknown>;
+    const positive = [
+      'rawPubSubMsgsPerSec',
+      'tellMsgsPerSec',
+      'tellRatio',
+      'tellMachineMsgsPerSec',
+      'tellMachineRatio',
+      'tellTracedMsgsPerSec',
+      'tellUnbatchedMsgsPerSec',
+      'rawRequestP50Us',
+      'rawRequestP99Us',
+      'askP50Us',
+      'askP99Us',
+      'askRatio',
+      'heapBytesPerIdleActor',
+    ];
+    for (const key of positive) {
+      expect(figures[key], key).toBeTypeOf('number');
+      expect(figures[key] as number, key).toBeGreaterThan(0);
+    }
+    const n = (key: string) => figures[key] as number;
+    expect(n('tellRatio')).toBeCloseTo(n('tellMsgsPerSec') / n('rawPubSubMsgsPerSec'), 2);
+    expect(n('tellMachineRatio')).toBeCloseTo(
+      n('tellMachineMsgsPerSec') / n('rawPubSubMsgsPerSec'),
+      2,
+    );
+    // The latencies are printed rounded to whole microseconds, so only roughly here.
+    expect(n('askRatio')).toBeCloseTo(n('askP50Us') / n('rawRequestP50Us'), 1);
+    expect(n('rawRequestP99Us')).toBeGreaterThanOrEqual(n('rawRequestP50Us'));
+    expect(n('askP99Us')).toBeGreaterThanOrEqual(n('askP50Us'));
+  });
+});
