@@ -32,7 +32,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr(`error: ${err.message}\n`);
       return EXIT.usage;
     }
-    io.stderr(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // An error with a code is one the code base names (a broker, runtime, agents or lab error,
+    // or a system error like ENOENT): its message says what is wrong. Anything else is a bug,
+    // and its stack is what a report needs.
+    const named = err instanceof Error && typeof (err as { code?: unknown }).code === 'string';
+    io.stderr(
+      `error: ${named ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return EXIT.failed;
   }
 }

@@ -6,6 +6,7 @@ import {
   startNatsServer,
   teamResourceNames,
   TEAM_BUCKETS,
+  type NatsAuthFlags,
   type NatsConnection,
   type NatsServer,
 } from '@llm-teams/broker';
@@ -18,6 +19,8 @@ export interface NatsSessionOptions {
   name?: string;
   /** Where credentials are read from. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Credential flags given on the command line; each overrides its variable. Default none. */
+  authFlags?: NatsAuthFlags;
   /** Keep trying when the first connect fails (a node starting before its network or server
    *  is up). Default false: a wrong URL fails at once. */
   waitOnFirstConnect?: boolean;
@@ -42,7 +45,7 @@ export async function openNatsSession(options: NatsSessionOptions = {}): Promise
     // Every command connects here: credentials come from the environment (NATS_USER /
     // NATS_PASSWORD, NATS_TOKEN, NATS_NKEY_FILE, NATS_CREDS, NATS_TLS_*; docs/security.md) or
     // the URL, and every secret read is registered so no trace, log or report shows it.
-    const auth = natsAuthFromEnv(options.env ?? process.env);
+    const auth = natsAuthFromEnv(options.env ?? process.env, options.authFlags ?? {});
     registerSecret(...auth.secrets);
     nc = await connectNats(
       natsConnectOptions(url, auth, {

@@ -2,6 +2,7 @@ import {
   connectNats,
   natsAuthFromEnv,
   natsConnectOptions,
+  type NatsAuthFlags,
   type NatsConnection,
 } from '@llm-teams/broker';
 import { registerSecret } from '@llm-teams/runtime';
@@ -16,8 +17,9 @@ import { registerSecret } from '@llm-teams/runtime';
 export function connectForSchedules(
   url: string,
   env: NodeJS.ProcessEnv = process.env,
+  authFlags: NatsAuthFlags = {},
 ): Promise<NatsConnection> {
-  const auth = natsAuthFromEnv(env);
+  const auth = natsAuthFromEnv(env, authFlags);
   registerSecret(...auth.secrets);
   return connectNats(
     natsConnectOptions(url, auth, {

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { checkModelCredentials } from '@llm-teams/agents';
+import type { NatsAuthFlags } from '@llm-teams/broker';
 import { writeSweepReport } from '../report/index.js';
 import {
   openNatsSession,
@@ -47,6 +48,8 @@ export interface RunSweepOptions extends SuiteSearchOptions {
   outDir: string;
   /** NATS to run on. Default: an embedded nats-server for the sweep. */
   natsUrl?: string;
+  /** Credential flags for it (each overrides its variable, in the sweep and its workers). */
+  natsAuthFlags?: NatsAuthFlags;
   /** Runs at once, each in its own worker process. Default: the available cores. */
   jobs?: number;
   /** Run at most this many new runs in this session, then stop (a later call resumes). */
@@ -138,10 +141,12 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
       session = await openNatsSession({
         ...(options.natsUrl !== undefined ? { url: options.natsUrl } : {}),
         name: 'llm-teams-sweep',
+        ...(options.natsAuthFlags ? { authFlags: options.natsAuthFlags } : {}),
       });
       pool = createWorkerPool({
         size: jobs,
         natsUrl: session.url,
+        ...(options.natsAuthFlags ? { natsAuthFlags: options.natsAuthFlags } : {}),
         ...(options.searchDirs ? { searchDirs: options.searchDirs } : {}),
       });
       const stop = new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import type { NatsAuthFlags } from '@llm-teams/broker';
 import {
   openNatsSession,
   runExperiment,
@@ -8,7 +9,13 @@ import {
 
 /** Parent -> worker. */
 export type WorkerRequest =
-  | { type: 'init'; natsUrl: string; node: string; searchDirs?: string[] }
+  | {
+      type: 'init';
+      natsUrl: string;
+      node: string;
+      natsAuthFlags?: NatsAuthFlags;
+      searchDirs?: string[];
+    }
   | { type: 'run'; id: number; spec: RunSpec; outDir?: string; team: string };
 
 /** Worker -> parent. */
@@ -31,7 +38,11 @@ export function serveSweepWorker(): void {
   const handle = async (msg: WorkerRequest) => {
     if (msg.type === 'init') {
       init = msg;
-      session = await openNatsSession({ url: msg.natsUrl, name: `llm-teams-${msg.node}` });
+      session = await openNatsSession({
+        url: msg.natsUrl,
+        name: `llm-teams-${msg.node}`,
+        ...(msg.natsAuthFlags ? { authFlags: msg.natsAuthFlags } : {}),
+      });
       send({ type: 'ready' });
       return;
     }

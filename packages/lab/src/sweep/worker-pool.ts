@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { NatsAuthFlags } from '@llm-teams/broker';
 import type { RunRecord, RunSpec } from '../run/index.js';
 import type { WorkerReply, WorkerRequest } from './sweep-worker.js';
 
@@ -12,6 +13,8 @@ export interface WorkerPoolOptions {
   /** Worker processes. */
   size: number;
   natsUrl: string;
+  /** Credential flags the workers connect with (sent over the IPC channel, not argv). */
+  natsAuthFlags?: NatsAuthFlags;
   searchDirs?: readonly string[];
   /** Default `SWEEP_WORKER_SCRIPT`. */
   script?: string;
@@ -104,6 +107,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       type: 'init',
       natsUrl: options.natsUrl,
       node: name,
+      ...(options.natsAuthFlags ? { natsAuthFlags: options.natsAuthFlags } : {}),
       ...(options.searchDirs ? { searchDirs: [...options.searchDirs] } : {}),
     };
     child.send(init);

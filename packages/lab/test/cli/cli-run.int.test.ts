@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startNatsServer } from '@llm-teams/broker';
 import { isRunRecord, readResults } from '@llm-teams/lab';
 
 const BIN = fileURLToPath(new URL('../../bin/llm-teams.js', import.meta.url));
@@ -74,6 +75,92 @@ describe('llm-teams (the bin)', () => {
     const viewed = await llmTeams(['view', join(out, 'trace.jsonl')]);
     expect(viewed.code, viewed.stderr).toBe(0);
     expect(existsSync(join(out, 'trace.html'))).toBe(true);
+  });
+
+  it('run: credentials given as flags reach a server that requires them', async () => {
+    const password = 'flag-pw-5Tq9';
+    const server = await startNatsServer({
+      extraConfig: `authorization { users = [ { user: runner, password: "${password}" } ] }`,
+    });
+    try {
+      const args = (out: string) => [
+        'run',
+        '--suite',
+        'tiny',
+        '--agents',
+        '2',
+        '--arch',
+        'decentralized',
+        '--time-scale',
+        '0.001',
+        '--nats',
+        server.url,
+        '--out',
+        join(dir, out),
+      ];
+      const refused = await llmTeams(args('auth-none'));
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/authorization/i);
+      const wrong = await llmTeams([
+        ...args('auth-wrong'),
+        '--nats-user',
+        'runner',
+        '--nats-pass',
+        'not-it',
+      ]);
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.stderr).toMatch(/authorization/i);
+      const res = await llmTeams([
+        ...args('auth-flags'),
+        '--nats-user',
+        'runner',
+        '--nats-pass',
+        password,
+      ]);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toMatch(/^completed:/);
+      // The password is a secret: never printed, never traced.
+      expect(res.stdout + res.stderr).not.toContain(password);
+      expect(readFileSync(join(dir, 'auth-flags', 'trace.jsonl'), 'utf8')).not.toContain(password);
+
+      // A sweep's worker processes connect with the same flags (passed over IPC).
+      const sweep = await llmTeams([
+        'sweep',
+        '--suites',
+        'tiny',
+        '--agents',
+        '2',
+        '--arch',
+        'decentralized',
+        '--time-scale',
+        '0.001',
+        '--jobs',
+        '1',
+        '--nats',
+        server.url,
+        '--nats-user',
+        'runner',
+        '--nats-pass',
+        password,
+        '--out',
+        join(dir, 'auth-sweep'),
+      ]);
+      expect(sweep.code, sweep.stderr).toBe(0);
+      expect(sweep.stdout).toMatch(
+        /^completed: 1 runs in the grid, 0 done before, 1 run now \(0 failed\)/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('every command that connects declares the credential flags', async () => {
+    for (const command of ['run', 'node', 'chaos', 'explore', 'replay', 'sweep']) {
+      const help = await llmTeams([command, '--help']);
+      expect(help.code, `${command} --help`).toBe(0);
+      for (const flag of ['--nats-user', '--nats-pass-file', '--nats-creds', '--tls-ca'])
+        expect(help.stdout, `${command} --help`).toContain(flag);
+    }
   });
 
   it('a bad flag exits 2 with a message naming the flag and the allowed values', async () => {

@@ -16,6 +16,7 @@ import {
 import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
 import { intIn, natsUrlArg } from '../cli-parsers.js';
 import { readChaosFaults } from './chaos-faults.js';
+import { withNatsAuthFlags, natsAuthFlagsOf } from '../nats-auth-flags.js';
 
 interface ChaosFlags {
   team: string;
@@ -74,7 +75,7 @@ async function chaosAction(
     throw new UsageError(`--team / --prefix: ${(err as Error).message}`);
   }
   const nc = await connectNats(
-    natsConnectOptions(flags.nats, natsAuthFromEnv(io.env), {
+    natsConnectOptions(flags.nats, natsAuthFromEnv(io.env, natsAuthFlagsOf(flags)), {
       name: 'llm-teams-chaos',
       maxReconnectAttempts: 0,
     }),
@@ -98,23 +99,24 @@ async function chaosAction(
 export const chaosCommand: CliCommand = {
   name: 'chaos',
   register(program: Command, ctx: CliContext) {
-    program
-      .command('chaos')
-      .description(
-        'Inject or clear faults in a running team, live, over its control subject (docs/faults.md).',
-      )
-      .argument('<action>', `${FAULT_CONTROL_OPS.join(', ')}`)
-      .argument(
-        '[faults...]',
-        'add: faults as JSON objects or fault files (YAML / JSON); clear: fault ids (none: every fault)',
-      )
-      .requiredOption('--team <name>', 'the running team (`llm-teams run` prints it)')
-      .option('--nats <url>', 'NATS server URL', natsUrlArg, 'nats://127.0.0.1:4222')
-      .option('--prefix <prefix>', 'subject prefix', DEFAULT_SUBJECT_PREFIX)
-      .option('--wait-ms <ms>', 'how long to gather answers', intIn(10, 60_000), 1000)
-      .option('--json', 'print the answers as JSON')
-      .action((action: string, items: string[], flags: ChaosFlags) =>
-        chaosAction(action, items, flags, ctx),
-      );
+    withNatsAuthFlags(
+      program
+        .command('chaos')
+        .description(
+          'Inject or clear faults in a running team, live, over its control subject (docs/faults.md).',
+        )
+        .argument('<action>', `${FAULT_CONTROL_OPS.join(', ')}`)
+        .argument(
+          '[faults...]',
+          'add: faults as JSON objects or fault files (YAML / JSON); clear: fault ids (none: every fault)',
+        )
+        .requiredOption('--team <name>', 'the running team (`llm-teams run` prints it)')
+        .option('--nats <url>', 'NATS server URL', natsUrlArg, 'nats://127.0.0.1:4222')
+        .option('--prefix <prefix>', 'subject prefix', DEFAULT_SUBJECT_PREFIX)
+        .option('--wait-ms <ms>', 'how long to gather answers', intIn(10, 60_000), 1000)
+        .option('--json', 'print the answers as JSON'),
+    ).action((action: string, items: string[], flags: ChaosFlags) =>
+      chaosAction(action, items, flags, ctx),
+    );
   },
 };

@@ -16,8 +16,9 @@ import {
 import { loadSuite } from '../../suites/index.js';
 import { CHECKERS } from '../../analysis/index.js';
 import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
-import { choiceList, intIn, natsUrlArg, numberIn, seedArg } from '../cli-parsers.js';
+import { choiceList, intIn, numberIn, seedArg } from '../cli-parsers.js';
 import { checkModels, checkSuites, formatDuration, timestampId } from '../cli-validate.js';
+import { natsAuthFlagsOf, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 
 interface ExploreFlags {
   suite: string;
@@ -131,6 +132,7 @@ async function exploreAction(flags: ExploreFlags, ctx: CliContext): Promise<void
   const session = await openNatsSession({
     ...(flags.nats !== undefined ? { url: flags.nats } : {}),
     env: io.env,
+    authFlags: natsAuthFlagsOf(flags),
   });
   say(
     `explore ${flags.suite} p=${flags.p} ${flags.arch} n=${team.agents} ${flags.model}: up to ${flags.schedules} ` +
@@ -138,7 +140,7 @@ async function exploreAction(flags: ExploreFlags, ctx: CliContext): Promise<void
   );
   let result: ExploreResult;
   try {
-    const nc = await connectForSchedules(session.url, io.env);
+    const nc = await connectForSchedules(session.url, io.env, natsAuthFlagsOf(flags));
     try {
       result = await exploreSchedules({
         nc,
@@ -221,83 +223,88 @@ async function exploreAction(flags: ExploreFlags, ctx: CliContext): Promise<void
 export const exploreCommand: CliCommand = {
   name: 'explore',
   register(program: Command, ctx: CliContext) {
-    program
-      .command('explore')
-      .description(
-        'Run a team under seeded controlled schedules until a checker fails; shrink the failing schedule and save schedule.json (exit 1 when one fails).',
-      )
-      .option('--suite <id>', 'task suite id (see packages/lab/suites)', 'tiny')
-      .option('--p <fraction>', 'dependency structure: a p the suite declares', numberIn(0, 1), 0.5)
-      .option('--agents <n>', 'team size n, 1 to 64', intIn(1, 64), 5)
-      .addOption(
-        new Option('--arch <arch>', 'team architecture (self-claiming teams)')
-          .choices(['decentralized', 'single'])
-          .default('decentralized'),
-      )
-      .option('--model <id>', 'a simulated model, sim:<name>', DEFAULT_MODEL_ID)
-      .option('--seed <seed>', "the team's seed (models, ids)", seedArg, '1')
-      .addOption(
-        new Option('--strategy <name>', 'how schedules are chosen')
-          .choices(['random', 'pct'])
-          .default('random'),
-      )
-      .option('--schedules <n>', 'schedules to try at most', intIn(1, 10_000_000), 100)
-      .option('--search-seed <seed>', 'seed of the strategies (default: --seed)', seedArg)
-      .option('--depth <d>', 'pct: bug depth (d - 1 priority change points)', intIn(1, 100), 3)
-      .option(
-        '--time-weight <w>',
-        'random: weight of firing the next timer against 1 per other step',
-        numberIn(0, 1000),
-        0.2,
-      )
-      .option(
-        '--switch-probability <p>',
-        'random: chance that a decision departs from the default order',
-        numberIn(0, 1),
-        0.1,
-      )
-      .option(
-        '--drop-probability <p>',
-        'chance that a chosen delivery is dropped (a fault)',
-        numberIn(0, 1),
-        0,
-      )
-      .option('--max-drops <n>', 'drops per schedule at most', intIn(0, 1000), 3)
-      .option(
-        '--unsafe <parts>',
-        'TEST ONLY: a broken protocol without compare-and-set on board, files (comma-separated)',
-        choiceList(['board', 'files'] as const),
-      )
-      .option(
-        '--checkers <names>',
-        `checkers whose errors count (default all): ${CHECKERS.join(', ')}`,
-        choiceList(CHECKERS),
-      )
-      .option('--concurrency <n>', 'schedules run at once', intIn(1, 64), 8)
-      .addOption(
-        new Option('--controller <where>', 'decisions in-process, or by a controller on NATS')
-          .choices(['local', 'nats'])
-          .default('local'),
-      )
-      .option(
-        '--max-steps <n>',
-        'decisions per schedule before it is wound down',
-        intIn(10, 1e7),
-        20_000,
-      )
-      .option('--deadline-ms <ms>', 'virtual-time limit of a run', intIn(1, 86_400_000), 10_000)
-      .option('--no-shrink', 'save the failing schedule as found')
-      .option('--shrink-runs <n>', 'team runs the shrinker may use', intIn(1, 100_000), 200)
-      .option('--replays <n>', 'replays that must reproduce the saved schedule', intIn(0, 1000), 3)
-      .option(
-        '--nats <url>',
-        'NATS server URL (default: start an embedded nats-server)',
-        natsUrlArg,
-      )
-      .option('--out <dir>', 'output directory (default runs/explore-<timestamp>-...)')
-      .option('--suite-dir <dir>', 'also look for suites in this directory')
-      .option('--json', 'print the summary as JSON on stdout')
-      .option('--quiet', 'print nothing but errors')
-      .action((flags: ExploreFlags) => exploreAction(flags, ctx));
+    withNatsAuthFlags(
+      withEmbeddedNatsFlag(program.command('explore'))
+        .description(
+          'Run a team under seeded controlled schedules until a checker fails; shrink the failing schedule and save schedule.json (exit 1 when one fails).',
+        )
+        .option('--suite <id>', 'task suite id (see packages/lab/suites)', 'tiny')
+        .option(
+          '--p <fraction>',
+          'dependency structure: a p the suite declares',
+          numberIn(0, 1),
+          0.5,
+        )
+        .option('--agents <n>', 'team size n, 1 to 64', intIn(1, 64), 5)
+        .addOption(
+          new Option('--arch <arch>', 'team architecture (self-claiming teams)')
+            .choices(['decentralized', 'single'])
+            .default('decentralized'),
+        )
+        .option('--model <id>', 'a simulated model, sim:<name>', DEFAULT_MODEL_ID)
+        .option('--seed <seed>', "the team's seed (models, ids)", seedArg, '1')
+        .addOption(
+          new Option('--strategy <name>', 'how schedules are chosen')
+            .choices(['random', 'pct'])
+            .default('random'),
+        )
+        .option('--schedules <n>', 'schedules to try at most', intIn(1, 10_000_000), 100)
+        .option('--search-seed <seed>', 'seed of the strategies (default: --seed)', seedArg)
+        .option('--depth <d>', 'pct: bug depth (d - 1 priority change points)', intIn(1, 100), 3)
+        .option(
+          '--time-weight <w>',
+          'random: weight of firing the next timer against 1 per other step',
+          numberIn(0, 1000),
+          0.2,
+        )
+        .option(
+          '--switch-probability <p>',
+          'random: chance that a decision departs from the default order',
+          numberIn(0, 1),
+          0.1,
+        )
+        .option(
+          '--drop-probability <p>',
+          'chance that a chosen delivery is dropped (a fault)',
+          numberIn(0, 1),
+          0,
+        )
+        .option('--max-drops <n>', 'drops per schedule at most', intIn(0, 1000), 3)
+        .option(
+          '--unsafe <parts>',
+          'TEST ONLY: a broken protocol without compare-and-set on board, files (comma-separated)',
+          choiceList(['board', 'files'] as const),
+        )
+        .option(
+          '--checkers <names>',
+          `checkers whose errors count (default all): ${CHECKERS.join(', ')}`,
+          choiceList(CHECKERS),
+        )
+        .option('--concurrency <n>', 'schedules run at once', intIn(1, 64), 8)
+        .addOption(
+          new Option('--controller <where>', 'decisions in-process, or by a controller on NATS')
+            .choices(['local', 'nats'])
+            .default('local'),
+        )
+        .option(
+          '--max-steps <n>',
+          'decisions per schedule before it is wound down',
+          intIn(10, 1e7),
+          20_000,
+        )
+        .option('--deadline-ms <ms>', 'virtual-time limit of a run', intIn(1, 86_400_000), 10_000)
+        .option('--no-shrink', 'save the failing schedule as found')
+        .option('--shrink-runs <n>', 'team runs the shrinker may use', intIn(1, 100_000), 200)
+        .option(
+          '--replays <n>',
+          'replays that must reproduce the saved schedule',
+          intIn(0, 1000),
+          3,
+        )
+        .option('--out <dir>', 'output directory (default runs/explore-<timestamp>-...)')
+        .option('--suite-dir <dir>', 'also look for suites in this directory')
+        .option('--json', 'print the summary as JSON on stdout')
+        .option('--quiet', 'print nothing but errors'),
+    ).action((flags: ExploreFlags) => exploreAction(flags, ctx));
   },
 };

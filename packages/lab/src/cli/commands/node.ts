@@ -6,6 +6,7 @@ import { createTraceRecorder } from '@llm-teams/runtime';
 import { openNatsSession } from '../../run/index.js';
 import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
 import { intIn, natsUrlArg, stringList } from '../cli-parsers.js';
+import { withNatsAuthFlags, natsAuthFlagsOf } from '../nats-auth-flags.js';
 
 interface NodeFlags {
   nats: string;
@@ -42,6 +43,8 @@ async function nodeAction(flags: NodeFlags, ctx: CliContext): Promise<void> {
     url: flags.nats,
     name: `llm-teams-${nodeName}`,
     waitOnFirstConnect: true,
+    env: io.env,
+    authFlags: natsAuthFlagsOf(flags),
   });
   try {
     const node = await startTeamNode({
@@ -74,26 +77,27 @@ async function nodeAction(flags: NodeFlags, ctx: CliContext): Promise<void> {
 export const nodeCommand: CliCommand = {
   name: 'node',
   register(program: Command, ctx: CliContext) {
-    program
-      .command('node')
-      .description(
-        "Host some of a running team's members in this process (how a team spans machines); exits when the run is over.",
-      )
-      .requiredOption('--nats <urls>', 'NATS server URL(s), comma-separated', natsUrlArg)
-      .requiredOption('--team <team>', 'the team to join (printed by `llm-teams run`)')
-      .requiredOption(
-        '--agents <ids>',
-        'members to host here, comma-separated (a2,a3 or coord2)',
-        stringList,
-      )
-      .option('--node <name>', 'this process in the trace (default: node-<members>)')
-      .option('--out <dir>', 'where trace.<node>.jsonl goes (default runs/<team>)')
-      .option(
-        '--join-timeout-ms <ms>',
-        'how long to wait for the run to start',
-        intIn(1, 3_600_000),
-        60_000,
-      )
-      .action((flags: NodeFlags) => nodeAction(flags, ctx));
+    withNatsAuthFlags(
+      program
+        .command('node')
+        .description(
+          "Host some of a running team's members in this process (how a team spans machines); exits when the run is over.",
+        )
+        .requiredOption('--nats <urls>', 'NATS server URL(s), comma-separated', natsUrlArg)
+        .requiredOption('--team <team>', 'the team to join (printed by `llm-teams run`)')
+        .requiredOption(
+          '--agents <ids>',
+          'members to host here, comma-separated (a2,a3 or coord2)',
+          stringList,
+        )
+        .option('--node <name>', 'this process in the trace (default: node-<members>)')
+        .option('--out <dir>', 'where trace.<node>.jsonl goes (default runs/<team>)')
+        .option(
+          '--join-timeout-ms <ms>',
+          'how long to wait for the run to start',
+          intIn(1, 3_600_000),
+          60_000,
+        ),
+    ).action((flags: NodeFlags) => nodeAction(flags, ctx));
   },
 };

@@ -15,7 +15,8 @@ import {
   type ScheduleFile,
 } from '../../schedules/index.js';
 import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
-import { intIn, natsUrlArg } from '../cli-parsers.js';
+import { intIn } from '../cli-parsers.js';
+import { natsAuthFlagsOf, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 
 interface ReplayFlags {
   times: number;
@@ -60,11 +61,12 @@ async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): 
   const session = await openNatsSession({
     ...(flags.nats !== undefined ? { url: flags.nats } : {}),
     env: io.env,
+    authFlags: natsAuthFlagsOf(flags),
   });
   const results: ReplayResult[] = [];
   const cleanups: Promise<void>[] = [];
   try {
-    const nc = await connectForSchedules(session.url, io.env);
+    const nc = await connectForSchedules(session.url, io.env, natsAuthFlagsOf(flags));
     try {
       for (let k = 0; k < flags.times; k++) {
         const r = await replaySchedule({
@@ -127,28 +129,23 @@ async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): 
 export const replayCommand: CliCommand = {
   name: 'replay',
   register(program: Command, ctx: CliContext) {
-    program
-      .command('replay')
-      .description(
-        'Re-run a team under a saved schedule.json; exit 0 when every replay reproduces its trace and checker outcome.',
-      )
-      .argument('<schedule>', 'a schedule.json written by explore')
-      .option('--times <n>', 'replays', intIn(1, 1000), 1)
-      .addOption(
-        new Option(
-          '--controller <where>',
-          'decisions in-process or over NATS (default: as recorded)',
-        ).choices(['local', 'nats']),
-      )
-      .option(
-        '--nats <url>',
-        'NATS server URL (default: start an embedded nats-server)',
-        natsUrlArg,
-      )
-      .option('--out <dir>', "write the first replay's trace.jsonl here")
-      .option('--suite-dir <dir>', 'also look for suites in this directory')
-      .option('--json', 'print the outcome as JSON on stdout')
-      .option('--quiet', 'print nothing but errors')
-      .action((schedule: string, flags: ReplayFlags) => replayAction(schedule, flags, ctx));
+    withNatsAuthFlags(
+      withEmbeddedNatsFlag(program.command('replay'))
+        .description(
+          'Re-run a team under a saved schedule.json; exit 0 when every replay reproduces its trace and checker outcome.',
+        )
+        .argument('<schedule>', 'a schedule.json written by explore')
+        .option('--times <n>', 'replays', intIn(1, 1000), 1)
+        .addOption(
+          new Option(
+            '--controller <where>',
+            'decisions in-process or over NATS (default: as recorded)',
+          ).choices(['local', 'nats']),
+        )
+        .option('--out <dir>', "write the first replay's trace.jsonl here")
+        .option('--suite-dir <dir>', 'also look for suites in this directory')
+        .option('--json', 'print the outcome as JSON on stdout')
+        .option('--quiet', 'print nothing but errors'),
+    ).action((schedule: string, flags: ReplayFlags) => replayAction(schedule, flags, ctx));
   },
 };

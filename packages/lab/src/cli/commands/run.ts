@@ -9,10 +9,11 @@ import {
   type RunSpec,
 } from '../../run/index.js';
 import { EXIT, type CliCommand, type CliContext } from '../cli-context.js';
-import { intIn, natsUrlArg, numberIn, seedArg } from '../cli-parsers.js';
+import { intIn, numberIn, seedArg } from '../cli-parsers.js';
 import { checkModels, checkSuites, timestampId } from '../cli-validate.js';
 import { createFaultController } from '../../faults/index.js';
 import { loadRunFaults } from './chaos-faults.js';
+import { natsAuthFlagsOf, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 
 interface RunFlags {
   suite: string;
@@ -70,7 +71,11 @@ async function runAction(flags: RunFlags, ctx: CliContext): Promise<void> {
   };
   const faultPlan =
     flags.faults !== undefined ? await loadRunFaults(flags.faults, io.cwd, spec) : undefined;
-  const session = await openNatsSession(flags.nats !== undefined ? { url: flags.nats } : {});
+  const session = await openNatsSession({
+    ...(flags.nats !== undefined ? { url: flags.nats } : {}),
+    env: io.env,
+    authFlags: natsAuthFlagsOf(flags),
+  });
   say(
     `run ${spec.suite} p=${spec.p} ${spec.arch} n=${spec.agents} ${spec.model} seed ${spec.seed} ` +
       `on ${session.embedded ? `an embedded nats-server (${session.url})` : session.url}\n`,
@@ -120,45 +125,52 @@ export const runCommand: CliCommand = {
   name: 'run',
   register(program: Command, ctx: CliContext) {
     const d = DEFAULT_RUN_SPEC;
-    program
-      .command('run')
-      .description(
-        'Run one team on one task suite; writes result.json, trace.jsonl and report.html.',
-      )
-      .option('--suite <id>', 'task suite id (see packages/lab/suites)', d.suite)
-      .option('--p <fraction>', 'dependency structure: a p the suite declares', numberIn(0, 1), d.p)
-      .option('--agents <n>', 'team size n, 1 to 64 (single: always 1)', intIn(1, 64), d.agents)
-      .addOption(
-        new Option('--arch <arch>', 'team architecture')
-          .choices(['centralized', 'decentralized', 'single'])
-          .default(d.arch),
-      )
-      .option(
-        '--model <id>',
-        'model id: sim:<name>, anthropic:<model>, openai:<model>, ...',
-        d.model,
-      )
-      .option('--seed <seed>', 'seed of every random choice', seedArg, d.seed)
-      .option(
-        '--time-scale <x>',
-        'real ms per simulated model ms, in (0, 10]',
-        numberIn(0, 10, true),
-        d.timeScale,
-      )
-      .option('--deadline-ms <ms>', 'stop the run after this much real time', intIn(1, 86_400_000))
-      .option(
-        '--nats <url>',
-        'NATS server URL (default: start an embedded nats-server)',
-        natsUrlArg,
-      )
-      .option(
-        '--out <dir>',
-        'output directory (default runs/<timestamp>-<suite>-p<p>-<arch>-n<n>-s<seed>)',
-      )
-      .option('--suite-dir <dir>', 'also look for suites in this directory')
-      .option('--faults <file>', 'inject the faults a YAML or JSON file describes (docs/faults.md)')
-      .option('--json', 'print the record as JSON on stdout')
-      .option('--quiet', 'print nothing but errors')
-      .action((flags: RunFlags) => runAction(flags, ctx));
+    withNatsAuthFlags(
+      withEmbeddedNatsFlag(program.command('run'))
+        .description(
+          'Run one team on one task suite; writes result.json, trace.jsonl and report.html.',
+        )
+        .option('--suite <id>', 'task suite id (see packages/lab/suites)', d.suite)
+        .option(
+          '--p <fraction>',
+          'dependency structure: a p the suite declares',
+          numberIn(0, 1),
+          d.p,
+        )
+        .option('--agents <n>', 'team size n, 1 to 64 (single: always 1)', intIn(1, 64), d.agents)
+        .addOption(
+          new Option('--arch <arch>', 'team architecture')
+            .choices(['centralized', 'decentralized', 'single'])
+            .default(d.arch),
+        )
+        .option(
+          '--model <id>',
+          'model id: sim:<name>, anthropic:<model>, openai:<model>, ...',
+          d.model,
+        )
+        .option('--seed <seed>', 'seed of every random choice', seedArg, d.seed)
+        .option(
+          '--time-scale <x>',
+          'real ms per simulated model ms, in (0, 10]',
+          numberIn(0, 10, true),
+          d.timeScale,
+        )
+        .option(
+          '--deadline-ms <ms>',
+          'stop the run after this much real time',
+          intIn(1, 86_400_000),
+        )
+        .option(
+          '--out <dir>',
+          'output directory (default runs/<timestamp>-<suite>-p<p>-<arch>-n<n>-s<seed>)',
+        )
+        .option('--suite-dir <dir>', 'also look for suites in this directory')
+        .option(
+          '--faults <file>',
+          'inject the faults a YAML or JSON file describes (docs/faults.md)',
+        )
+        .option('--json', 'print the record as JSON on stdout')
+        .option('--quiet', 'print nothing but errors'),
+    ).action((flags: RunFlags) => runAction(flags, ctx));
   },
 };

@@ -18,13 +18,13 @@ import {
   choiceList,
   intIn,
   intList,
-  natsUrlArg,
   numberIn,
   numberList,
   seedArg,
   stringList,
 } from '../cli-parsers.js';
 import { checkModels, checkSuites, formatDuration } from '../cli-validate.js';
+import { natsAuthFlagsOf, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 
 interface SweepFlags {
   preset?: SweepPresetName;
@@ -176,6 +176,7 @@ async function sweepAction(flags: SweepFlags, ctx: CliContext): Promise<void> {
       ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       ...(flags.nats !== undefined ? { natsUrl: flags.nats } : {}),
+      natsAuthFlags: natsAuthFlagsOf(flags),
       ...(searchDirs ? { searchDirs } : {}),
     });
     progress.stop();
@@ -200,59 +201,54 @@ async function sweepAction(flags: SweepFlags, ctx: CliContext): Promise<void> {
 export const sweepCommand: CliCommand = {
   name: 'sweep',
   register(program: Command, ctx: CliContext) {
-    program
-      .command('sweep')
-      .description(
-        'Run a grid (suites x p x agents x arch x model x reps) in parallel, resumably; writes results.jsonl, summary.json and report.html.',
-      )
-      .addOption(
-        new Option('--preset <name>', 'start from a named grid (flags override it)').choices(
-          PRESET_NAMES,
-        ),
-      )
-      .option('--suites <ids>', 'comma-separated suite ids (default math)', stringList)
-      .option('--p <list>', 'comma-separated p values (default 0.5)', numberList(0, 1))
-      .option('--agents <list>', 'team sizes, e.g. 1-5 or 1,2,4 (default 1-3)', intList(1, 64))
-      .option(
-        '--arch <list>',
-        `architectures: ${ARCHITECTURES.join(', ')} (default centralized,decentralized)`,
-        choiceList(ARCHITECTURES),
-      )
-      .option(
-        '--model <ids>',
-        `comma-separated model ids (default ${DEFAULT_MODEL_ID})`,
-        stringList,
-      )
-      .option(
-        '--reps <n>',
-        'repetitions per cell, each with its own seed (default 1)',
-        intIn(1, 1000),
-      )
-      .option('--seed <seed>', 'base seed; rep r runs with <seed>-r<r> (default 1)', seedArg)
-      .option(
-        '--time-scale <x>',
-        'real ms per simulated model ms, in (0, 10] (default 0.001)',
-        numberIn(0, 10, true),
-      )
-      .option('--deadline-ms <ms>', 'real-time limit of each run', intIn(1, 86_400_000))
-      .option('--jobs <n>', 'runs in parallel (default: the available cores)', intIn(1, 256))
-      .option(
-        '--limit <n>',
-        'run at most this many runs now, then stop (resume later)',
-        intIn(0, 1_000_000),
-      )
-      .option(
-        '--nats <url>',
-        'NATS server URL (default: start an embedded nats-server)',
-        natsUrlArg,
-      )
-      .option(
-        '--out <dir>',
-        'output directory (default runs/sweep-<hash of the grid>: re-running resumes)',
-      )
-      .option('--suite-dir <dir>', 'also look for suites in this directory')
-      .option('--no-traces', "do not keep each run's trace.jsonl and result.json")
-      .option('--quiet', 'print nothing but errors')
-      .action((flags: SweepFlags) => sweepAction(flags, ctx));
+    withNatsAuthFlags(
+      withEmbeddedNatsFlag(program.command('sweep'))
+        .description(
+          'Run a grid (suites x p x agents x arch x model x reps) in parallel, resumably; writes results.jsonl, summary.json and report.html.',
+        )
+        .addOption(
+          new Option('--preset <name>', 'start from a named grid (flags override it)').choices(
+            PRESET_NAMES,
+          ),
+        )
+        .option('--suites <ids>', 'comma-separated suite ids (default math)', stringList)
+        .option('--p <list>', 'comma-separated p values (default 0.5)', numberList(0, 1))
+        .option('--agents <list>', 'team sizes, e.g. 1-5 or 1,2,4 (default 1-3)', intList(1, 64))
+        .option(
+          '--arch <list>',
+          `architectures: ${ARCHITECTURES.join(', ')} (default centralized,decentralized)`,
+          choiceList(ARCHITECTURES),
+        )
+        .option(
+          '--model <ids>',
+          `comma-separated model ids (default ${DEFAULT_MODEL_ID})`,
+          stringList,
+        )
+        .option(
+          '--reps <n>',
+          'repetitions per cell, each with its own seed (default 1)',
+          intIn(1, 1000),
+        )
+        .option('--seed <seed>', 'base seed; rep r runs with <seed>-r<r> (default 1)', seedArg)
+        .option(
+          '--time-scale <x>',
+          'real ms per simulated model ms, in (0, 10] (default 0.001)',
+          numberIn(0, 10, true),
+        )
+        .option('--deadline-ms <ms>', 'real-time limit of each run', intIn(1, 86_400_000))
+        .option('--jobs <n>', 'runs in parallel (default: the available cores)', intIn(1, 256))
+        .option(
+          '--limit <n>',
+          'run at most this many runs now, then stop (resume later)',
+          intIn(0, 1_000_000),
+        )
+        .option(
+          '--out <dir>',
+          'output directory (default runs/sweep-<hash of the grid>: re-running resumes)',
+        )
+        .option('--suite-dir <dir>', 'also look for suites in this directory')
+        .option('--no-traces', "do not keep each run's trace.jsonl and result.json")
+        .option('--quiet', 'print nothing but errors'),
+    ).action((flags: SweepFlags) => sweepAction(flags, ctx));
   },
 };
