@@ -11,7 +11,7 @@ import {
 } from '@llm-teams/broker';
 import { runTeam } from '@llm-teams/agents';
 import { parseTrace, type TraceEvent, type TraceSink } from '@llm-teams/runtime';
-import { deferred, spawnCli, tempDir, type CliProcess } from '../support/index.js';
+import { deferred, runTimeline, spawnCli, tempDir, type CliProcess } from '../support/index.js';
 import { tinySuite } from '../support/tiny-suite.js';
 
 /**
@@ -146,7 +146,7 @@ describe('a team across processes and a 3-node cluster', () => {
     });
     await killed;
     expect(cluster.node('n1').running).toBe(false);
-    expect(result.status, result.reason).toBe('completed');
+    expect(result.status, `${result.reason}\n${runTimeline(events)}`).toBe('completed');
     const remote = await expectNodesDone(team);
     const all = [...events, ...remote];
     // Every task completed exactly once across all processes.

@@ -13,7 +13,7 @@ import {
 } from '@llm-teams/broker';
 import { createMemoryTrace, outageOf, type TraceEvent } from '@llm-teams/runtime';
 import { createFaultController, parseFaultPlan, teamRoster } from '@llm-teams/lab';
-import { deferred, until } from '../support/index.js';
+import { deferred, runTimeline, until } from '../support/index.js';
 import { tinySuite } from '../support/tiny-suite.js';
 
 /** `R` running, `S` sleeping, `T` stopped (SIGSTOP): the process state from /proc. */
@@ -105,7 +105,7 @@ describe('broker faults on a three-node cluster', () => {
         ],
         'server.restart',
       );
-      expect(result.status, result.reason).toBe('completed');
+      expect(result.status, `${result.reason}\n${runTimeline(events)}`).toBe('completed');
       const [kill] = faultsNamed(events, 'server.kill');
       const [restart] = faultsNamed(events, 'server.restart');
       expect(kill).toMatchObject({ nodes: [victim], signal: 'SIGKILL', phase: 'start' });
@@ -144,7 +144,7 @@ describe('broker faults on a three-node cluster', () => {
           stopped = true;
         },
       );
-      expect(result.status, result.reason).toBe('completed');
+      expect(result.status, `${result.reason}\n${runTimeline(events)}`).toBe('completed');
       expect(stopped).toBe(true);
       expect(faultsNamed(events, 'server.cut')[0]).toMatchObject({ nodes: [node.name] });
       expect(faultsNamed(events, 'server.cut.heal')[0]).toMatchObject({ nodes: [node.name] });
