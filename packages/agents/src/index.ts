@@ -65,6 +65,7 @@ export { createCoordinatorMachine, type CoordinatorServices } from './team/coord
 export {
   applyDone,
   applySuspect,
+  applyUndelivered,
   applyVote,
   plan,
   stateFromBoard,

@@ -1,6 +1,6 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
 import type { KV } from '@llm-teams/broker';
-import { runtimeOf, type Clock, type MessageEvent } from '@llm-teams/runtime';
+import { runtimeOf, type Clock, type MessageEvent, type SendFailedEvent } from '@llm-teams/runtime';
 import type { TaskDoneBody } from '../agent/agent-machine.js';
 import type { TaskBoard } from '../shared/task-board.js';
 import {
@@ -8,6 +8,7 @@ import {
   applyDone,
   applyRecover,
   applySuspect,
+  applyUndelivered,
   blocked,
   plan,
   stateFromBoard,
@@ -46,6 +47,7 @@ export type CoordinatorEvent =
   | MessageEvent<'vote.cast', VoteBody>
   | { type: 'worker.suspected'; worker: string }
   | { type: 'worker.recovered'; worker: string }
+  | SendFailedEvent
   | { type: 'lease.acquired'; epoch: number }
   | { type: 'lease.lost'; reason: string }
   | { type: 'run.stop' };
@@ -78,9 +80,21 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
     tailBackups: s.tailBackups,
     verify: s.verify,
   });
+  // What each assignment or review request in flight gave its worker, by envelope id, so a
+  // `send.failed` can take back exactly that (bounded: the oldest are forgotten first).
+  const inFlight = new Map<string, { worker: string; held: string }>();
   const sendAll = (system: Parameters<typeof runtimeOf>[0], sends: Send[], state?: PlanState) => {
     const rt = runtimeOf(system);
-    for (const m of sends) rt.tell(m.to, m.type, m.body);
+    for (const m of sends) {
+      const env = rt.tell(m.to, m.type, m.body);
+      if (m.type === 'task.cancel') continue;
+      const taskId = (m.body as { taskId: string }).taskId;
+      inFlight.set(env.id, {
+        worker: m.to,
+        held: m.type === 'task.review' ? `review:${taskId}` : taskId,
+      });
+      if (inFlight.size > 10_000) inFlight.delete(inFlight.keys().next().value!);
+    }
     for (const m of state?.marks.splice(0) ?? [])
       rt.record({ kind: 'mark', name: m.name, ...m.data });
   };
@@ -213,6 +227,37 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
                 }),
               );
               if (sends.length > 0) enqueue(() => sendAll(system, sends));
+            }),
+          },
+          // An assignment or review request whose publish kept failing (a broker outage longer
+          // than the publish retry budget) never reached its worker: give the work out again
+          // instead of waiting for a report that cannot come.
+          'send.failed': {
+            guard: ({ event }) => inFlight.has(event.msgId),
+            actions: enqueueActions(({ context, event, enqueue, system }) => {
+              const state = context.plan!;
+              const { worker, held } = inFlight.get(event.msgId)!;
+              inFlight.delete(event.msgId);
+              const copy = held.startsWith('review:')
+                ? 'review'
+                : state.tasks[held]?.backup === worker
+                  ? 'backup'
+                  : 'owner';
+              if (!applyUndelivered(state, worker, held)) return;
+              const sends = plan(state, options(context.epoch));
+              enqueue.assign({ plan: state });
+              enqueue(() =>
+                runtimeOf(system).record({
+                  kind: 'mark',
+                  name: 'assign.undelivered',
+                  worker,
+                  held,
+                  copy,
+                  msgId: event.msgId,
+                  messageType: event.messageType,
+                }),
+              );
+              enqueue(() => sendAll(system, sends, state));
             }),
           },
           'worker.recovered': {

@@ -381,19 +381,52 @@ export function applySuspect(state: PlanState, worker: string): void {
     if (t.status === 'verifying' && t.reviewers?.includes(worker) && !(worker in (t.votes ?? {}))) {
       t.reviewers = t.reviewers.filter((w) => w !== worker);
     }
-    if (t.status !== 'assigned') continue;
-    if (t.backup === worker) t.backup = undefined;
-    if (t.owner === worker) {
-      if (t.backup) {
-        t.owner = t.backup;
-        t.backup = undefined;
-      } else {
-        t.owner = undefined;
-        t.status = 'pending';
-      }
-    }
+    if (t.status === 'assigned') dropCopy(t, worker);
   }
   state.workers[worker] = null;
+}
+
+/**
+ * `worker` stops working on the assigned task `t`: its backup copy is dropped, or, as owner,
+ * the task passes to its backup or goes back to pending. Returns true in the last case.
+ */
+function dropCopy(t: PlannedTask, worker: string): boolean {
+  if (t.backup === worker) {
+    t.backup = undefined;
+    return false;
+  }
+  if (t.owner !== worker) return false;
+  if (t.backup) {
+    t.owner = t.backup;
+    t.backup = undefined;
+    return false;
+  }
+  t.owner = undefined;
+  t.status = 'pending';
+  return true;
+}
+
+/**
+ * A `task.assign` or `task.review` to `worker` that could not be published (its at-least-once
+ * retries ran out: `send.failed`). The worker never got it, so it is idle, and whatever it was
+ * to do goes back to the plan: a task it owned is pending again (or passes to its backup), a
+ * backup copy or a review seat it was given is freed. Unlike a suspicion, the worker itself
+ * stays eligible. `held` is what the lost message gave it (a task id, or `review:<task id>`);
+ * a notice about work the worker no longer holds (given out again since) changes nothing.
+ * Returns whether anything changed.
+ */
+export function applyUndelivered(state: PlanState, worker: string, held: string): boolean {
+  if (state.workers[worker] !== held) return false;
+  state.workers[worker] = null;
+  if (held.startsWith('review:')) {
+    const t = state.tasks[held.slice('review:'.length)];
+    if (t?.reviewers) t.reviewers = t.reviewers.filter((w) => w !== worker);
+    return true;
+  }
+  const t = state.tasks[held];
+  // An attempt that never started does not count against the task's attempts.
+  if (t?.status === 'assigned' && dropCopy(t, worker)) t.attempts = Math.max(0, t.attempts - 1);
+  return true;
 }
 
 export function applyRecover(state: PlanState, worker: string): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyDone,
   applySuspect,
+  applyUndelivered,
   applyVote,
   longestPathToEnd,
   plan,
@@ -108,6 +109,34 @@ describe('coordinator planning', () => {
     expect(plan(s, options)).toEqual([
       { to: 'w2', type: 'task.assign', body: expect.objectContaining({ taskId: 'a' }) as unknown },
     ]);
+  });
+
+  it('an assignment that never reached its worker is given out again, the worker still eligible', () => {
+    const s = state([{ id: 'a', deps: [] }], ['w1']);
+    plan(s, options);
+    expect(s.tasks['a']).toMatchObject({ owner: 'w1', status: 'assigned', attempts: 1 });
+    // A notice about work the worker does not hold changes nothing.
+    expect(applyUndelivered(s, 'w1', 'b')).toBe(false);
+    expect(s.workers['w1']).toBe('a');
+    expect(applyUndelivered(s, 'w1', 'a')).toBe(true);
+    expect(s.tasks['a']).toMatchObject({ status: 'pending', owner: undefined, attempts: 0 });
+    expect(s.suspected).toEqual([]);
+    expect(plan(s, options)).toEqual([
+      { to: 'w1', type: 'task.assign', body: expect.objectContaining({ taskId: 'a' }) as unknown },
+    ]);
+    // A lost backup copy frees the backup; the owner keeps the task.
+    s.tasks['a']!.backup = 'w2';
+    s.workers['w2'] = 'a';
+    expect(applyUndelivered(s, 'w2', 'a')).toBe(true);
+    expect(s.tasks['a']).toMatchObject({ owner: 'w1', backup: undefined, status: 'assigned' });
+    expect(s.workers['w2']).toBeNull();
+    // A lost review request frees the seat.
+    s.tasks['a']!.status = 'verifying';
+    s.tasks['a']!.reviewers = ['w2'];
+    s.workers['w2'] = 'review:a';
+    expect(applyUndelivered(s, 'w2', 'review:a')).toBe(true);
+    expect(s.tasks['a']!.reviewers).toEqual([]);
+    expect(s.workers['w2']).toBeNull();
   });
 
   it('a verification vote decides by strict majority, a rejected result is redone', () => {

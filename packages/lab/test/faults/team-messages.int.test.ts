@@ -60,6 +60,46 @@ describe('message faults in a team', () => {
     expect(crossed).toEqual([]);
   });
 
+  it('an assignment whose publish retries all fail (send.failed) is given out again', async () => {
+    // Two publish attempts and no retry budget: dropping both attempts of one assignment makes
+    // it fail for good, as a broker outage longer than the budget would.
+    const { result, events } = await runWithFaults(nc, {
+      suite: tinySuite({ n: 6, chain: 4 }),
+      faults: [{ id: 'outage', kind: 'drop', type: 'task.assign', count: 2, at: '10s' }],
+      team: { timeScale: 0.01, durable: { publishAttempts: 2, publishRetryMs: 0 } },
+    });
+    expect(result.status, result.reason).toBe('completed');
+    const drops = faultEvents(events, 'drop').filter((f) => f['side'] === 'send');
+    expect(drops).toHaveLength(2);
+    expect(drops[1]!['msgId']).toBe(drops[0]!['msgId']);
+    const failed = marks(events, 'send.failed');
+    expect(failed.map((m) => m['msgId'])).toEqual([drops[0]!['msgId']]);
+    // The coordinator took the assignment back and gave the same work out again at once (the
+    // lost message may have been an owner's assignment or a backup copy's), and it got done.
+    const [undelivered, ...more] = marks(events, 'assign.undelivered');
+    expect(more).toEqual([]);
+    expect(undelivered).toMatchObject({ msgId: drops[0]!['msgId'], messageType: 'task.assign' });
+    const taskId = undelivered!['held'] as string;
+    const at = events.indexOf(undelivered!);
+    const again = of(events, 'send').find(
+      (e) => e.type === 'task.assign' && events.indexOf(e) > at && e.actor === undelivered!.actor,
+    );
+    expect(again).toBeDefined();
+    const started = events.find(
+      (e) =>
+        e.kind === 'task' &&
+        e.taskId === taskId &&
+        e.phase === 'start' &&
+        e.actor === again!.to &&
+        events.indexOf(e) > at,
+    );
+    expect(started, `${taskId} started by ${again!.to}`).toBeDefined();
+    expect((started as { backup?: boolean }).backup === true).toBe(
+      undelivered!['copy'] === 'backup',
+    );
+    expect(result.tasks.find((t) => t.id === taskId)?.status).toBe('done');
+  });
+
   it('a drop at a model time: the first assignment published after it is lost, then published again', async () => {
     const timeScale = 0.01;
     const { result, events } = await runWithFaults(nc, {
