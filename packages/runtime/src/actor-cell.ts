@@ -324,6 +324,7 @@ export class ActorCell {
       msgId: env.id,
       to: env.to,
       messageType: env.type,
+      body: env.body,
       error: error instanceof Error ? error.message : String(error),
     };
     this.lane.emit({

@@ -39,6 +39,8 @@ export interface SendFailedEvent {
   msgId: string;
   to: string;
   messageType: string;
+  /** The failed message's body, so the sender can send it again or act on what it said. */
+  body: unknown;
   error: string;
 }
 

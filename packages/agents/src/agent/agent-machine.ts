@@ -1,5 +1,10 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
-import { runtimeOf, systemClock, type MessageEvent } from '@llm-teams/runtime';
+import {
+  runtimeOf,
+  systemClock,
+  type MessageEvent,
+  type SendFailedEvent,
+} from '@llm-teams/runtime';
 import {
   assistantMessageOf,
   invalidToolCallMessages,
@@ -57,6 +62,7 @@ export type AgentEvent =
   | MessageEvent<'peer.msg', PeerMessageBody>
   | MessageEvent<'task.review', ReviewJob & { epoch: number; modelTime: number }>
   | MessageEvent<'run.done', { status: string }>
+  | SendFailedEvent
   | { type: 'run.stop' };
 
 export interface Assignment {
@@ -498,6 +504,25 @@ export function createAgentMachine(services: AgentServices) {
               : [...context.reviews, { taskId: event.body.taskId, voteId: event.body.voteId }],
           modelNow: ({ context, event }) => Math.max(context.modelNow, event.body.modelTime),
         }),
+      },
+      // A report (task done or failed, a vote) whose publish kept failing — a broker outage
+      // longer than the retry budget — is sent again: the coordinator acts on nothing else, and
+      // waiting for a backup copy of work already done wastes the run's time.
+      'send.failed': {
+        guard: ({ event }) =>
+          (event.messageType === 'task.done' || event.messageType === 'vote.cast') &&
+          s.coordinators.includes(event.to),
+        actions: ({ event, system }) => {
+          const rt = runtimeOf(system);
+          rt.record({
+            kind: 'mark',
+            name: 'report.resent',
+            to: event.to,
+            messageType: event.messageType,
+            failedMsgId: event.msgId,
+          });
+          rt.tell(event.to, event.messageType, event.body);
+        },
       },
       'run.done': '.stopped',
       'run.stop': '.stopped',

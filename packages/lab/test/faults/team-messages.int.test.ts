@@ -66,7 +66,12 @@ describe('message faults in a team', () => {
     const { result, events } = await runWithFaults(nc, {
       suite: tinySuite({ n: 6, chain: 4 }),
       faults: [{ id: 'outage', kind: 'drop', type: 'task.assign', count: 2, at: '10s' }],
-      team: { timeScale: 0.01, durable: { publishAttempts: 2, publishRetryMs: 0 } },
+      // No backup copies: nothing but the mechanism under test can get the task done.
+      team: {
+        timeScale: 0.01,
+        durable: { publishAttempts: 2, publishRetryMs: 0 },
+        coordinator: { backups: false },
+      },
     });
     expect(result.status, result.reason).toBe('completed');
     const drops = faultEvents(events, 'drop').filter((f) => f['side'] === 'send');
@@ -74,11 +79,15 @@ describe('message faults in a team', () => {
     expect(drops[1]!['msgId']).toBe(drops[0]!['msgId']);
     const failed = marks(events, 'send.failed');
     expect(failed.map((m) => m['msgId'])).toEqual([drops[0]!['msgId']]);
-    // The coordinator took the assignment back and gave the same work out again at once (the
-    // lost message may have been an owner's assignment or a backup copy's), and it got done.
+    // The coordinator took the assignment back and gave the task out again at once, and it got
+    // done.
     const [undelivered, ...more] = marks(events, 'assign.undelivered');
     expect(more).toEqual([]);
-    expect(undelivered).toMatchObject({ msgId: drops[0]!['msgId'], messageType: 'task.assign' });
+    expect(undelivered).toMatchObject({
+      msgId: drops[0]!['msgId'],
+      messageType: 'task.assign',
+      copy: 'owner',
+    });
     const taskId = undelivered!['held'] as string;
     const at = events.indexOf(undelivered!);
     const again = of(events, 'send').find(
@@ -94,10 +103,50 @@ describe('message faults in a team', () => {
         events.indexOf(e) > at,
     );
     expect(started, `${taskId} started by ${again!.to}`).toBeDefined();
-    expect((started as { backup?: boolean }).backup === true).toBe(
-      undelivered!['copy'] === 'backup',
-    );
+    expect((started as { backup?: boolean }).backup).toBeUndefined();
     expect(result.tasks.find((t) => t.id === taskId)?.status).toBe('done');
+  });
+
+  it("a worker's report whose publish retries all fail is sent again", async () => {
+    const { result, events } = await runWithFaults(nc, {
+      suite: tinySuite({ n: 6, chain: 4 }),
+      faults: [
+        // The first report of the run: its dependents wait on it, so the run cannot end
+        // (the board saying all done) before the report is in.
+        { id: 'outage', kind: 'drop', type: 'task.done', to: 'coord1', count: 2 },
+      ],
+      // No backup copies: nothing but the mechanism under test can get the task done.
+      team: {
+        timeScale: 0.01,
+        durable: { publishAttempts: 2, publishRetryMs: 0 },
+        coordinator: { backups: false },
+      },
+    });
+    expect(result.status, result.reason).toBe('completed');
+    const drops = faultEvents(events, 'drop').filter((f) => f['side'] === 'send');
+    expect(drops).toHaveLength(2);
+    const lost = of(events, 'send').find((e) => e.msgId === drops[0]!['msgId'])!;
+    expect(lost).toMatchObject({ type: 'task.done', to: 'coord1' });
+    const [resent, ...more] = marks(events, 'report.resent');
+    expect(more).toEqual([]);
+    expect(resent).toMatchObject({
+      actor: lost.actor,
+      to: 'coord1',
+      messageType: 'task.done',
+      failedMsgId: lost.msgId,
+    });
+    // The report went out again as a new message, and the coordinator got it.
+    const again = of(events, 'send').find(
+      (e) =>
+        e.actor === lost.actor &&
+        e.type === 'task.done' &&
+        e.to === 'coord1' &&
+        events.indexOf(e) > events.indexOf(resent!),
+    )!;
+    expect(again.msgId).not.toBe(lost.msgId);
+    expect(of(events, 'recv').some((e) => e.actor === 'coord1' && e.msgId === again.msgId)).toBe(
+      true,
+    );
   });
 
   it('a drop at a model time: the first assignment published after it is lost, then published again', async () => {
