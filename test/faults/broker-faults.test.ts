@@ -22,6 +22,17 @@ const processState = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').
 const faultsNamed = (events: TraceEvent[], name: string) =>
   events.filter((e) => e.kind === 'fault' && e.fault === name);
 
+/*
+ * Slow enough that the fault lands while the team works: triggers are armed once both
+ * coordinators are up (~2.5 s on a three-node cluster, their consumers replicated), and at
+ * 0.005 the whole run was often over by then, so the fault hit an idle team.
+ */
+const TIME_SCALE = 0.5;
+
+/** Some task was finished after the fault: the team was at work when it hit. */
+const workedThrough = (events: TraceEvent[], fault: TraceEvent) =>
+  events.some((e) => e.kind === 'task' && e.phase === 'done' && e.wall > fault.wall);
+
 describe('broker faults on a three-node cluster', () => {
   let cluster: NatsCluster;
   beforeAll(async () => {
@@ -47,7 +58,7 @@ describe('broker faults on a three-node cluster', () => {
         brokerNodes: cluster.nodes.map((n) => n.name),
       },
     );
-    const controller = createFaultController({ plan, seed, timeScale: 0.005, cluster });
+    const controller = createFaultController({ plan, seed, timeScale: TIME_SCALE, cluster });
     const trace = createMemoryTrace();
     const waits = new Map<string, ReturnType<typeof deferred<void>>>();
     const seen = (fault: string) => {
@@ -62,7 +73,7 @@ describe('broker faults on a three-node cluster', () => {
         agents: 2,
         model: 'sim:gpt-5.2',
         seed,
-        timeScale: 0.005,
+        timeScale: TIME_SCALE,
         replicas: 3,
         deadlineMs: 120_000,
         trace: {
@@ -109,6 +120,7 @@ describe('broker faults on a three-node cluster', () => {
       const [kill] = faultsNamed(events, 'server.kill');
       const [restart] = faultsNamed(events, 'server.restart');
       expect(kill).toMatchObject({ nodes: [victim], signal: 'SIGKILL', phase: 'start' });
+      expect(workedThrough(events, kill!), runTimeline(events)).toBe(true);
       expect(restart).toMatchObject({ nodes: [victim], phase: 'end' });
       expect(outageOf(kill!)).toBe('start');
       expect(outageOf(restart!)).toBe('end');
@@ -147,6 +159,10 @@ describe('broker faults on a three-node cluster', () => {
       expect(result.status, `${result.reason}\n${runTimeline(events)}`).toBe('completed');
       expect(stopped).toBe(true);
       expect(faultsNamed(events, 'server.cut')[0]).toMatchObject({ nodes: [node.name] });
+      expect(
+        workedThrough(events, faultsNamed(events, 'server.cut')[0]!),
+        runTimeline(events),
+      ).toBe(true);
       expect(faultsNamed(events, 'server.cut.heal')[0]).toMatchObject({ nodes: [node.name] });
       expect(processState(node.pid!)).not.toBe('T');
     } finally {
