@@ -23,6 +23,9 @@ export interface BoardEntry {
   claims: number;
   /** The coordinator epoch that assigned it (centralized), as a fencing token. */
   epoch?: number;
+  /** A verification quorum approved this result (centralized with `verify`): a coordinator
+   *  that takes over re-opens the vote on a done task without it. */
+  verified?: boolean;
   reason?: string;
 }
 

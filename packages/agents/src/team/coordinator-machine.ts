@@ -99,6 +99,23 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
       rt.record({ kind: 'mark', name: m.name, ...m.data });
   };
 
+  // The board keeps each approval, so a coordinator that takes over verifies only what no
+  // quorum approved yet. A failed write costs at most one more vote after a failover.
+  const persistApproval = (system: Parameters<typeof runtimeOf>[0], taskId: string) => {
+    const rt = runtimeOf(system);
+    s.board
+      .update(taskId, (e) => (e.status === 'done' ? { ...e, verified: true } : 'not done'))
+      .then(
+        (outcome) => {
+          if (!outcome.ok) {
+            rt.record({ kind: 'mark', name: 'verify.unrecorded', taskId, reason: outcome.reason });
+          }
+        },
+        (err: unknown) =>
+          rt.record({ kind: 'mark', name: 'verify.unrecorded', taskId, reason: String(err) }),
+      );
+  };
+
   return setup({
     types: { context: {} as CoordinatorContext, events: {} as CoordinatorEvent },
     actors: {
@@ -113,8 +130,11 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
         });
         return () => keeper.close();
       }),
-      loadBoard: fromPromise<PlanState>(async () =>
-        stateFromBoard(await s.board.all(), s.priority, s.workers, s.clock.now()),
+      loadBoard: fromPromise<PlanState, { epoch: number }>(async ({ input }) =>
+        stateFromBoard(await s.board.all(), s.priority, s.workers, s.clock.now(), {
+          reviewers: s.verify,
+          epoch: input.epoch,
+        }),
       ),
       ticker: fromCallback(({ sendBack }) => {
         const timer = setInterval(() => sendBack({ type: 'tick' }), s.tickMs);
@@ -167,6 +187,7 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
           runtimeOf(system).record({ kind: 'mark', name: 'leader.elected', epoch: context.epoch }),
         invoke: {
           src: 'loadBoard',
+          input: ({ context }) => ({ epoch: context.epoch }),
           onDone: {
             target: 'leading',
             actions: assign({
@@ -205,9 +226,13 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
             actions: enqueueActions(({ context, event, enqueue, system }) => {
               const state = context.plan!;
               applyVote(state, event.envelope.from, event.body, options(context.epoch));
+              const approved = state.marks
+                .filter((m) => m.name === 'vote.decided' && m.data['outcome'] === 'approve')
+                .map((m) => m.data['taskId'] as string);
               const sends = plan(state, options(context.epoch));
               enqueue.assign({ plan: state });
               enqueue(() => sendAll(system, sends, state));
+              for (const taskId of approved) enqueue(() => persistApproval(system, taskId));
             }),
           },
           'worker.suspected': {

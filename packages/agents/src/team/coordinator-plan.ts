@@ -434,11 +434,23 @@ export function applyRecover(state: PlanState, worker: string): void {
 }
 
 /** A new leader's view, rebuilt from the board: done stays done; claimed stays with its owner. */
+/** Verification to rebuild on taking over: the reviewers per vote and this leader's epoch. */
+export interface ReopenVotes {
+  reviewers: number;
+  epoch: number;
+}
+
+/**
+ * The plan as the board has it, for a coordinator taking over. With `reopen`, a done task whose
+ * result no quorum approved yet (no `verified` on the board: its vote was open, or not opened,
+ * when the last leader went) is verified again, under a new vote id.
+ */
 export function stateFromBoard(
   board: Map<string, VersionedEntry>,
   priority: ReadonlyMap<string, number>,
   workers: readonly string[],
   now: number,
+  reopen?: ReopenVotes,
 ): PlanState {
   const state: PlanState = {
     tasks: {},
@@ -463,6 +475,22 @@ export function stateFromBoard(
       t.owner = entry.owner;
       t.doneModel = entry.doneAtModel;
       state.modelNow = Math.max(state.modelNow, entry.doneAtModel ?? 0);
+      if (reopen && reopen.reviewers > 0 && !entry.verified && entry.owner) {
+        t.status = 'verifying';
+        t.voteId = `${entry.id}#${entry.claims}@${reopen.epoch}`;
+        t.reviewers = [];
+        t.votes = {};
+        state.marks.push({
+          name: 'vote.open',
+          data: {
+            voteId: t.voteId,
+            taskId: entry.id,
+            electorate: reopen.reviewers,
+            author: entry.owner,
+            reopened: true,
+          },
+        });
+      }
     } else if (entry.status === 'failed') t.status = 'failed';
     else if (entry.status === 'claimed' && entry.owner && entry.owner in state.workers) {
       t.status = 'assigned';

@@ -6,6 +6,7 @@ import {
   applyVote,
   longestPathToEnd,
   plan,
+  stateFromBoard,
   type PlanState,
 } from '@llm-teams/agents';
 
@@ -137,6 +138,39 @@ describe('coordinator planning', () => {
     expect(applyUndelivered(s, 'w2', 'review:a')).toBe(true);
     expect(s.tasks['a']!.reviewers).toEqual([]);
     expect(s.workers['w2']).toBeNull();
+  });
+
+  it('a coordinator taking over re-opens the vote on each done task no quorum approved', () => {
+    type Board = Parameters<typeof stateFromBoard>[0];
+    type Entry = Board extends Map<string, infer V> ? V : never;
+    const entry = (id: string, extra: Partial<Entry['entry']>): Entry => ({
+      entry: { id, deps: [], claims: 1, owner: 'w1', status: 'open', ...extra },
+      rev: 1,
+    });
+    const board = new Map([
+      ['a', entry('a', { status: 'done', verified: true })],
+      ['b', entry('b', { status: 'done' })],
+      ['c', entry('c', { status: 'claimed' })],
+    ]);
+    const priority = new Map([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
+    const without = stateFromBoard(board, priority, ['w1', 'w2'], 0);
+    expect(without.tasks['b']!.status).toBe('done');
+    const s = stateFromBoard(board, priority, ['w1', 'w2', 'w3'], 0, { reviewers: 2, epoch: 7 });
+    expect(s.tasks['a']!.status).toBe('done');
+    expect(s.tasks['b']).toMatchObject({ status: 'verifying', voteId: 'b#1@7', owner: 'w1' });
+    expect(s.marks).toEqual([
+      {
+        name: 'vote.open',
+        data: { voteId: 'b#1@7', taskId: 'b', electorate: 2, author: 'w1', reopened: true },
+      },
+    ]);
+    // The reviewers come from the idle workers other than the author.
+    const sends = plan(s, { ...options, verify: 2 });
+    expect(sends.filter((m) => m.type === 'task.review').map((m) => m.to)).toEqual(['w2', 'w3']);
   });
 
   it('a verification vote decides by strict majority, a rejected result is redone', () => {

@@ -98,4 +98,50 @@ describe('verification quorum', () => {
     );
     expect(starts.length).toBe(2);
   });
+
+  it('a coordinator that takes over re-opens the votes its predecessor left open', async () => {
+    const trace = createMemoryTrace();
+    let killed: Promise<void> | undefined;
+    let running: { kill(id: string): Promise<void> } | undefined;
+    const result = await runTeam({
+      nc,
+      suite: tinySuite({ n: 4, chain: 2 }),
+      arch: 'centralized',
+      agents: 3,
+      model: 'sim:gpt-5.2',
+      seed: 8,
+      timeScale: 0.002,
+      deadlineMs: 90_000,
+      verify: { reviewers: 2 },
+      coordinator: { leaseMs: 600 },
+      modelOptions: { sim: { mistakeRate: 0 } },
+      onStarted: (team) => {
+        running = team;
+      },
+      trace: {
+        write(e) {
+          trace.write(e);
+          // The leader goes down the moment it opens its first vote, before any review is in.
+          if (!killed && e.kind === 'mark' && e.name === 'vote.open' && e.actor === 'coord1') {
+            killed = running?.kill('coord1');
+          }
+        },
+      },
+    });
+    await killed;
+    expect(killed).toBeDefined();
+    expect(result.status, result.reason).toBe('completed');
+    const first = marks(trace.events, 'vote.open').find((m) => m.actor === 'coord1')!;
+    // coord1 decided nothing; coord2 took over and voted on every task, the one whose vote
+    // coord1 had opened included, under a new vote id.
+    expect(marks(trace.events, 'vote.decided').filter((d) => d.actor === 'coord1')).toEqual([]);
+    const reopened = marks(trace.events, 'vote.open').filter(
+      (m) => m.actor === 'coord2' && m['reopened'] === true,
+    );
+    expect(reopened.map((m) => m['taskId'])).toContain(first['taskId']);
+    expect(reopened.every((m) => m['voteId'] !== first['voteId'])).toBe(true);
+    const decided = marks(trace.events, 'vote.decided').filter((d) => d.actor === 'coord2');
+    expect(new Set(decided.map((d) => d['taskId']))).toEqual(new Set(['t01', 't02', 't03', 't04']));
+    expect(decided.every((d) => d['outcome'] === 'approve')).toBe(true);
+  });
 });
