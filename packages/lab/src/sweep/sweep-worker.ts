@@ -38,11 +38,18 @@ export function serveSweepWorker(): void {
   const handle = async (msg: WorkerRequest) => {
     if (msg.type === 'init') {
       init = msg;
-      session = await openNatsSession({
-        url: msg.natsUrl,
-        name: `llm-teams-${msg.node}`,
-        ...(msg.natsAuthFlags ? { authFlags: msg.natsAuthFlags } : {}),
-      });
+      try {
+        session = await openNatsSession({
+          url: msg.natsUrl,
+          name: `llm-teams-${msg.node}`,
+          ...(msg.natsAuthFlags ? { authFlags: msg.natsAuthFlags } : {}),
+        });
+      } catch (err) {
+        // A worker that cannot connect can run nothing: say why and exit, so the pool fails
+        // its job with this message (staying up would leave the sweep waiting for "ready").
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      }
       send({ type: 'ready' });
       return;
     }
