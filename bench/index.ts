@@ -6,11 +6,13 @@
  *   tellMsgsPerSec        actor tell across two hosts (two connections) into a minimal xstate
  *                         actor: the runtime's path (envelope, codec, batching, Lamport, dedup)
  *   tellMachineMsgsPerSec the same into a state machine: adds xstate's statechart step
+ *   xstateMachineEventUs  that step alone: createActor + send into the receiver machine, no
+ *                         NATS, no runtime (what no runtime can take off the machine path)
  *   rawRequestP50Us/P99   nats.js request / respond round trip
  *   askP50Us/P99          actor ask -> machine reply -> reply event at the asking machine
  *   heapBytesPerIdleActor 10,000 idle actors in one host
  */
-import { fromTransition, setup, type AnyActorLogic } from 'xstate';
+import { createActor, fromTransition, setup, type AnyActorLogic } from 'xstate';
 import { connectNats, startNatsServer, type NatsConnection } from '@llm-teams/broker';
 import {
   ask,
@@ -142,6 +144,23 @@ async function tell(
   return (MESSAGES / dt) * 1000;
 }
 
+/** xstate's own cost per event into the benchmark's receiver machine, best of the rounds. */
+function xstateMachineEvent(): number {
+  let count = 0;
+  const actor = createActor(receiverLogic('machine', () => count++));
+  actor.start();
+  const event = { type: 'bench.msg', body, envelope: undefined };
+  let best = Infinity;
+  for (let r = 0; r < ROUNDS + 1; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < MESSAGES; i++) actor.send(event);
+    best = Math.min(best, ((performance.now() - t0) * 1000) / MESSAGES);
+  }
+  actor.stop();
+  if (count !== MESSAGES * (ROUNDS + 1)) throw new Error('the machine missed events');
+  return best;
+}
+
 async function rawRequest(a: NatsConnection, b: NatsConnection): Promise<number[]> {
   const sub = b.subscribe('rawreq.responder', {
     callback: (_err, msg) => {
@@ -241,6 +260,7 @@ async function main(): Promise<void> {
     await actorAsk(a, b, 'askwarm');
     const rawLat = await rawRequest(a, b);
     const askLat = await actorAsk(a, b, 'ask');
+    const xstateUs = xstateMachineEvent();
     const heap = await idleActorHeap(a);
 
     const result = {
@@ -249,6 +269,8 @@ async function main(): Promise<void> {
       tellRatio: +(median(tells) / median(raw)).toFixed(3),
       tellMachineMsgsPerSec: Math.round(median(machines)),
       tellMachineRatio: +(median(machines) / median(raw)).toFixed(3),
+      xstateMachineEventUs: +xstateUs.toFixed(3),
+      rawPubSubUsPerMsg: +(1e6 / median(raw)).toFixed(3),
       tellTracedMsgsPerSec: Math.round(median(traced)),
       tellUnbatchedMsgsPerSec: Math.round(median(unbatched)),
       tellUnbatchedRatio: +(median(unbatched) / median(raw)).toFixed(3),

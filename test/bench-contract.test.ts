@@ -26,6 +26,8 @@ describe('npm run bench -- --json', () => {
       'tellRatio',
       'tellMachineMsgsPerSec',
       'tellMachineRatio',
+      'xstateMachineEventUs',
+      'rawPubSubUsPerMsg',
       'tellTracedMsgsPerSec',
       'tellUnbatchedMsgsPerSec',
       'rawRequestP50Us',

@@ -56,11 +56,6 @@ export interface TestRunner {
   close(): Promise<void>;
 }
 
-/**
- * Runs a task's `node:test` tests in a child process, in a fresh temporary directory holding a
- * snapshot of the workspace, with a time limit. Nothing the tests do touches the shared
- * workspace or this process.
- */
 /** Kills a test run's whole process group (the test files' processes too). */
 function killGroup(child: ReturnType<typeof spawn>): void {
   try {
@@ -84,6 +79,11 @@ function trackGroup(child: ReturnType<typeof spawn>): void {
   });
 }
 
+/**
+ * Runs a task's `node:test` tests in a child process, in a fresh temporary directory holding a
+ * snapshot of the workspace, with a time limit. Nothing the tests do touches the shared
+ * workspace or this process.
+ */
 export function createTestRunner(options: TestRunnerOptions = {}): TestRunner {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxChars = options.maxOutputChars ?? 4000;

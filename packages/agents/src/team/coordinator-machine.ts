@@ -80,21 +80,9 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
     tailBackups: s.tailBackups,
     verify: s.verify,
   });
-  // What each assignment or review request in flight gave its worker, by envelope id, so a
-  // `send.failed` can take back exactly that (bounded: the oldest are forgotten first).
-  const inFlight = new Map<string, { worker: string; held: string }>();
   const sendAll = (system: Parameters<typeof runtimeOf>[0], sends: Send[], state?: PlanState) => {
     const rt = runtimeOf(system);
-    for (const m of sends) {
-      const env = rt.tell(m.to, m.type, m.body);
-      if (m.type === 'task.cancel') continue;
-      const taskId = (m.body as { taskId: string }).taskId;
-      inFlight.set(env.id, {
-        worker: m.to,
-        held: m.type === 'task.review' ? `review:${taskId}` : taskId,
-      });
-      if (inFlight.size > 10_000) inFlight.delete(inFlight.keys().next().value!);
-    }
+    for (const m of sends) rt.tell(m.to, m.type, m.body);
     for (const m of state?.marks.splice(0) ?? [])
       rt.record({ kind: 'mark', name: m.name, ...m.data });
   };
@@ -258,16 +246,16 @@ export function createCoordinatorMachine(services: CoordinatorServices) {
           // than the publish retry budget) never reached its worker: give the work out again
           // instead of waiting for a report that cannot come.
           'send.failed': {
-            guard: ({ event }) => inFlight.has(event.msgId),
+            guard: ({ event }) =>
+              event.messageType === 'task.assign' || event.messageType === 'task.review',
             actions: enqueueActions(({ context, event, enqueue, system }) => {
               const state = context.plan!;
-              const { worker, held } = inFlight.get(event.msgId)!;
-              inFlight.delete(event.msgId);
-              const copy = held.startsWith('review:')
-                ? 'review'
-                : state.tasks[held]?.backup === worker
-                  ? 'backup'
-                  : 'owner';
+              // What the lost message gave its worker, from its body.
+              const worker = event.to;
+              const { taskId, backup } = event.body as { taskId: string; backup?: boolean };
+              const review = event.messageType === 'task.review';
+              const held = review ? `review:${taskId}` : taskId;
+              const copy = review ? 'review' : backup ? 'backup' : 'owner';
               if (!applyUndelivered(state, worker, held)) return;
               const sends = plan(state, options(context.epoch));
               enqueue.assign({ plan: state });

@@ -12,6 +12,15 @@ export function withNatsAuthFlags(command: Command): Command {
   return command;
 }
 
+/** Where a command's connection takes its credentials from: its environment and its flags
+ *  (spread into `openNatsSession`'s options). */
+export function natsCredentials(
+  flags: object,
+  io: { env: NodeJS.ProcessEnv },
+): { env: NodeJS.ProcessEnv; authFlags: NatsAuthFlags } {
+  return { env: io.env, authFlags: natsAuthFlagsOf(flags) };
+}
+
 /** The credential flags among a command's parsed options (commander's camelCase keys). */
 export function natsAuthFlagsOf(flags: object): NatsAuthFlags {
   const out: NatsAuthFlags = {};

@@ -16,10 +16,9 @@ import { registerSecret } from '@llm-teams/runtime';
  */
 export function connectForSchedules(
   url: string,
-  env: NodeJS.ProcessEnv = process.env,
-  authFlags: NatsAuthFlags = {},
+  credentials: { env?: NodeJS.ProcessEnv; authFlags?: NatsAuthFlags } = {},
 ): Promise<NatsConnection> {
-  const auth = natsAuthFromEnv(env, authFlags);
+  const auth = natsAuthFromEnv(credentials.env ?? process.env, credentials.authFlags ?? {});
   registerSecret(...auth.secrets);
   return connectNats(
     natsConnectOptions(url, auth, {

@@ -83,24 +83,24 @@ describe('llm-teams (the bin)', () => {
       extraConfig: `authorization { users = [ { user: runner, password: "${password}" } ] }`,
     });
     try {
+      // The team both commands run, on the server that wants a password.
+      const team = ['--agents', '2', '--arch', 'decentralized', '--time-scale', '0.001'];
       const args = (out: string) => [
         'run',
         '--suite',
         'tiny',
-        '--agents',
-        '2',
-        '--arch',
-        'decentralized',
-        '--time-scale',
-        '0.001',
+        ...team,
         '--nats',
         server.url,
         '--out',
         join(dir, out),
       ];
+      const login = ['--nats-user', 'runner', '--nats-pass', password];
       const refused = await llmTeams(args('auth-none'));
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/authorization/i);
+      // A refusal is a named error: its message, not a stack trace.
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
       const wrong = await llmTeams([
         ...args('auth-wrong'),
         '--nats-user',
@@ -110,13 +110,7 @@ describe('llm-teams (the bin)', () => {
       ]);
       expect(wrong.code).not.toBe(0);
       expect(wrong.stderr).toMatch(/authorization/i);
-      const res = await llmTeams([
-        ...args('auth-flags'),
-        '--nats-user',
-        'runner',
-        '--nats-pass',
-        password,
-      ]);
+      const res = await llmTeams([...args('auth-flags'), ...login]);
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toMatch(/^completed:/);
       // The password is a secret: never printed, never traced.
@@ -128,20 +122,12 @@ describe('llm-teams (the bin)', () => {
         'sweep',
         '--suites',
         'tiny',
-        '--agents',
-        '2',
-        '--arch',
-        'decentralized',
-        '--time-scale',
-        '0.001',
+        ...team,
         '--jobs',
         '1',
         '--nats',
         server.url,
-        '--nats-user',
-        'runner',
-        '--nats-pass',
-        password,
+        ...login,
         '--out',
         join(dir, 'auth-sweep'),
       ]);

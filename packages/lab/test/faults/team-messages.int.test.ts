@@ -5,6 +5,17 @@ import { startNatsFixture, type NatsFixture } from '../../../../test/support/ind
 import { tinySuite } from '../../../../test/support/tiny-suite.js';
 import { faultEvents, indexOf, marks, of, runWithFaults } from './team-harness.js';
 
+/*
+ * Two publish attempts and no retry budget, so dropping both attempts of one message fails it
+ * for good (as a broker outage longer than the budget would); and no backup copies, so nothing
+ * but the mechanism under test can get its task done.
+ */
+const noRetryNoBackups = {
+  timeScale: 0.01,
+  durable: { publishAttempts: 2, publishRetryMs: 0 },
+  coordinator: { backups: false },
+};
+
 describe('message faults in a team', () => {
   let nats: NatsFixture;
   let nc: NatsConnection;
@@ -61,17 +72,10 @@ describe('message faults in a team', () => {
   });
 
   it('an assignment whose publish retries all fail (send.failed) is given out again', async () => {
-    // Two publish attempts and no retry budget: dropping both attempts of one assignment makes
-    // it fail for good, as a broker outage longer than the budget would.
     const { result, events } = await runWithFaults(nc, {
       suite: tinySuite({ n: 6, chain: 4 }),
       faults: [{ id: 'outage', kind: 'drop', type: 'task.assign', count: 2, at: '10s' }],
-      // No backup copies: nothing but the mechanism under test can get the task done.
-      team: {
-        timeScale: 0.01,
-        durable: { publishAttempts: 2, publishRetryMs: 0 },
-        coordinator: { backups: false },
-      },
+      team: noRetryNoBackups,
     });
     expect(result.status, result.reason).toBe('completed');
     const drops = faultEvents(events, 'drop').filter((f) => f['side'] === 'send');
@@ -115,12 +119,7 @@ describe('message faults in a team', () => {
         // (the board saying all done) before the report is in.
         { id: 'outage', kind: 'drop', type: 'task.done', to: 'coord1', count: 2 },
       ],
-      // No backup copies: nothing but the mechanism under test can get the task done.
-      team: {
-        timeScale: 0.01,
-        durable: { publishAttempts: 2, publishRetryMs: 0 },
-        coordinator: { backups: false },
-      },
+      team: noRetryNoBackups,
     });
     expect(result.status, result.reason).toBe('completed');
     const drops = faultEvents(events, 'drop').filter((f) => f['side'] === 'send');

@@ -18,7 +18,7 @@ import { CHECKERS } from '../../analysis/index.js';
 import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
 import { choiceList, intIn, numberIn, seedArg } from '../cli-parsers.js';
 import { checkModels, checkSuites, formatDuration, timestampId } from '../cli-validate.js';
-import { natsAuthFlagsOf, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
+import { natsCredentials, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 
 interface ExploreFlags {
   suite: string;
@@ -131,8 +131,7 @@ async function exploreAction(flags: ExploreFlags, ctx: CliContext): Promise<void
   process.on('SIGINT', onSignal);
   const session = await openNatsSession({
     ...(flags.nats !== undefined ? { url: flags.nats } : {}),
-    env: io.env,
-    authFlags: natsAuthFlagsOf(flags),
+    ...natsCredentials(flags, io),
   });
   say(
     `explore ${flags.suite} p=${flags.p} ${flags.arch} n=${team.agents} ${flags.model}: up to ${flags.schedules} ` +
@@ -140,7 +139,7 @@ async function exploreAction(flags: ExploreFlags, ctx: CliContext): Promise<void
   );
   let result: ExploreResult;
   try {
-    const nc = await connectForSchedules(session.url, io.env, natsAuthFlagsOf(flags));
+    const nc = await connectForSchedules(session.url, natsCredentials(flags, io));
     try {
       result = await exploreSchedules({
         nc,

@@ -6,7 +6,7 @@ import { createTraceRecorder } from '@llm-teams/runtime';
 import { openNatsSession } from '../../run/index.js';
 import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
 import { intIn, natsUrlArg, stringList } from '../cli-parsers.js';
-import { withNatsAuthFlags, natsAuthFlagsOf } from '../nats-auth-flags.js';
+import { withNatsAuthFlags, natsCredentials } from '../nats-auth-flags.js';
 
 interface NodeFlags {
   nats: string;
@@ -43,8 +43,7 @@ async function nodeAction(flags: NodeFlags, ctx: CliContext): Promise<void> {
     url: flags.nats,
     name: `llm-teams-${nodeName}`,
     waitOnFirstConnect: true,
-    env: io.env,
-    authFlags: natsAuthFlagsOf(flags),
+    ...natsCredentials(flags, io),
   });
   try {
     const node = await startTeamNode({

@@ -16,7 +16,7 @@ import {
 } from '../../schedules/index.js';
 import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
 import { intIn } from '../cli-parsers.js';
-import { natsAuthFlagsOf, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
+import { natsCredentials, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 
 interface ReplayFlags {
   times: number;
@@ -60,13 +60,12 @@ async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): 
   const searchDirs = flags.suiteDir ? [resolve(io.cwd, flags.suiteDir)] : undefined;
   const session = await openNatsSession({
     ...(flags.nats !== undefined ? { url: flags.nats } : {}),
-    env: io.env,
-    authFlags: natsAuthFlagsOf(flags),
+    ...natsCredentials(flags, io),
   });
   const results: ReplayResult[] = [];
   const cleanups: Promise<void>[] = [];
   try {
-    const nc = await connectForSchedules(session.url, io.env, natsAuthFlagsOf(flags));
+    const nc = await connectForSchedules(session.url, natsCredentials(flags, io));
     try {
       for (let k = 0; k < flags.times; k++) {
         const r = await replaySchedule({

@@ -13,7 +13,7 @@ import { intIn, numberIn, seedArg } from '../cli-parsers.js';
 import { checkModels, checkSuites, timestampId } from '../cli-validate.js';
 import { createFaultController } from '../../faults/index.js';
 import { loadRunFaults } from './chaos-faults.js';
-import { natsAuthFlagsOf, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
+import { natsCredentials, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 
 interface RunFlags {
   suite: string;
@@ -73,8 +73,7 @@ async function runAction(flags: RunFlags, ctx: CliContext): Promise<void> {
     flags.faults !== undefined ? await loadRunFaults(flags.faults, io.cwd, spec) : undefined;
   const session = await openNatsSession({
     ...(flags.nats !== undefined ? { url: flags.nats } : {}),
-    env: io.env,
-    authFlags: natsAuthFlagsOf(flags),
+    ...natsCredentials(flags, io),
   });
   say(
     `run ${spec.suite} p=${spec.p} ${spec.arch} n=${spec.agents} ${spec.model} seed ${spec.seed} ` +
