@@ -21,6 +21,7 @@ export {
   type StopOptions,
 } from './nats-server.js';
 export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './nats-cluster.js';
+export { isTransientNatsFailure, natsFailureKind, type NatsFailureKind } from './nats-failures.js';
 export { connectNats, type ConnectOptions, type NatsAuthOptions } from './connect.js';
 export {
   NATS_AUTH_FLAGS,

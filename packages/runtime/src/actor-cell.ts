@@ -7,15 +7,26 @@ import {
   type Snapshot,
 } from 'xstate';
 import type { JsMsg } from '@llm-teams/broker';
-import { backoffDelay } from './backoff.js';
 import { DedupWindow } from './dedup-window.js';
 import { createEnvelope, type Envelope, type MessageEvent } from './envelope.js';
 import type { HostCore } from './host-core.js';
 import type { ActorCheckpoint } from './snapshot-store.js';
-import { decideRestart } from './supervisor.js';
+import {
+  compileSupervisionPolicy,
+  decideRestart,
+  type CompiledSupervisionPolicy,
+} from './supervisor.js';
 import { TraceLane } from './trace-lane.js';
 import type { DeliveryMode } from './trace-event.js';
-import type { AskOptions, AskResult, AskFailedEvent, SendFailedEvent } from './ask.js';
+import {
+  compileAskOptions,
+  type AskOptions,
+  type AskResult,
+  type AskFailedEvent,
+  type CompiledAskOptions,
+  type SendFailedEvent,
+} from './ask.js';
+import { nextRetryDelay } from './retry-policy.js';
 import { bindSystem } from './actor-runtime.js';
 import type { SpawnOptions } from './spawn-options.js';
 import type { Heartbeater } from './heartbeat.js';
@@ -29,7 +40,7 @@ interface PendingAsk {
   deadline: number;
   startedAt: number;
   timer: unknown;
-  options: AskOptions;
+  options: CompiledAskOptions;
   onDone: ((result: AskResult) => void) | undefined;
 }
 
@@ -69,6 +80,7 @@ export class ActorCell {
   readonly #host: HostCore;
   readonly #logic: AnyActorLogic;
   readonly #options: SpawnOptions;
+  readonly #supervision: CompiledSupervisionPolicy;
   #actor!: AnyActorRef;
   #status: ActorStatus = 'running';
   #chanSeq: Map<string, number> | undefined;
@@ -88,6 +100,12 @@ export class ActorCell {
     this.#host = host;
     this.#logic = logic;
     this.#options = options;
+    this.#supervision =
+      options.supervision === false
+        ? compileSupervisionPolicy({ maxRestarts: 0 })
+        : options.supervision
+          ? compileSupervisionPolicy(options.supervision)
+          : host.supervision;
     this.lane = new TraceLane(id, host.node, host.trace, host.clock);
   }
 
@@ -239,11 +257,12 @@ export class ActorCell {
     to: string,
     type: string,
     body: unknown,
-    options: AskOptions = {},
+    options?: AskOptions,
     onDone?: (result: AskResult) => void,
   ): string {
     const host = this.#host;
-    const opts = { ...host.askDefaults, ...options };
+    const opts =
+      options === undefined ? host.askDefaults : compileAskOptions(options, host.askDefaults);
     const mode = opts.mode ?? host.policy(type);
     const env = this.send(to, type, body, { mode });
     const now = host.clock.now();
@@ -252,7 +271,7 @@ export class ActorCell {
       mode,
       attempts: 1,
       startedAt: now,
-      deadline: now + (opts.timeoutMs ?? 5000),
+      deadline: now + opts.timeoutMs,
       timer: undefined,
       options: opts,
       onDone,
@@ -264,10 +283,7 @@ export class ActorCell {
 
   #armAsk(p: PendingAsk): void {
     const clock = this.#host.clock;
-    const wait = Math.max(
-      0,
-      Math.min(p.options.attemptTimeoutMs ?? 1000, p.deadline - clock.now()),
-    );
+    const wait = Math.max(0, Math.min(p.options.attemptTimeoutMs, p.deadline - clock.now()));
     p.timer = clock.setTimeout(() => this.#askAttemptTimedOut(p), wait);
   }
 
@@ -275,12 +291,11 @@ export class ActorCell {
     if (this.#asks?.get(p.env.id) !== p) return;
     const host = this.#host;
     const now = host.clock.now();
-    if (p.attempts >= (p.options.maxAttempts ?? 4) || now >= p.deadline) {
-      this.#failAsk(p, 'timeout');
-      return;
-    }
-    const delay = backoffDelay(p.attempts, p.options.backoff ?? {}, host.random);
-    if (now + delay >= p.deadline) {
+    const delay =
+      now >= p.deadline
+        ? undefined
+        : nextRetryDelay(p.options.retry, p.attempts, now - p.startedAt, host.random);
+    if (delay === undefined || now + delay >= p.deadline) {
       this.#failAsk(p, 'timeout');
       return;
     }
@@ -518,11 +533,12 @@ export class ActorCell {
     this.lane.emit({ kind: 'mark', name: 'actor.crashed', error: message });
     this.heartbeat?.pause(true);
     this.#abandonInFlight();
-    const policy =
-      this.#options.supervision === false
-        ? { maxRestarts: 0 }
-        : (this.#options.supervision ?? host.supervision);
-    const decision = decideRestart((this.#crashes ??= []), host.clock.now(), policy, host.random);
+    const decision = decideRestart(
+      (this.#crashes ??= []),
+      host.clock.now(),
+      this.#supervision,
+      host.random,
+    );
     if (!decision.restart) {
       this.#status = 'failed';
       this.lane.emit({ kind: 'mark', name: 'actor.failed', error: message });

@@ -13,8 +13,7 @@ import {
 } from '@llm-teams/broker';
 import { ActorCell } from './actor-cell.js';
 import { runtimeOf, type ActorRuntime } from './actor-runtime.js';
-import type { AskOptions } from './ask.js';
-import { backoffDelay } from './backoff.js';
+import { compileAskOptions, type AskOptions, type CompiledAskOptions } from './ask.js';
 import { systemClock, type Clock } from './clock.js';
 import { decodeFrame, encodeBatch, encodeEnvelope } from './codec.js';
 import {
@@ -39,7 +38,17 @@ import type { InterceptDecision, MessageInterceptor } from './message-intercepto
 import { createRandom, randomSeed, type Random } from './random.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { SpawnOptions } from './spawn-options.js';
-import type { SupervisionPolicy } from './supervisor.js';
+import {
+  compileRetryPolicy,
+  nextRetryDelay,
+  type CompiledRetryPolicy,
+  type RetryPolicy,
+} from './retry-policy.js';
+import {
+  compileSupervisionPolicy,
+  type CompiledSupervisionPolicy,
+  type SupervisionPolicy,
+} from './supervisor.js';
 import { TraceLane } from './trace-lane.js';
 import type { DeliveryMode, TraceSink } from './trace-event.js';
 
@@ -78,12 +87,17 @@ export interface ActorHostOptions {
     workingIntervalMs?: number;
     /** Deliveries before JetStream gives up on a message. Default -1 (never). */
     maxDeliver?: number;
-    /** Publish attempts for one at-least-once send, at least. Default 5. */
-    publishAttempts?: number;
-    /** How long one at-least-once send keeps retrying (backoff up to 2 s) before its sender
-     *  gets `send.failed`: a JetStream leader election after a broker node dies takes
-     *  seconds, during which publishes fail fast. Default 30000. */
-    publishRetryMs?: number;
+    /** Retries of one at-least-once publish before its sender gets `send.failed`: a
+     *  JetStream leader election after a broker node dies takes seconds, during which
+     *  publishes fail fast. The budget counts planned waits, not elapsed time, so the number
+     *  of attempts (and the trace) does not depend on the machine's speed. Defaults:
+     *  `maxAttempts` Infinity, `initialDelayMs` 100 doubling to `maxDelayMs` 2000,
+     *  `jitter` 0.2, `budgetMs` 30000. */
+    publishRetry?: RetryPolicy;
+    /** Retries of creating an actor's durable consumer while JetStream is unavailable (a
+     *  cluster electing leaders). Defaults: `maxAttempts` Infinity, 100 ms doubling to
+     *  2000 ms, `jitter` 0.2, `budgetMs` 30000 on the host's clock. */
+    setupRetry?: RetryPolicy;
   };
   /** Checkpoints for crash recovery. Default: none (a restart begins from the initial state). */
   snapshots?: SnapshotStore;
@@ -179,11 +193,13 @@ class Host implements ActorHost, HostCore {
   readonly trace: TraceSink | undefined;
   readonly policy: DeliveryPolicy;
   readonly interceptor: MessageInterceptor | undefined;
-  readonly askDefaults: AskOptions;
+  readonly askDefaults: CompiledAskOptions;
   readonly dedupWindow: number;
   readonly workingIntervalMs: number;
   readonly snapshots: SnapshotStore | undefined;
-  readonly supervision: SupervisionPolicy;
+  readonly supervision: CompiledSupervisionPolicy;
+  readonly #publishRetry: CompiledRetryPolicy;
+  readonly #setupRetry: CompiledRetryPolicy;
   readonly stats: HostStats = {
     sent: 0,
     received: 0,
@@ -231,12 +247,23 @@ class Host implements ActorHost, HostCore {
     this.policy = createDeliveryPolicy(options.delivery);
     this.#durableByDefault = policyUsesDurable(options.delivery ?? {});
     this.interceptor = options.interceptor;
-    this.askDefaults = options.ask ?? {};
+    this.askDefaults = compileAskOptions(options.ask);
     this.dedupWindow = options.dedupWindow ?? 1024;
     const ackWaitMs = options.durable?.ackWaitMs ?? 30_000;
     this.workingIntervalMs = options.durable?.workingIntervalMs ?? Math.max(10, ackWaitMs / 3);
     this.snapshots = options.snapshots;
-    this.supervision = options.supervision ?? {};
+    this.supervision = compileSupervisionPolicy(options.supervision);
+    const durableRetry = { maxAttempts: Infinity, budgetMs: 30_000 };
+    this.#publishRetry = compileRetryPolicy(
+      options.durable?.publishRetry,
+      durableRetry,
+      'durable.publishRetry',
+    );
+    this.#setupRetry = compileRetryPolicy(
+      options.durable?.setupRetry,
+      durableRetry,
+      'durable.setupRetry',
+    );
     this.#batch = options.batch ?? true;
     this.#maxBatch = options.maxBatch ?? 256;
     this.#inboxStream = teamResourceNames({ team: this.team, prefix: options.prefix }).inboxStream;
@@ -288,6 +315,10 @@ class Host implements ActorHost, HostCore {
           stream: this.#inboxStream,
           ackWaitMs: this.#options.durable?.ackWaitMs ?? 30_000,
           maxDeliver: this.#options.durable?.maxDeliver ?? -1,
+          setupRetry: this.#setupRetry,
+          clock: this.clock,
+          // Its own stream: a retried setup does not shift the draws of the run's other choices.
+          random: this.random.fork('durable-setup'),
           onReject: (c, subject, data, reason, env) =>
             this.#reject(c.lane, subject, data, reason, env),
           ...(signer ? { verify: (d, h, e) => signer.verifyEnvelope(d, h, e) } : {}),
@@ -722,10 +753,8 @@ class Host implements ActorHost, HostCore {
 
   async #publishDurable(env: Envelope, sender: ActorCell): Promise<void> {
     this.#js ??= jetstream(this.nc);
-    const attempts = this.#options.durable?.publishAttempts ?? 5;
-    // The budget counts the planned backoff, not elapsed time, so the number of attempts (and
+    // The budget counts the planned waits, not elapsed time, so the number of attempts (and
     // with it the trace) does not depend on how fast the machine is: a replay matches.
-    const budgetMs = this.#options.durable?.publishRetryMs ?? 30_000;
     let waitedMs = 0;
     const data = encodeEnvelope(env);
     const subject = this.subjects.durableInbox(env.to);
@@ -773,11 +802,13 @@ class Host implements ActorHost, HostCore {
         }
         return;
       } catch (err) {
-        if ((attempt >= attempts && waitedMs >= budgetMs) || this.#closed) {
+        const delay = this.#closed
+          ? undefined
+          : nextRetryDelay(this.#publishRetry, attempt, waitedMs, this.random);
+        if (delay === undefined) {
           sender.failSend(env, err);
           return;
         }
-        const delay = backoffDelay(attempt, { initialMs: 100, maxMs: 2000 }, this.random);
         waitedMs += delay;
         await new Promise<void>((resolve) => this.clock.setTimeout(resolve, delay));
       }

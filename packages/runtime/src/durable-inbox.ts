@@ -1,5 +1,6 @@
 import {
   AckPolicy,
+  isTransientNatsFailure,
   DeliverPolicy,
   jetstream,
   jetstreamManager,
@@ -8,8 +9,11 @@ import {
   type NatsConnection,
 } from '@llm-teams/broker';
 import type { ActorCell } from './actor-cell.js';
+import type { Clock } from './clock.js';
 import { decodeEnvelope } from './codec.js';
 import type { Envelope } from './envelope.js';
+import type { Random } from './random.js';
+import { withRetry, type CompiledRetryPolicy } from './retry-policy.js';
 
 export interface DurableInboxOptions {
   nc: NatsConnection;
@@ -18,6 +22,10 @@ export interface DurableInboxOptions {
   ackWaitMs: number;
   /** Give up redelivering after this many deliveries (-1: never). */
   maxDeliver: number;
+  /** Retries of creating the consumer while JetStream is unavailable. */
+  setupRetry: CompiledRetryPolicy;
+  clock: Clock;
+  random: Random;
   onReject(
     cell: ActorCell,
     subject: string,
@@ -34,22 +42,6 @@ export interface DurableInboxOptions {
 }
 
 const nanos = (ms: number) => ms * 1_000_000;
-
-/** Runs a JetStream admin operation, retrying timeouts and unavailability for up to 30 s. */
-async function retryJetStream<T>(op: () => Promise<T>, limitMs = 30_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (let delay = 100; ; delay = Math.min(2 * delay, 2000)) {
-    try {
-      return await op();
-    } catch (err) {
-      const retryable = /timeout|unavailable|no responders|leader/i.test(
-        String((err as Error)?.message ?? err),
-      );
-      if (!retryable || Date.now() + delay > deadline) throw err;
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-}
 
 /**
  * An actor's at-least-once inbox: a durable pull consumer on the team's inbox stream,
@@ -74,13 +66,21 @@ export async function openDurableInbox(
   };
   // A cluster that is electing leaders (just started, or a node lost) times out JetStream
   // requests for a while: keep trying, up to a limit, instead of failing the actor.
-  const consumer = await retryJetStream(async () => {
-    const jsm = await jetstreamManager(options.nc);
-    const existing = await jsm.consumers.info(options.stream, cell.id).catch(() => undefined);
-    if (existing) await jsm.consumers.update(options.stream, cell.id, config);
-    else await jsm.consumers.add(options.stream, config);
-    return jetstream(options.nc).consumers.get(options.stream, cell.id);
-  });
+  const consumer = await withRetry(
+    async () => {
+      const jsm = await jetstreamManager(options.nc);
+      const existing = await jsm.consumers.info(options.stream, cell.id).catch(() => undefined);
+      if (existing) await jsm.consumers.update(options.stream, cell.id, config);
+      else await jsm.consumers.add(options.stream, config);
+      return jetstream(options.nc).consumers.get(options.stream, cell.id);
+    },
+    {
+      policy: options.setupRetry,
+      clock: options.clock,
+      random: options.random,
+      retryable: isTransientNatsFailure,
+    },
+  );
   const messages: ConsumerMessages = await consumer.consume({
     max_messages: 4,
     // Short pulls: after a broker failover the pull is re-issued within seconds, not 30 s.

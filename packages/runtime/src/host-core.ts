@@ -1,6 +1,6 @@
 import type { TeamSubjects } from '@llm-teams/broker';
 import type { ActorCell } from './actor-cell.js';
-import type { AskOptions } from './ask.js';
+import type { CompiledAskOptions } from './ask.js';
 import type { Clock } from './clock.js';
 import type { DeliveryPolicy } from './delivery-policy.js';
 import type { Envelope } from './envelope.js';
@@ -8,7 +8,7 @@ import type { IdGenerator } from './ids.js';
 import type { MessageInterceptor } from './message-interceptor.js';
 import type { Random } from './random.js';
 import type { SnapshotStore } from './snapshot-store.js';
-import type { SupervisionPolicy } from './supervisor.js';
+import type { CompiledSupervisionPolicy } from './supervisor.js';
 import type { DeliveryMode, TraceSink } from './trace-event.js';
 
 /** Counters a host keeps; all monotonic. */
@@ -38,11 +38,11 @@ export interface HostCore {
   readonly trace: TraceSink | undefined;
   readonly policy: DeliveryPolicy;
   readonly interceptor: MessageInterceptor | undefined;
-  readonly askDefaults: AskOptions;
+  readonly askDefaults: CompiledAskOptions;
   readonly dedupWindow: number;
   readonly workingIntervalMs: number;
   readonly snapshots: SnapshotStore | undefined;
-  readonly supervision: SupervisionPolicy;
+  readonly supervision: CompiledSupervisionPolicy;
   readonly stats: HostStats;
   transmit(env: Envelope, mode: DeliveryMode, sender: ActorCell): void;
   /** Throws INVALID_ARGUMENT when `to` or `type` may not be sent (checked once per value). */

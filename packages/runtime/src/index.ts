@@ -27,7 +27,15 @@ export { LamportClock, compareLamport, type LamportStamp } from './lamport-clock
 export { createRandom, randomSeed, type Random } from './random.js';
 export { systemClock, type Clock, type TimerHandle } from './clock.js';
 export { createIdGenerator, type IdGenerator, type IdGeneratorOptions } from './ids.js';
-export { backoffDelay, type BackoffOptions } from './backoff.js';
+export {
+  compileRetryPolicy,
+  DEFAULT_RETRY_POLICY,
+  nextRetryDelay,
+  withRetry,
+  type CompiledRetryPolicy,
+  type RetryLoopOptions,
+  type RetryPolicy,
+} from './retry-policy.js';
 export { DedupWindow } from './dedup-window.js';
 export {
   createDeliveryPolicy,
@@ -42,9 +50,23 @@ export {
   type TraceRecorder,
   type TraceRecorderOptions,
 } from './trace-recorder.js';
-export type { AskFailedEvent, AskOptions, AskResult, SendFailedEvent } from './ask.js';
+export {
+  compileAskOptions,
+  type AskFailedEvent,
+  type AskOptions,
+  type AskResult,
+  type CompiledAskOptions,
+  type SendFailedEvent,
+} from './ask.js';
 export type { InterceptDecision, MessageInterceptor } from './message-interceptor.js';
-export { decideRestart, type SupervisionDecision, type SupervisionPolicy } from './supervisor.js';
+export {
+  compileSupervisionPolicy,
+  decideRestart,
+  type CompiledSupervisionPolicy,
+  type RetryDelays,
+  type SupervisionDecision,
+  type SupervisionPolicy,
+} from './supervisor.js';
 export {
   createKvSnapshotStore,
   type ActorCheckpoint,

@@ -1,5 +1,16 @@
-import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type { Random } from './random.js';
+import {
+  compileRetryPolicy,
+  nextRetryDelay,
+  type CompiledRetryPolicy,
+  type RetryPolicy,
+} from './retry-policy.js';
+
+/** The delay fields of a `RetryPolicy`, for waits that are not bounded by attempts. */
+export type RetryDelays = Pick<
+  RetryPolicy,
+  'initialDelayMs' | 'maxDelayMs' | 'multiplier' | 'jitter'
+>;
 
 /**
  * How a host treats an actor whose machine threw (an action, a guard, an unhandled invoke
@@ -12,29 +23,47 @@ export interface SupervisionPolicy {
   /** Default 60000. */
   windowMs?: number;
   /** Delay before each restart. Default 100 ms doubling to 5000 ms, 20% jitter. */
-  backoff?: BackoffOptions;
+  backoff?: RetryDelays;
+}
+
+export interface CompiledSupervisionPolicy {
+  readonly maxRestarts: number;
+  readonly windowMs: number;
+  readonly backoff: CompiledRetryPolicy;
 }
 
 export type SupervisionDecision = { restart: true; delayMs: number } | { restart: false };
+
+/** Resolves a supervision policy's defaults and checks its backoff. */
+export function compileSupervisionPolicy(
+  policy: SupervisionPolicy = {},
+): CompiledSupervisionPolicy {
+  return {
+    maxRestarts: policy.maxRestarts ?? 3,
+    windowMs: policy.windowMs ?? 60_000,
+    // Restarts are bounded by maxRestarts per window, not by the policy's attempts.
+    backoff: {
+      ...compileRetryPolicy(
+        policy.backoff,
+        { initialDelayMs: 100, maxDelayMs: 5000 },
+        'supervision.backoff',
+      ),
+      maxAttempts: Infinity,
+      budgetMs: Infinity,
+    },
+  };
+}
 
 /** Decides about one crash, given the times of earlier crashes (mutated: pruned, appended). */
 export function decideRestart(
   crashes: number[],
   now: number,
-  policy: SupervisionPolicy,
+  policy: CompiledSupervisionPolicy,
   random: Random,
 ): SupervisionDecision {
-  const windowMs = policy.windowMs ?? 60_000;
-  const maxRestarts = policy.maxRestarts ?? 3;
-  while (crashes.length > 0 && crashes[0]! < now - windowMs) crashes.shift();
+  while (crashes.length > 0 && crashes[0]! < now - policy.windowMs) crashes.shift();
   crashes.push(now);
-  if (crashes.length > maxRestarts) return { restart: false };
-  return {
-    restart: true,
-    delayMs: backoffDelay(
-      crashes.length,
-      { initialMs: 100, maxMs: 5000, ...policy.backoff },
-      random,
-    ),
-  };
+  if (crashes.length > policy.maxRestarts) return { restart: false };
+  // Unbounded attempts and budget: always a delay.
+  return { restart: true, delayMs: nextRetryDelay(policy.backoff, crashes.length, 0, random)! };
 }

@@ -48,8 +48,7 @@ const asker = setup({
             {
               timeoutMs: 1500,
               attemptTimeoutMs: 200,
-              maxAttempts: 5,
-              backoff: { initialMs: 20, maxMs: 100 },
+              retry: { maxAttempts: 5, initialDelayMs: 20, maxDelayMs: 100 },
             },
           ),
         },

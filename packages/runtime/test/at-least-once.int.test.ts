@@ -89,7 +89,7 @@ describe('at-least-once delivery over JetStream', () => {
       trace,
       seed: 7,
       delivery: { types: { 'job.*': 'at-least-once' } },
-      supervision: { maxRestarts: 3, backoff: { initialMs: 10, maxMs: 20 } },
+      supervision: { maxRestarts: 3, backoff: { initialDelayMs: 10, maxDelayMs: 20 } },
     });
     hosts.push(host);
     await host.spawn('worker', workerMachine(ledger));

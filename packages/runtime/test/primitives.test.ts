@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  backoffDelay,
+  compileSupervisionPolicy,
   compareLamport,
   createDeliveryPolicy,
   createIdGenerator,
@@ -71,18 +71,6 @@ describe('seeded randomness and ids', () => {
   });
 });
 
-describe('backoff', () => {
-  it('grows exponentially within +-jitter and never exceeds the cap', () => {
-    const r = createRandom(3);
-    for (let retry = 1; retry <= 10; retry++) {
-      const d = backoffDelay(retry, { initialMs: 100, maxMs: 3000, jitter: 0.2 }, r);
-      const base = Math.min(3000, 100 * 2 ** (retry - 1));
-      expect(d).toBeGreaterThanOrEqual(Math.floor(base * 0.8));
-      expect(d).toBeLessThanOrEqual(Math.min(3000, Math.ceil(base * 1.2)));
-    }
-  });
-});
-
 describe('DedupWindow', () => {
   it('remembers ids up to capacity, evicting the oldest, and caches replies', () => {
     const w = new DedupWindow<string>(3);
@@ -132,7 +120,11 @@ describe('supervision', () => {
   it('restarts with growing backoff until maxRestarts within the window', () => {
     const crashes: number[] = [];
     const r = createRandom(1);
-    const policy = { maxRestarts: 2, windowMs: 1000, backoff: { jitter: 0 } };
+    const policy = compileSupervisionPolicy({
+      maxRestarts: 2,
+      windowMs: 1000,
+      backoff: { jitter: 0 },
+    });
     expect(decideRestart(crashes, 0, policy, r)).toEqual({ restart: true, delayMs: 100 });
     expect(decideRestart(crashes, 10, policy, r)).toEqual({ restart: true, delayMs: 200 });
     expect(decideRestart(crashes, 20, policy, r)).toEqual({ restart: false });

@@ -1,4 +1,4 @@
-import { backoffDelay, createRandom, type Clock, type Random } from '@llm-teams/runtime';
+import { createRandom, nextRetryDelay, type Clock, type Random } from '@llm-teams/runtime';
 import { AttemptFailure } from './attempt-failure.js';
 import { ModelError } from './model-error.js';
 import type { ResolvedClientOptions } from './model-client-options.js';
@@ -193,10 +193,10 @@ export function createPipelineClient(backend: ModelBackend, options: PipelineOpt
           modelTimeMs += failure.latencyMs;
           const tooLong =
             failure.retryAfterMs !== undefined && failure.retryAfterMs > options.maxRetryAfterMs;
-          const last = !failure.retryable || attempt >= options.maxAttempts || tooLong;
-          const delayMs = last
-            ? undefined
-            : (failure.retryAfterMs ?? backoffDelay(attempt, options.backoff, jitter));
+          const delayMs =
+            !failure.retryable || tooLong
+              ? undefined
+              : nextRetryDelay(options.retry, attempt, modelTimeMs, jitter, failure.retryAfterMs);
           report({
             ...base,
             attempt,

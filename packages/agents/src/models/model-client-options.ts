@@ -1,4 +1,9 @@
-import type { BackoffOptions, Clock } from '@llm-teams/runtime';
+import {
+  compileRetryPolicy,
+  type Clock,
+  type CompiledRetryPolicy,
+  type RetryPolicy,
+} from '@llm-teams/runtime';
 import type { AttemptReport } from './model-types.js';
 import type { ModelPrice } from './price-table.js';
 import type { SimOptions } from './sim/sim-options.js';
@@ -14,11 +19,10 @@ export interface ModelClientOptions {
   clock?: Clock;
   /** Per-attempt timeout, model time. Default 120_000. */
   timeoutMs?: number;
-  /** Attempts per call, the first included. Default 5. */
-  maxAttempts?: number;
-  /** Retry waits when the server gives no Retry-After. Default
-   *  `{ initialMs: 1000, maxMs: 30_000, multiplier: 2, jitter: 0.2 }`. */
-  backoff?: BackoffOptions;
+  /** Retries of a call (a Retry-After from the server replaces the computed wait). Defaults:
+   *  `maxAttempts` 5, `initialDelayMs` 1000 doubling to `maxDelayMs` 30_000, `jitter` 0.2,
+   *  `budgetMs` Infinity (model time of the call: attempts and waits). */
+  retry?: RetryPolicy;
   /** A Retry-After longer than this ends the call (RATE_LIMITED) instead of waiting.
    *  Default 120_000. */
   maxRetryAfterMs?: number;
@@ -54,8 +58,7 @@ export interface ResolvedClientOptions {
   clock: Clock;
   seed: string;
   timeoutMs: number;
-  maxAttempts: number;
-  backoff: BackoffOptions;
+  retry: CompiledRetryPolicy;
   maxRetryAfterMs: number;
   defaultMaxOutputTokens: number;
   team: string;
@@ -70,8 +73,11 @@ export function resolveClientOptions(
     clock: options.clock ?? defaults.clock,
     seed: String(options.seed ?? 'llm-teams'),
     timeoutMs: options.timeoutMs ?? 120_000,
-    maxAttempts: Math.max(1, options.maxAttempts ?? 5),
-    backoff: options.backoff ?? { initialMs: 1000, maxMs: 30_000, multiplier: 2, jitter: 0.2 },
+    retry: compileRetryPolicy(
+      options.retry,
+      { maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 30_000 },
+      'retry',
+    ),
     maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
     defaultMaxOutputTokens: options.defaultMaxOutputTokens ?? 4096,
     team: options.team ?? 'default',

@@ -36,7 +36,7 @@ export const TEAM_DELIVERY = {
 export const TEAM_SUPERVISION = {
   maxRestarts: 3,
   windowMs: 60_000,
-  backoff: { initialMs: 50, maxMs: 1000 },
+  backoff: { initialDelayMs: 50, maxDelayMs: 1000 },
 };
 
 /**

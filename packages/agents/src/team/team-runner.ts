@@ -1,9 +1,11 @@
 import { setup } from 'xstate';
 import type { KV, NatsConnection } from '@llm-teams/broker';
 import {
+  compileRetryPolicy,
   createRandom,
   decodeHeartbeat,
   systemClock,
+  withRetry,
   type ActorHandle,
   type ActorHost,
   type ActorHostOptions,
@@ -170,21 +172,35 @@ export async function readRunConfig(
   timeoutMs: number,
   clock: Clock = systemClock,
 ): Promise<TeamRunConfig> {
-  const deadline = clock.now() + timeoutMs;
-  for (;;) {
-    // A request that times out (a busy or failing-over cluster) is just another look.
-    const e = await kv.get(RUN_CONFIG_KEY).catch(() => null);
-    if (e && e.operation === 'PUT') {
+  const notYet = () =>
+    new AgentsError(
+      'INVALID_TEAM',
+      `no run has published its configuration in this team within ${timeoutMs} ms`,
+    );
+  return withRetry(
+    async () => {
+      // A request that times out (a busy or failing-over cluster) is just another look.
+      const e = await kv.get(RUN_CONFIG_KEY).catch(() => null);
+      if (!e || e.operation !== 'PUT') throw notYet();
       return JSON.parse(new TextDecoder().decode(e.value)) as TeamRunConfig;
-    }
-    if (clock.now() > deadline) {
-      throw new AgentsError(
-        'INVALID_TEAM',
-        `no run has published its configuration in this team within ${timeoutMs} ms`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    },
+    {
+      // A look every 100 ms until the join's time is up.
+      policy: compileRetryPolicy(
+        {
+          maxAttempts: Infinity,
+          initialDelayMs: 100,
+          maxDelayMs: 100,
+          jitter: 0,
+          budgetMs: timeoutMs,
+        },
+        {},
+        'join',
+      ),
+      clock,
+      random: createRandom('run-config'),
+    },
+  );
 }
 
 /** Resolves with the actors heard on `subject` among `wanted`, once all are or time is up. */
@@ -213,17 +229,20 @@ async function waitForHeartbeats(
   });
 }
 
-/** The board at the end of a run, retried through a broker failover. */
-async function readFinalBoard(board: TaskBoard) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return [...(await board.all()).values()].map((v) => v.entry);
-    } catch (err) {
-      if (attempt >= 20) throw err;
-      await new Promise<void>((r) => setTimeout(r, 250));
-    }
-  }
+/** The board at the end of a run, retried through a broker failover (20 looks, 250 ms apart). */
+function readFinalBoard(board: TaskBoard, clock: Clock) {
+  return withRetry(async () => [...(await board.all()).values()].map((v) => v.entry), {
+    policy: FINAL_BOARD_RETRY,
+    clock,
+    random: createRandom('final-board'),
+  });
 }
+
+const FINAL_BOARD_RETRY = compileRetryPolicy(
+  { maxAttempts: 20, initialDelayMs: 250, maxDelayMs: 250, jitter: 0 },
+  {},
+  'finalBoard',
+);
 
 /**
  * Runs one team on one suite to its end: completion, impossibility, budget or deadline. By
@@ -422,7 +441,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
     await new Promise<void>((r) => (options.clock ? clock.setTimeout(r, 25) : setTimeout(r, 25)));
   }
   const wallMs = clock.now() - started;
-  const final = await readFinalBoard(directorBoard);
+  const final = await readFinalBoard(directorBoard, clock);
   director.runtime.broadcast('team', 'run.done', { status });
   // The broadcast is at-most-once: a node cut off at that moment learns the end from KV
   // instead. Only runs with members elsewhere write it (a scheduled run's board operations

@@ -158,7 +158,7 @@ describe.each(PROVIDER_FIXTURES)(
         { status: 500, body: wire.error(500, 'boom') },
         { body: wire.ok({ text: 'ok' }) },
       );
-      const res = await client({ backoff: { initialMs: 1000, jitter: 0.2 } }).call(request);
+      const res = await client({ retry: { initialDelayMs: 1000, jitter: 0.2 } }).call(request);
       expect(res.attempts).toBe(2);
       expect(reports.map((r) => r.outcome)).toEqual(['server_error', 'ok']);
       const delay = reports[0]!.delayMs!;
@@ -174,7 +174,7 @@ describe.each(PROVIDER_FIXTURES)(
         { status: 503, body: wire.error(503, 'unavailable') },
       );
       const error = await expectModelError(
-        client({ maxAttempts: 3 }).call(request),
+        client({ retry: { maxAttempts: 3 } }).call(request),
         'SERVER_ERROR',
       );
       expect(error.attempts).toBe(3);
@@ -200,7 +200,7 @@ describe.each(PROVIDER_FIXTURES)(
 
     it('ends with TIMEOUT when the only attempt times out', async () => {
       server.reply({ hang: true });
-      const pending = client({ maxAttempts: 1 }).call(request);
+      const pending = client({ retry: { maxAttempts: 1 } }).call(request);
       await server.waitForRequests(1);
       await clock.waitForTimer((ms) => ms === TIMEOUT_MS);
       clock.fire((ms) => ms === TIMEOUT_MS);

@@ -310,7 +310,7 @@ describe('simulated model: injected faults', () => {
     const c = sim({
       onAttempt: (r) => reports.push(r),
       sim: { mistakeRate: 0, faults: (call) => fault(call) },
-      backoff: { initialMs: 100 },
+      retry: { initialDelayMs: 100 },
     });
     return { c, reports };
   };

@@ -6,13 +6,13 @@ import { tinySuite } from '../../../../test/support/tiny-suite.js';
 import { faultEvents, indexOf, marks, of, runWithFaults } from './team-harness.js';
 
 /*
- * Two publish attempts and no retry budget, so dropping both attempts of one message fails it
+ * Two publish attempts at most, so dropping both attempts of one message fails it
  * for good (as a broker outage longer than the budget would); and no backup copies, so nothing
  * but the mechanism under test can get its task done.
  */
 const noRetryNoBackups = {
   timeScale: 0.01,
-  durable: { publishAttempts: 2, publishRetryMs: 0 },
+  durable: { publishRetry: { maxAttempts: 2 } },
   coordinator: { backups: false },
 };
 
