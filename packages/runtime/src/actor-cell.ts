@@ -360,6 +360,20 @@ export class ActorCell {
 
   // ---- receiving -----------------------------------------------------------------------
 
+  /** A valid message that arrived while the actor is not running: counted and traced as late. */
+  late(env: Envelope, subject: string, mode: DeliveryMode): void {
+    this.#host.stats.late++;
+    this.lane.emit({
+      kind: 'late',
+      msgId: env.id,
+      from: env.from,
+      type: env.type,
+      subject,
+      mode,
+      status: this.#status === 'running' ? 'stopped' : this.#status,
+    });
+  }
+
   #dedupWindow(): DedupWindow<Envelope> {
     return (this.#dedup ??= new DedupWindow(this.#host.dedupWindow));
   }
@@ -441,7 +455,14 @@ export class ActorCell {
    */
   receiveDurable(env: Envelope, msg: JsMsg): void {
     if (this.#status !== 'running') {
-      msg.nak(500);
+      if (this.#status === 'done') {
+        // Finished for good: no incarnation will ever handle it, so it must not block the queue.
+        this.late(env, msg.subject, 'at-least-once');
+        msg.term();
+      } else {
+        // Restarting, or stopped / failed here while another incarnation may take over.
+        msg.nak(500);
+      }
       return;
     }
     if (this.#held?.env.id === env.id) return; // redelivered while still in progress

@@ -28,7 +28,12 @@ import {
   type EnvelopeSigner,
   type EnvelopeSigningOptions,
 } from './envelope-signing.js';
-import { createHeartbeater } from './heartbeat.js';
+import {
+  createHeartbeater,
+  parseHeartbeat,
+  type Heartbeat,
+  type HeartbeatSource,
+} from './heartbeat.js';
 import { messageTypeProblem, type Envelope } from './envelope.js';
 import { RuntimeError } from './errors.js';
 import type { DeliveryGate } from './schedule/schedule-types.js';
@@ -142,7 +147,7 @@ export interface ActorHandle<TLogic extends AnyActorLogic = AnyActorLogic> {
   stop(): Promise<void>;
 }
 
-export interface ActorHost {
+export interface ActorHost extends HeartbeatSource {
   readonly node: string;
   readonly team: string;
   readonly subjects: TeamSubjects;
@@ -158,6 +163,12 @@ export interface ActorHost {
   /** Adds an actor to a topic's receivers. */
   join(actorId: string, topic: string): Promise<void>;
   leave(actorId: string, topic: string): void;
+  /**
+   * Counts, traces (`reject`, in the host's lane) and dead-letters a message that a component
+   * of this process could not use (a bad control request, say): the one way bad input is
+   * reported, with the original bytes and subject.
+   */
+  deadLetter(subject: string, data: Uint8Array, reason: string): void;
   /** Publishes what is batched and round-trips to the server. */
   flush(): Promise<void>;
   /** Stops every actor, publishes what is pending, and unsubscribes; the connection stays open. */
@@ -207,6 +218,7 @@ class Host implements ActorHost, HostCore {
     duplicates: 0,
     rejected: 0,
     deadLettered: 0,
+    late: 0,
     batches: 0,
     crashes: 0,
     dropped: 0,
@@ -312,6 +324,7 @@ class Host implements ActorHost, HostCore {
         const signer = this.#signer;
         cell.durableStop = await openDurableInbox(cell, this.subjects.durableInbox(id), {
           nc: this.nc,
+          team: this.team,
           stream: this.#inboxStream,
           ackWaitMs: this.#options.durable?.ackWaitMs ?? 30_000,
           maxDeliver: this.#options.durable?.maxDeliver ?? -1,
@@ -503,13 +516,7 @@ class Host implements ActorHost, HostCore {
       }
     }
     if (cell.status !== 'running') {
-      this.#reject(
-        cell.lane,
-        subject,
-        encodeEnvelope(env),
-        `actor ${cell.id} is ${cell.status}; message ${env.type} not delivered`,
-        env,
-      );
+      cell.late(env, subject, 'at-most-once');
       return;
     }
     this.stats.received++;
@@ -541,13 +548,7 @@ class Host implements ActorHost, HostCore {
   #redeliver(cell: ActorCell, env: Envelope, subject: string): void {
     if (this.#closed) return;
     if (cell.status !== 'running') {
-      this.#reject(
-        cell.lane,
-        subject,
-        encodeEnvelope(env),
-        `actor ${cell.id} is ${cell.status}`,
-        env,
-      );
+      cell.late(env, subject, 'at-most-once');
       return;
     }
     this.stats.received++;
@@ -610,6 +611,31 @@ class Host implements ActorHost, HostCore {
     h.set('Llmt-Actor', lane.id);
     this.nc.publish(this.subjects.dlq, data, { headers: h });
     this.stats.deadLettered++;
+  }
+
+  deadLetter(subject: string, data: Uint8Array, reason: string): void {
+    this.#reject(this.#lane, subject, data, reason);
+  }
+
+  readonly #beatListeners = new Set<(hb: Heartbeat, subject: string) => void>();
+  #beatSub: Subscription | undefined;
+
+  onHeartbeat(listener: (hb: Heartbeat, subject: string) => void): () => void {
+    this.#beatListeners.add(listener);
+    this.#beatSub ??= this.nc.subscribe(this.subjects.heartbeatWildcard, {
+      callback: (err, msg) => {
+        if (err) return;
+        const hb = parseHeartbeat(msg.data, msg.subject);
+        if (typeof hb === 'string') {
+          this.#reject(this.#lane, msg.subject, msg.data, hb);
+          return;
+        }
+        for (const l of this.#beatListeners) l(hb, msg.subject);
+      },
+    });
+    return () => {
+      this.#beatListeners.delete(listener);
+    };
   }
 
   #rejectSigned(lane: TraceLane, msg: Msg, reason: string, env: Envelope | undefined): void {
@@ -856,6 +882,8 @@ class Host implements ActorHost, HostCore {
     for (const sub of this.#actorSubs.values()) sub.unsubscribe();
     this.#actorSubs.clear();
     this.#topicSub?.unsubscribe();
+    this.#beatSub?.unsubscribe();
+    this.#beatListeners.clear();
     this.#cells.clear();
     this.#bySubject.clear();
     this.#handles.clear();

@@ -17,6 +17,7 @@ import { withRetry, type CompiledRetryPolicy } from './retry-policy.js';
 
 export interface DurableInboxOptions {
   nc: NatsConnection;
+  team: string;
   stream: string;
   /** JetStream's redelivery timeout. Default 30000. */
   ackWaitMs: number;
@@ -42,6 +43,33 @@ export interface DurableInboxOptions {
 }
 
 const nanos = (ms: number) => ms * 1_000_000;
+
+/** What becomes of one message from the durable inbox, decided before any actor sees it. */
+export type DurableIntake =
+  | { outcome: 'deliver'; envelope: Envelope }
+  | { outcome: 'reject'; reason: string; envelope?: Envelope };
+
+/** Decodes and checks a durable message for `actorId`: undecodable, invalid, misaddressed
+ *  and (with signing) unverified messages are refused, with the reason. */
+export function admitDurable(
+  data: Uint8Array,
+  headers: MsgHdrs | undefined,
+  actorId: string,
+  options: Pick<DurableInboxOptions, 'team' | 'verify'>,
+): DurableIntake {
+  const env = decodeEnvelope(data);
+  if (typeof env === 'string') return { outcome: 'reject', reason: env };
+  if (env.to !== actorId || env.team !== options.team) {
+    return {
+      outcome: 'reject',
+      reason: `envelope for ${env.team}/${env.to} arrived in the durable inbox of ${options.team}/${actorId}`,
+      envelope: env,
+    };
+  }
+  const refused = options.verify?.(data, headers, env);
+  if (refused) return { outcome: 'reject', reason: refused, envelope: env };
+  return { outcome: 'deliver', envelope: env };
+}
 
 /**
  * An actor's at-least-once inbox: a durable pull consumer on the team's inbox stream,
@@ -86,25 +114,16 @@ export async function openDurableInbox(
     // Short pulls: after a broker failover the pull is re-issued within seconds, not 30 s.
     expires: 5_000,
     callback: (msg) => {
-      const env = decodeEnvelope(msg.data);
-      if (typeof env === 'string') {
-        options.onReject(cell, msg.subject, msg.data, env);
-        msg.term(env.slice(0, 100));
+      const intake = admitDurable(msg.data, msg.headers, cell.id, options);
+      if (intake.outcome === 'deliver') {
+        cell.receiveDurable(intake.envelope, msg);
         return;
       }
-      if (env.to !== cell.id) {
-        const reason = `envelope to=${env.to} arrived in the durable inbox of ${cell.id}`;
-        options.onReject(cell, msg.subject, msg.data, reason);
-        msg.term(reason.slice(0, 100));
-        return;
-      }
-      const refused = options.verify?.(msg.data, msg.headers, env);
-      if (refused) {
-        options.onReject(cell, msg.subject, msg.data, refused, env);
-        msg.term(refused.slice(0, 100));
-        return;
-      }
-      cell.receiveDurable(env, msg);
+      // Terminated at once, never redelivered: with max_ack_pending 1 a message left pending
+      // would hold up every message behind it. A bare +TERM: servers before 2.10 ignore a
+      // +TERM that carries a reason, and the reason is in the trace and the dead letter.
+      msg.term();
+      options.onReject(cell, msg.subject, msg.data, intake.reason, intake.envelope);
     },
   });
   return async () => {

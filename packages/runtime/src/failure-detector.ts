@@ -1,6 +1,7 @@
 import type { NatsConnection, Subscription, TeamSubjects } from '@llm-teams/broker';
 import type { Clock } from './clock.js';
-import { decodeHeartbeat, type Heartbeat } from './heartbeat.js';
+import { RuntimeError } from './errors.js';
+import { parseHeartbeat, type Heartbeat, type HeartbeatSource } from './heartbeat.js';
 
 /**
  * Phi-accrual failure detection (Hayashibara et al.; as in Akka and Cassandra): for each
@@ -9,8 +10,13 @@ import { decodeHeartbeat, type Heartbeat } from './heartbeat.js';
  * threshold. The `timeout` kind suspects after a fixed silence instead.
  */
 export interface FailureDetectorOptions {
-  nc: NatsConnection;
-  subjects: TeamSubjects;
+  /** Where beats come from: a host, which decodes each once and dead-letters bad ones.
+   *  Default: a subscription of the detector's own on `nc` (then `nc` and `subjects`). */
+  heartbeats?: HeartbeatSource;
+  nc?: NatsConnection;
+  subjects?: TeamSubjects;
+  /** With its own subscription: called for a payload that is not a heartbeat. */
+  onReject?: (subject: string, data: Uint8Array, reason: string) => void;
   clock: Clock;
   /** Default `phi`. */
   kind?: 'phi' | 'timeout';
@@ -70,6 +76,26 @@ function phiOf(elapsed: number, mean: number, std: number): number {
   const e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
   const p = elapsed > mean ? e / (1 + e) : 1 - 1 / (1 + e);
   return -Math.log10(Math.max(p, 1e-300));
+}
+
+function listen(options: FailureDetectorOptions, onBeat: (hb: Heartbeat) => void): () => void {
+  if (options.heartbeats) return options.heartbeats.onHeartbeat(onBeat);
+  const { nc, subjects } = options;
+  if (!nc || !subjects) {
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      'a failure detector needs heartbeats (a host) or nc and subjects',
+    );
+  }
+  const sub: Subscription = nc.subscribe(subjects.heartbeatWildcard, {
+    callback: (err, msg) => {
+      if (err) return;
+      const hb = parseHeartbeat(msg.data, msg.subject);
+      if (typeof hb === 'string') options.onReject?.(msg.subject, msg.data, hb);
+      else onBeat(hb);
+    },
+  });
+  return () => sub.unsubscribe();
 }
 
 export function createFailureDetector(options: FailureDetectorOptions): FailureDetector {
@@ -157,12 +183,8 @@ export function createFailureDetector(options: FailureDetectorOptions): FailureD
     timer = clock.setTimeout(check, options.checkIntervalMs ?? 100);
   }
 
-  const sub: Subscription = options.nc.subscribe(options.subjects.heartbeatWildcard, {
-    callback: (err, msg) => {
-      if (err || closed) return;
-      const hb = decodeHeartbeat(msg.data);
-      if (hb) onBeat(hb);
-    },
+  const unsubscribe = listen(options, (hb) => {
+    if (!closed) onBeat(hb);
   });
   const startedAt = clock.now();
   for (const actor of options.expect ?? []) {
@@ -191,7 +213,7 @@ export function createFailureDetector(options: FailureDetectorOptions): FailureD
     close() {
       closed = true;
       clock.clearTimeout(timer);
-      sub.unsubscribe();
+      unsubscribe();
     },
   };
 }

@@ -65,22 +65,46 @@ export function createHeartbeater(options: HeartbeaterOptions): Heartbeater {
   };
 }
 
+/** Where heartbeats come from: a host (one subscription, bad beats dead-lettered once). */
+export interface HeartbeatSource {
+  /** Calls `listener` with every valid heartbeat of the team; returns the unsubscribe. */
+  onHeartbeat(listener: (hb: Heartbeat, subject: string) => void): () => void;
+}
+
+const TEXT = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 128;
+
+/**
+ * Decodes a heartbeat payload, or says why it is not one. With `subject`, the beat must name
+ * the actor the subject does (`...hb.<actor>`): a beat cannot speak for someone else.
+ */
+export function parseHeartbeat(data: Uint8Array, subject?: string): Heartbeat | string {
+  let v: unknown;
+  try {
+    v = decodeValue(data);
+  } catch (err) {
+    return `undecodable heartbeat (${data.length} bytes): ${(err as Error).message}`;
+  }
+  const hb = v as Partial<Heartbeat> | null;
+  if (
+    !hb ||
+    typeof hb !== 'object' ||
+    !TEXT(hb.actor) ||
+    !TEXT(hb.node) ||
+    !TEXT(hb.incarnation) ||
+    typeof hb.n !== 'number' ||
+    typeof hb.wall !== 'number' ||
+    !Number.isFinite(hb.wall)
+  ) {
+    return 'not a heartbeat: needs actor, node, incarnation (strings), n and wall (numbers)';
+  }
+  if (subject !== undefined && subject.slice(subject.lastIndexOf('.') + 1) !== hb.actor) {
+    return `heartbeat of ${hb.actor} on the subject of another actor`;
+  }
+  return hb as Heartbeat;
+}
+
 /** Decodes a heartbeat payload, or undefined when it is not one. */
 export function decodeHeartbeat(data: Uint8Array): Heartbeat | undefined {
-  try {
-    const v = decodeValue(data) as Partial<Heartbeat> | null;
-    if (
-      v &&
-      typeof v.actor === 'string' &&
-      typeof v.node === 'string' &&
-      typeof v.n === 'number' &&
-      typeof v.incarnation === 'string' &&
-      typeof v.wall === 'number'
-    ) {
-      return v as Heartbeat;
-    }
-  } catch {
-    // Not a heartbeat.
-  }
-  return undefined;
+  const hb = parseHeartbeat(data);
+  return typeof hb === 'string' ? undefined : hb;
 }

@@ -18,8 +18,12 @@ export interface HostStats {
   /** Envelopes on the host's subscription addressed to actors of other hosts. */
   foreign: number;
   duplicates: number;
+  /** Messages refused at the boundary (undecodable, invalid, misaddressed, badly signed);
+   *  each is traced as `reject` and dead-lettered. */
   rejected: number;
   deadLettered: number;
+  /** Valid messages for an actor that was not running (traced as `late`, not dead-lettered). */
+  late: number;
   batches: number;
   crashes: number;
   dropped: number;

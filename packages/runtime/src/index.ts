@@ -115,6 +115,8 @@ export * from './checkers/index.js';
 export {
   createHeartbeater,
   decodeHeartbeat,
+  parseHeartbeat,
+  type HeartbeatSource,
   type Heartbeat,
   type Heartbeater,
   type HeartbeaterOptions,

@@ -105,6 +105,23 @@ export interface RejectTrace extends TraceBase {
   from?: string;
 }
 
+/**
+ * A valid message that reached an actor which is not running: finished (`done`), stopped,
+ * failed for good, or between a crash and its restart. Nothing is wrong with the message (a
+ * `run.done` broadcast reaching a member that already finished is the common case), so it is
+ * neither a `reject` nor dead-lettered.
+ */
+export interface LateTrace extends TraceBase {
+  kind: 'late';
+  msgId: string;
+  from: string;
+  type: string;
+  subject: string;
+  mode: DeliveryMode;
+  /** The actor's status when the message arrived. */
+  status: 'done' | 'stopped' | 'failed' | 'restarting';
+}
+
 export interface MarkTrace extends TraceBase {
   kind: 'mark';
   name: string;
@@ -120,6 +137,7 @@ export type TraceEvent =
   | TaskTrace
   | FaultTrace
   | RejectTrace
+  | LateTrace
   | MarkTrace;
 
 export type TraceKind = TraceEvent['kind'];

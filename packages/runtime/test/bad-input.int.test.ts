@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import { jetstream, provisionTeam, type NatsConnection } from '@llm-teams/broker';
+import { jetstream, jetstreamManager, provisionTeam, type NatsConnection } from '@llm-teams/broker';
 import {
   createActorHost,
   createEnvelope,
   createMemoryTrace,
   encodeValue,
   type ActorHost,
+  type LateTrace,
   type MessageEvent,
   type RejectTrace,
 } from '@llm-teams/runtime';
@@ -103,5 +104,138 @@ describe('bad input on an inbox', () => {
     }
     expect(dead.map((d) => d.reason)).toEqual(reasons.map((r) => r.replace(/[^\x20-\x7e]/g, '?')));
     expect(dead.map((d) => d.bytes)).toEqual(bad.map(([, d]) => d.length));
+  });
+});
+
+const counted = (c: { getSnapshot(): unknown }) =>
+  (c.getSnapshot() as { context: { n: number; seen?: string[] } }).context;
+
+/** Counts `count.add`, records every event type it sees, and finishes on `count.stop`. */
+const recorder = setup({
+  types: {
+    context: {} as { n: number; seen: string[] },
+    events: {} as MessageEvent<'count.add', { by: number }> | { type: string },
+  },
+}).createMachine({
+  context: { n: 0, seen: [] },
+  initial: 'counting',
+  states: {
+    counting: {
+      on: {
+        'count.stop': 'finished',
+        '*': {
+          actions: assign({
+            seen: ({ context, event }) => [...context.seen, event.type],
+            n: ({ context, event }) =>
+              context.n +
+              (event.type === 'count.add' ? (event as { body: { by: number } }).body.by : 0),
+          }),
+        },
+      },
+    },
+    finished: { type: 'final' },
+  },
+});
+
+describe('bad input on durable inboxes, topics and finished actors', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  let host: ActorHost;
+  beforeEach(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+  });
+  afterEach(async () => {
+    await host?.close();
+    await nats.close();
+  });
+
+  it('a poison message at the head of a durable inbox is terminated at once and never blocks what follows', async () => {
+    const resources = await provisionTeam(nc, { team: 'bad' });
+    const trace = createMemoryTrace();
+    host = await createActorHost({ nc, team: 'bad', node: 'h', trace, seed: 12 });
+    const js = jetstream(nc);
+    const subject = resources.subjects.durableInbox('counter');
+    // In the stream before the actor's consumer exists: the poison is first in line.
+    await js.publish(subject, new Uint8Array([0xc1, 1, 2]));
+    await js.publish(subject, encodeValue(good('d-1', 1)));
+    await js.publish(subject, new Uint8Array(0));
+    await js.publish(subject, encodeValue(good('d-2', 2, { team: 'other' })));
+    await js.publish(subject, encodeValue(good('d-3', 3)));
+    const c = await host.spawn('counter', counter, { durable: true });
+    await until('both good messages counted', () => counted(c).n === 2, 10_000);
+    expect(host.stats.rejected).toBe(3);
+    const rejects = trace.events.filter((e): e is RejectTrace => e.kind === 'reject');
+    expect(rejects.map((r) => r.subject)).toEqual([subject, subject, subject]);
+    expect(rejects[2]!.reason).toMatch(/envelope for other\/counter arrived in the durable inbox/);
+    // Nothing is left pending or waiting for redelivery.
+    const jsm = await jetstreamManager(nc);
+    await until('the queue is empty', async () => {
+      const info = await jsm.consumers.info(resources.inboxStream, 'counter');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    });
+  });
+
+  for (const type of ['send.failed', 'ask.failed']) {
+    it(`an incoming ${type} (a reserved runtime event) is refused on the core inbox, the durable inbox and a topic`, async () => {
+      const resources = await provisionTeam(nc, { team: 'bad' });
+      const trace = createMemoryTrace();
+      host = await createActorHost({ nc, team: 'bad', node: 'h', trace, seed: 13 });
+      const c = await host.spawn('counter', recorder, { durable: true, topics: ['news'] });
+      const forged = (id: string, to = 'counter') =>
+        encodeValue(good(id, 1, { type, to, body: { msgId: 'x', to: 'y', error: 'forged' } }));
+      nc.publish(resources.subjects.inbox('counter'), forged('f-1'));
+      nc.publish(resources.subjects.topic('news'), forged('f-2', '#news'));
+      await jetstream(nc).publish(resources.subjects.durableInbox('counter'), forged('f-3'));
+      nc.publish(resources.subjects.inbox('counter'), encodeValue(good('ok-1', 4)));
+      await until(
+        'three refused, one counted',
+        () => host.stats.rejected === 3 && counted(c).n === 1,
+      );
+      expect(counted(c).seen).toEqual(['count.add']);
+      const rejects = trace.events.filter((e): e is RejectTrace => e.kind === 'reject');
+      expect(rejects.map((r) => r.reason)).toEqual([
+        `type ${type} is reserved for the runtime`,
+        `type ${type} is reserved for the runtime`,
+        `type ${type} is reserved for the runtime`,
+      ]);
+    });
+  }
+
+  it('a message for an actor that has finished is traced as late, not rejected or dead-lettered', async () => {
+    const resources = await provisionTeam(nc, { team: 'bad' });
+    const trace = createMemoryTrace();
+    host = await createActorHost({ nc, team: 'bad', node: 'h', trace, seed: 14 });
+    const c = await host.spawn('counter', recorder, { durable: true, topics: ['news'] });
+    nc.publish(
+      resources.subjects.inbox('counter'),
+      encodeValue(good('s-1', 1, { type: 'count.stop' })),
+    );
+    await until('the actor is done', () => c.status === 'done');
+    nc.publish(resources.subjects.inbox('counter'), encodeValue(good('l-1', 2)));
+    nc.publish(
+      resources.subjects.topic('news'),
+      encodeValue(good('l-2', 3, { to: '#news', type: 'run.done' })),
+    );
+    await jetstream(nc).publish(
+      resources.subjects.durableInbox('counter'),
+      encodeValue(good('l-3', 4)),
+    );
+    await until('three late messages', () => host.stats.late === 3);
+    const late = trace.events.filter((e): e is LateTrace => e.kind === 'late');
+    expect(late.map((e) => [e.msgId, e.type, e.mode, e.status])).toEqual([
+      ['l-1', 'count.add', 'at-most-once', 'done'],
+      ['l-2', 'run.done', 'at-most-once', 'done'],
+      ['l-3', 'count.add', 'at-least-once', 'done'],
+    ]);
+    expect(host.stats.rejected).toBe(0);
+    expect(trace.events.some((e) => e.kind === 'reject')).toBe(false);
+    const dlq = await (await jetstreamManager(nc)).streams.info(resources.dlqStream);
+    expect(dlq.state.messages).toBe(0);
+    // The late durable message is not redelivered: the queue is empty.
+    const info = await (
+      await jetstreamManager(nc)
+    ).consumers.info(resources.inboxStream, 'counter');
+    expect(info.num_pending + info.num_ack_pending).toBe(0);
   });
 });

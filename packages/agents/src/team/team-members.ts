@@ -254,8 +254,8 @@ export async function spawnCoordinator(ctx: TeamContext, id: string): Promise<vo
   const fd = config.failureDetection;
   ctx.detectors.push(
     createFailureDetector({
-      nc: ctx.nc,
-      subjects: host.subjects,
+      // The host's one heartbeat subscription: a bad beat is dead-lettered once, not per detector.
+      heartbeats: host,
       clock,
       kind: fd.kind,
       timeoutMs: fd.timeoutMs,

@@ -3,7 +3,6 @@ import type { KV, NatsConnection } from '@llm-teams/broker';
 import {
   compileRetryPolicy,
   createRandom,
-  decodeHeartbeat,
   systemClock,
   withRetry,
   type ActorHandle,
@@ -203,29 +202,25 @@ export async function readRunConfig(
   );
 }
 
-/** Resolves with the actors heard on `subject` among `wanted`, once all are or time is up. */
+/** Resolves with the actors heard among `wanted`, once all are or time is up. */
 async function waitForHeartbeats(
-  nc: NatsConnection,
-  subject: string,
+  host: ActorHost,
+  clock: Clock,
   wanted: readonly string[],
   timeoutMs: number,
 ): Promise<string[]> {
   const heard = new Set<string>();
   return new Promise((resolve) => {
     const done = () => {
-      clearTimeout(timer);
-      sub.unsubscribe();
+      clock.clearTimeout(timer);
+      stop();
       resolve([...heard]);
     };
-    const sub = nc.subscribe(subject, {
-      callback: (err, msg) => {
-        if (err) return;
-        const hb = decodeHeartbeat(msg.data);
-        if (hb && wanted.includes(hb.actor)) heard.add(hb.actor);
-        if (heard.size === wanted.length) done();
-      },
+    const stop = host.onHeartbeat((hb) => {
+      if (wanted.includes(hb.actor)) heard.add(hb.actor);
+      if (heard.size === wanted.length) done();
     });
-    const timer = setTimeout(done, timeoutMs);
+    const timer = clock.setTimeout(done, timeoutMs);
   });
 }
 
@@ -357,8 +352,8 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   const remoteWorkers = workers.filter((w) => !local.includes(w));
   if (remoteWorkers.length > 0) {
     const joined = await waitForHeartbeats(
-      options.nc,
-      host.subjects.heartbeatWildcard,
+      host,
+      clock,
       remoteWorkers,
       options.joinTimeoutMs ?? 60_000,
     );

@@ -41,6 +41,8 @@ export function describeEvent(e: TraceEvent): string {
     }
     case 'reject':
       return `reject${e.msgId !== undefined ? ` ${e.msgId}` : ''}: ${e.reason}`;
+    case 'late':
+      return `late ${e.type} ${e.msgId} <- ${e.from} (actor ${e.status})`;
     case 'mark': {
       const { kind: _k, actor: _a, node: _n, seq: _s, lamport: _l, wall: _w, name, ...rest } = e;
       const more = JSON.stringify(rest);
@@ -124,7 +126,7 @@ function headline(s: AnalysisSummary): string {
   const d = s.delivery;
   return (
     `${s.events} events, ${s.actors} actors, ${s.messages} messages ` +
-    `(${d.delivered} delivered, ${d.dropped} dropped by faults, ${d['dead-lettered']} dead-lettered, ` +
+    `(${d.delivered} delivered, ${d.dropped} dropped by faults, ${d['dead-lettered']} dead-lettered, ${d.late} late, ` +
     `${d['in-flight']} in flight at the end, ${d.lost} lost): ${verdict}`
   );
 }

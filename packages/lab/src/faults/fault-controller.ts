@@ -179,6 +179,7 @@ class Controller implements FaultController {
         subjects: team.host.subjects,
         node: this.#options.node ?? team.host.node,
         handle: (request) => this.#answer(request),
+        onReject: (subject, data, reason) => team.host.deadLetter(subject, data, reason),
       });
     }
     this.#options.onStarted?.(team);

@@ -114,6 +114,7 @@ const LABEL_KEY: Record<string, string> = {
   task: 'taskId',
   fault: 'fault',
   reject: 'reason',
+  late: 'type',
   mark: 'name',
 };
 const IN_COLUMNS: Record<string, Set<string>> = {
@@ -280,7 +281,7 @@ function addMessages(
       // Broadcast members judged undelivered get a stub toward their lane.
       const st = STUB_OF[d.outcome];
       if (st !== undefined) model.stubs.push(d.sends[0]!, laneOf.get(d.to) ?? -1, st);
-      else if (d.outcome === 'dead-lettered')
+      else if (d.outcome === 'dead-lettered' || d.outcome === 'late')
         model.arrows.push(d.sends[0]!, d.evidence[0]!, style('dead-letter'));
       continue;
     }
@@ -312,10 +313,11 @@ function addMessages(
       model.stubs.push(s, target, 0);
       continue;
     }
+    // A dead letter, or a late arrival at an actor that had stopped: the message's end.
     const reject = related.find(
       (i) =>
         !usedRejects.has(i) &&
-        events[i]!.kind === 'reject' &&
+        (events[i]!.kind === 'reject' || events[i]!.kind === 'late') &&
         (events[i]!.actor === send.to || events[i]!.actor.startsWith('@')),
     );
     if (reject !== undefined) {
@@ -325,7 +327,9 @@ function addMessages(
     }
     const outcome = outcomes.get(send.msgId);
     const st =
-      outcome === 'delivered' || outcome === 'dead-lettered' ? 3 : STUB_OF[outcome ?? 'lost'];
+      outcome === 'delivered' || outcome === 'dead-lettered' || outcome === 'late'
+        ? 3
+        : STUB_OF[outcome ?? 'lost'];
     model.stubs.push(s, target, st ?? 1);
   }
 }

@@ -38,7 +38,7 @@ describe('analyzeTrace', () => {
   it('explains each finding in text: verdict, events, causal chain step by step', () => {
     const text = renderFindingsText(analyzeTrace(plantedRun().events));
     expect(text).toContain(
-      '6 events, 3 actors, 2 messages (2 delivered, 0 dropped by faults, 0 dead-lettered, 0 in flight at the end, 0 lost): 2 errors, 0 warnings',
+      '6 events, 3 actors, 2 messages (2 delivered, 0 dropped by faults, 0 dead-lettered, 0 late, 0 in flight at the end, 0 lost): 2 errors, 0 warnings',
     );
     const fifo = text.slice(text.indexOf('ERROR [fifo]'));
     expect(fifo).toBe(

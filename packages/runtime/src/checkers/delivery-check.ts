@@ -5,7 +5,15 @@ import { messageFaultOf, outageOf } from './message-faults.js';
 import type { TraceIndex } from './trace-index.js';
 
 export type DeliveryOutcome =
-  'delivered' | 'dead-lettered' | 'dropped' | 'send-failed' | 'untraced' | 'in-flight' | 'lost';
+  | 'delivered'
+  | 'dead-lettered'
+  /** It reached its recipient after the recipient stopped running (a `late` event). */
+  | 'late'
+  | 'dropped'
+  | 'send-failed'
+  | 'untraced'
+  | 'in-flight'
+  | 'lost';
 
 /** What became of one logical message (all attempts) for one recipient. */
 export interface MessageDelivery {
@@ -98,6 +106,7 @@ export function analyzeDelivery(
   const counts = {
     delivered: 0,
     'dead-lettered': 0,
+    late: 0,
     dropped: 0,
     'send-failed': 0,
     untraced: 0,
@@ -125,10 +134,12 @@ export function analyzeDelivery(
     else {
       const members = new Set<string>();
       for (const r of index.recvsOf(first.msgId)) members.add(events[r]!.actor);
-      // A member that was not running rejected its copy: it dead-lettered it.
+      // A member that was not running got its copy late (older traces: rejected it).
       for (const r of related) {
         const e = events[r]!;
-        if (e.kind === 'reject' && !e.actor.startsWith('@')) members.add(e.actor);
+        if ((e.kind === 'reject' || e.kind === 'late') && !e.actor.startsWith('@')) {
+          members.add(e.actor);
+        }
       }
       for (const actor of index.actors) {
         if (actor === first.actor || members.has(actor)) continue;
@@ -160,6 +171,10 @@ export function analyzeDelivery(
         const e = events[r]!;
         return e.kind === 'reject' && (e.actor === to || e.actor.startsWith('@'));
       });
+      const lates = related.filter((r) => {
+        const e = events[r]!;
+        return e.kind === 'late' && e.actor === to;
+      });
       const drops = related.filter((r) => {
         const e = events[r]!;
         const f = messageFaultOf(e);
@@ -173,6 +188,7 @@ export function analyzeDelivery(
       const top = reached.get(channelKey(first, to, epoch));
       if (recvs.length > 0) decide('delivered', []);
       else if (rejects.length > 0) decide('dead-lettered', rejects);
+      else if (lates.length > 0) decide('late', lates);
       else if (failed.length > 0) decide('send-failed', failed);
       else if (drops.length > 0) decide('dropped', drops);
       else if (!index.isTraced(to)) decide('untraced', []);

@@ -1,5 +1,6 @@
 import type {
   DeliveryMode,
+  LateTrace,
   RecvTrace,
   SendTrace,
   TaskPhase,
@@ -64,6 +65,8 @@ export interface TraceBuilder {
   tool(actor: string, name: string, extra?: Record<string, unknown>): TraceEvent;
   fault(actor: string, fault: string, extra?: Record<string, unknown>): TraceEvent;
   reject(actor: string, reason: string, message?: BuiltMessage): TraceEvent;
+  /** `message` reached `actor` after it stopped running (default status `done`). */
+  late(actor: string, message: BuiltMessage, status?: LateTrace['status']): TraceEvent;
   mark(actor: string, name: string, extra?: Record<string, unknown>): TraceEvent;
   /** Any payload, stamped like the others. */
   emit(actor: string, payload: TracePayload | Record<string, unknown>): TraceEvent;
@@ -170,6 +173,16 @@ export function createTraceBuilder(options: TraceBuilderOptions = {}): TraceBuil
         subject: `llmt.t.actor.${actor}`,
         bytes: 64,
         ...(m ? { msgId: m.msgId, from: m.from } : {}),
+      }),
+    late: (actor, m, status = 'done') =>
+      stamp(actor, {
+        kind: 'late',
+        msgId: m.msgId,
+        from: m.from,
+        type: m.type,
+        subject: `llmt.t.actor.${actor}`,
+        mode: m.mode,
+        status,
       }),
     mark: (actor, name, extra = {}) => stamp(actor, { kind: 'mark', name, ...extra }),
     emit: (actor, payload) => stamp(actor, payload),

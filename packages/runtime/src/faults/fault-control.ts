@@ -95,14 +95,18 @@ export async function serveFaultControlWith(options: {
   subjects: TeamSubjects;
   node: string;
   handle: FaultControlHandler;
+  /** A request that is not one (answered with the reason too): dead-letter it here. */
+  onReject?: (subject: string, data: Uint8Array, reason: string) => void;
 }): Promise<FaultControlServer> {
   const prefix = `${options.subjects.control('fault')}.`;
   let queue = Promise.resolve();
   const answer = async (msg: Msg) => {
     const request = decodeFaultControl(msg.subject.slice(prefix.length), msg.data);
     let reply: FaultControlReply;
-    if (typeof request === 'string') reply = { node: options.node, ok: false, errors: [request] };
-    else {
+    if (typeof request === 'string') {
+      options.onReject?.(msg.subject, msg.data, request);
+      reply = { node: options.node, ok: false, errors: [request] };
+    } else {
       try {
         reply = await options.handle(request);
       } catch (err) {
@@ -133,7 +137,12 @@ export async function serveFaultControlWith(options: {
  */
 export function serveFaultControl(
   injector: FaultInjector,
-  options: { nc: NatsConnection; subjects: TeamSubjects; node: string },
+  options: {
+    nc: NatsConnection;
+    subjects: TeamSubjects;
+    node: string;
+    onReject?: (subject: string, data: Uint8Array, reason: string) => void;
+  },
 ): Promise<FaultControlServer> {
   return serveFaultControlWith({
     ...options,

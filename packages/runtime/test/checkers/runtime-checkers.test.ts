@@ -23,7 +23,8 @@ describe('runtime checkers on a clean run', () => {
   it('account for every message', () => {
     const { counts, messages } = analyzeDelivery(createTraceIndex(cleanRun().events));
     expect(counts).toMatchObject({
-      'dead-lettered': 1,
+      'dead-lettered': 0,
+      late: 1,
       dropped: 0,
       'in-flight': 1,
       lost: 0,
@@ -217,9 +218,12 @@ describe('delivery checker', () => {
     const m4 = t.send('a', '#team', 'news');
     t.recv('b', m4);
     t.reject('c', 'actor c is stopped', m4);
+    const m5 = t.send('a', '#team', 'news');
+    t.recv('b', m5);
+    t.late('c', m5, 'stopped');
     const report = analyzeDelivery(createTraceIndex(t.events));
     const toC = report.messages.filter((m) => m.to === 'c').map((m) => m.outcome);
-    expect(toC).toEqual(['lost', 'dropped', 'delivered', 'dead-lettered']);
+    expect(toC).toEqual(['lost', 'dropped', 'delivered', 'dead-lettered', 'late']);
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]!.verdict).toMatch(/^news m1 from a to c \(broadcast on #team\)/);
   });

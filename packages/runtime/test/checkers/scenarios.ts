@@ -5,7 +5,7 @@ import { createTraceBuilder, type TraceBuilder } from '@llm-teams/runtime';
  * members, an ask whose request was dropped by a fault and retried, a retried request answered
  * again from the reply cache (its copy deduplicated), a fault-duplicated message, a
  * JetStream redelivery after a crash, an ack lost and the redelivered copy deduplicated, a
- * message dead-lettered to a stopped actor, a send-side delay that reorders nothing, and one
+ * message arriving late at a finished actor, a misaddressed copy dead-lettered, a send-side delay that reorders nothing, and one
  * message still in flight at the end.
  */
 export function cleanRun(): TraceBuilder {
@@ -59,10 +59,15 @@ export function cleanRun(): TraceBuilder {
   t.fault('d', 'delay', { msgId: slow.msgId, side: 'send', ms: 50 });
   t.advance(50);
   t.recv('b', slow);
-  // d stops; a message to it is dead-lettered.
+  // A copy of a message arrives on the wrong inbox and is dead-lettered; the message itself
+  // is received.
+  const stray = t.send('a', 'b', 'hop');
+  t.reject('@n1', 'envelope for t/b arrived on the inbox of t/c', stray);
+  t.recv('b', stray);
+  // d finishes; a message to it arrives late.
   t.mark('d', 'actor.done');
   const late = t.send('b', 'd', 'hop');
-  t.reject('d', 'actor d is done; message hop not delivered', late);
+  t.late('d', late);
   // The last message is still on its way when the trace ends.
   t.send('a', 'b', 'bye');
   return t;

@@ -93,6 +93,33 @@ describe('live faults over the control subject', () => {
     expect(t.injector.list()).toEqual([]);
   });
 
+  it('a control request that is not one is answered with the reason and dead-lettered by the host', async () => {
+    const t = await startFaultTeam(nc, { team: 'junk', ids: ['a', 'b'] });
+    hosts.push(t.host);
+    const subjects = createTeamSubjects({ team: 'junk' });
+    servers.push(
+      await serveFaultControl(t.injector, {
+        nc,
+        subjects,
+        node: 'h1',
+        onReject: (subject, data, reason) => t.host.deadLetter(subject, data, reason),
+      }),
+    );
+    const chaos = await nats.connect('chaos');
+    const subject = subjects.control('fault', 'add');
+    const reply = await chaos.request(subject, new Uint8Array([0xff, 0x00, 0x7b]), {
+      timeout: 2000,
+    });
+    const answer = JSON.parse(new TextDecoder().decode(reply.data)) as {
+      ok: boolean;
+      errors: string[];
+    };
+    expect(answer.ok).toBe(false);
+    expect(answer.errors[0]).toMatch(/not JSON/);
+    expect(t.host.stats.rejected).toBe(1);
+    expect(t.host.stats.deadLettered).toBe(1);
+  });
+
   it('nobody answers for a team no process serves', async () => {
     const replies = await sendFaultControl(
       nc,
