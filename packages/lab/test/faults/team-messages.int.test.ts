@@ -115,9 +115,10 @@ describe('message faults in a team', () => {
     const { result, events } = await runWithFaults(nc, {
       suite: tinySuite({ n: 6, chain: 4 }),
       faults: [
-        // The first report of the run: its dependents wait on it, so the run cannot end
+        // a1's first report (one sender, so both drops hit the two attempts of one message:
+        // two workers' first reports can race); its dependents wait on it, so the run cannot end
         // (the board saying all done) before the report is in.
-        { id: 'outage', kind: 'drop', type: 'task.done', to: 'coord1', count: 2 },
+        { id: 'outage', kind: 'drop', type: 'task.done', from: 'a1', to: 'coord1', count: 2 },
       ],
       team: noRetryNoBackups,
     });
