@@ -3,7 +3,6 @@ import {
   type AnyActorLogic,
   type AnyActorRef,
   type EventObject,
-  type InspectionEvent,
   type Snapshot,
 } from 'xstate';
 import type { JsMsg } from '@llm-teams/broker';
@@ -17,7 +16,7 @@ import {
   type CompiledSupervisionPolicy,
 } from './supervisor.js';
 import { TraceLane } from './trace-lane.js';
-import type { DeliveryMode } from './trace-event.js';
+import type { DeliveryMode, RecvTrace, SendTrace } from './trace-event.js';
 import {
   compileAskOptions,
   type AskOptions,
@@ -89,6 +88,7 @@ export class ActorCell {
   #current: Envelope | undefined;
   #held: HeldMessage | undefined;
   #lastState: string | undefined;
+  #lastEvent: EventObject | undefined;
   #crashes: number[] | undefined;
   #restartTimer: unknown;
   durableStop: (() => Promise<void>) | undefined;
@@ -143,24 +143,18 @@ export class ActorCell {
       this.#dedupWindow();
       for (const id of checkpoint.processed) this.#dedup!.add(id);
     }
-    const inspect = host.trace
-      ? (ev: InspectionEvent) => {
-          if (ev.type === '@xstate.snapshot' && ev.actorRef === this.#actor) {
-            this.#onSnapshotTrace(ev.snapshot, ev.event);
-          }
-        }
-      : undefined;
-    const actor = createActor(this.#logic, {
+    this.#lastEvent = undefined;
+    const actor = createActor(host.trace ? this.#traced(this.#logic) : this.#logic, {
       id: this.id,
       input: this.#options.input,
       clock: host.clock,
       ...(checkpoint ? { snapshot: checkpoint.snapshot as Snapshot<unknown> } : {}),
-      ...(inspect ? { inspect } : {}),
     });
     this.#actor = actor;
     bindSystem(actor.system, this);
     actor.subscribe({
       next: (snapshot: Snapshot<unknown>) => {
+        if (host.trace) this.#onSnapshotTrace(snapshot);
         if (this.#held && !isBusy(snapshot)) this.#completeHeld();
         if (snapshot.status === 'done' && this.#status === 'running') {
           this.#status = 'done';
@@ -225,21 +219,26 @@ export class ActorCell {
   }
 
   #traceSend(env: Envelope, mode: DeliveryMode): void {
-    if (!this.lane.tracing) return;
-    this.lane.emit(
-      {
-        kind: 'send',
-        msgId: env.id,
-        to: env.to,
-        type: env.type,
-        attempt: env.attempt,
-        chanSeq: env.seq,
-        mode,
-        ...(env.causeId !== undefined ? { causeId: env.causeId } : {}),
-        ...(env.corrId !== undefined ? { corrId: env.corrId } : {}),
-      },
-      env.lamport,
-    );
+    const lane = this.lane;
+    if (!lane.tracing) return;
+    // Built whole, in one shape, optional fields last: see TraceLane.write.
+    const event: SendTrace = {
+      kind: 'send',
+      msgId: env.id,
+      to: env.to,
+      type: env.type,
+      attempt: env.attempt,
+      chanSeq: env.seq,
+      mode,
+      actor: lane.id,
+      node: lane.node,
+      seq: lane.nextSeq(),
+      lamport: env.lamport,
+      wall: env.sentAt,
+    };
+    if (env.causeId !== undefined) event.causeId = env.causeId;
+    if (env.corrId !== undefined) event.corrId = env.corrId;
+    lane.write(event);
   }
 
   /** Replies to `request`: a message to its sender with `corrId` = its id, cached so a
@@ -427,24 +426,28 @@ export class ActorCell {
     dup: boolean,
     unhandled: boolean,
   ): void {
-    if (!this.lane.tracing) return;
-    this.lane.emit(
-      {
-        kind: 'recv',
-        msgId: env.id,
-        from: env.from,
-        type: env.type,
-        msgLamport: env.lamport,
-        attempt: env.attempt,
-        chanSeq: env.seq,
-        mode,
-        ...(dup ? { dup: true as const } : {}),
-        ...(redelivered ? { redelivered: true as const } : {}),
-        ...(unhandled ? { unhandled: true as const } : {}),
-        ...(env.corrId !== undefined ? { corrId: env.corrId } : {}),
-      },
+    const lane = this.lane;
+    if (!lane.tracing) return;
+    const event: RecvTrace = {
+      kind: 'recv',
+      msgId: env.id,
+      from: env.from,
+      type: env.type,
+      msgLamport: env.lamport,
+      attempt: env.attempt,
+      chanSeq: env.seq,
+      mode,
+      actor: lane.id,
+      node: lane.node,
+      seq: lane.nextSeq(),
       lamport,
-    );
+      wall: lane.now(),
+    };
+    if (dup) event.dup = true;
+    if (redelivered) event.redelivered = true;
+    if (unhandled) event.unhandled = true;
+    if (env.corrId !== undefined) event.corrId = env.corrId;
+    lane.write(event);
   }
 
   /**
@@ -528,14 +531,34 @@ export class ActorCell {
     });
   }
 
-  #onSnapshotTrace(snapshot: Snapshot<unknown>, event: EventObject): void {
+  /**
+   * A state machine whose `transition` remembers the event it was given, so the snapshot
+   * observer can trace which event moved the machine. (xstate's `inspect` would tell too, but
+   * it copies an inspection event for every event, action and microstep of every actor: most
+   * of what tracing cost per message.) Other logic has no state value and stays as it is.
+   */
+  #traced(logic: AnyActorLogic): AnyActorLogic {
+    if (!('root' in logic)) return logic;
+    const traced = Object.create(logic) as AnyActorLogic;
+    const transition = logic.transition as (
+      this: AnyActorLogic,
+      ...args: Parameters<AnyActorLogic['transition']>
+    ) => Snapshot<unknown>;
+    traced.transition = (snapshot, event, scope) => {
+      this.#lastEvent = event as EventObject;
+      return transition.call(traced, snapshot, event, scope);
+    };
+    return traced;
+  }
+
+  #onSnapshotTrace(snapshot: Snapshot<unknown>): void {
     const value = (snapshot as { value?: unknown }).value;
     if (value === undefined) return;
     const to = stateToString(value);
     if (to === this.#lastState) return;
     const from = this.#lastState ?? '';
     this.#lastState = to;
-    this.lane.emit({ kind: 'state', from, to, event: event.type });
+    this.lane.emit({ kind: 'state', from, to, event: this.#lastEvent?.type ?? 'xstate.init' });
   }
 
   // ---- failure and lifecycle -----------------------------------------------------------

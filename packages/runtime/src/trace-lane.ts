@@ -4,19 +4,20 @@ import type { TraceEvent, TracePayload, TraceSink } from './trace-event.js';
 
 /**
  * One actor's line of events: its Lamport clock and its trace sequence. Every trace event of
- * the actor goes through `emit`, which stamps the common fields.
+ * the actor goes through `emit` (which copies the caller's payload and stamps the common
+ * fields) or, on the message path, `write` (which takes an event the runtime built whole).
  */
 export class TraceLane {
   readonly id: string;
+  readonly node: string;
   readonly lamport: LamportClock;
   #seq = 0;
-  readonly #node: string;
   readonly #sink: TraceSink | undefined;
   readonly #clock: Clock;
 
   constructor(id: string, node: string, sink: TraceSink | undefined, clock: Clock, start = 0) {
     this.id = id;
-    this.#node = node;
+    this.node = node;
     this.#sink = sink;
     this.#clock = clock;
     this.lamport = new LamportClock(start);
@@ -37,18 +38,39 @@ export class TraceLane {
     return this.#sink !== undefined;
   }
 
-  /** Records an event at Lamport time `lamport` (default: a new local tick). */
+  /** Takes the next trace sequence number (for an event built by `write`'s caller). */
+  nextSeq(): number {
+    return this.#seq++;
+  }
+
+  now(): number {
+    return this.#clock.now();
+  }
+
+  /**
+   * Records an event at Lamport time `lamport` (default: a new local tick). The payload is
+   * copied, so a caller may reuse it.
+   */
   emit(payload: TracePayload, lamport?: number): void {
     const sink = this.#sink;
     if (!sink) return;
     const event = {
       ...payload,
       actor: this.id,
-      node: this.#node,
+      node: this.node,
       seq: this.#seq++,
       lamport: lamport ?? this.lamport.tick(),
       wall: this.#clock.now(),
     } as TraceEvent;
     sink.write(event);
+  }
+
+  /**
+   * Records an event the runtime built whole, common fields included (`seq` from `nextSeq`):
+   * the message path's sends and receives, which a spread copy of a payload would cost more
+   * than everything else the runtime does per message.
+   */
+  write(event: TraceEvent): void {
+    this.#sink?.write(event);
   }
 }
