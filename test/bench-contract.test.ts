@@ -29,6 +29,7 @@ describe('npm run bench -- --json', () => {
       'xstateMachineEventUs',
       'rawPubSubUsPerMsg',
       'tellTracedMsgsPerSec',
+      'tellTracedRatio',
       'tellUnbatchedMsgsPerSec',
       'rawRequestP50Us',
       'rawRequestP99Us',
@@ -45,6 +46,10 @@ describe('npm run bench -- --json', () => {
     expect(n('tellRatio')).toBeCloseTo(n('tellMsgsPerSec') / n('rawPubSubMsgsPerSec'), 2);
     expect(n('tellMachineRatio')).toBeCloseTo(
       n('tellMachineMsgsPerSec') / n('rawPubSubMsgsPerSec'),
+      2,
+    );
+    expect(n('tellTracedRatio')).toBeCloseTo(
+      n('tellTracedMsgsPerSec') / n('rawPubSubMsgsPerSec'),
       2,
     );
     // The latencies are printed rounded to whole microseconds, so only roughly here.

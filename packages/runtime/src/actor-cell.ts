@@ -16,7 +16,8 @@ import {
   type CompiledSupervisionPolicy,
 } from './supervisor.js';
 import { TraceLane } from './trace-lane.js';
-import type { DeliveryMode, RecvTrace, SendTrace } from './trace-event.js';
+import type { DeliveryMode } from './trace-event.js';
+import { RecvRecord, SendRecord } from './trace-records.js';
 import {
   compileAskOptions,
   type AskOptions,
@@ -221,21 +222,19 @@ export class ActorCell {
   #traceSend(env: Envelope, mode: DeliveryMode): void {
     const lane = this.lane;
     if (!lane.tracing) return;
-    // Built whole, in one shape, optional fields last: see TraceLane.write.
-    const event: SendTrace = {
-      kind: 'send',
-      msgId: env.id,
-      to: env.to,
-      type: env.type,
-      attempt: env.attempt,
-      chanSeq: env.seq,
+    const event = new SendRecord(
+      env.id,
+      env.to,
+      env.type,
+      env.attempt,
+      env.seq,
       mode,
-      actor: lane.id,
-      node: lane.node,
-      seq: lane.nextSeq(),
-      lamport: env.lamport,
-      wall: env.sentAt,
-    };
+      lane.id,
+      lane.node,
+      lane.nextSeq(),
+      env.lamport,
+      env.sentAt,
+    );
     if (env.causeId !== undefined) event.causeId = env.causeId;
     if (env.corrId !== undefined) event.corrId = env.corrId;
     lane.write(event);
@@ -428,21 +427,20 @@ export class ActorCell {
   ): void {
     const lane = this.lane;
     if (!lane.tracing) return;
-    const event: RecvTrace = {
-      kind: 'recv',
-      msgId: env.id,
-      from: env.from,
-      type: env.type,
-      msgLamport: env.lamport,
-      attempt: env.attempt,
-      chanSeq: env.seq,
+    const event = new RecvRecord(
+      env.id,
+      env.from,
+      env.type,
+      env.lamport,
+      env.attempt,
+      env.seq,
       mode,
-      actor: lane.id,
-      node: lane.node,
-      seq: lane.nextSeq(),
+      lane.id,
+      lane.node,
+      lane.nextSeq(),
       lamport,
-      wall: lane.now(),
-    };
+      lane.now(),
+    );
     if (dup) event.dup = true;
     if (redelivered) event.redelivered = true;
     if (unhandled) event.unhandled = true;

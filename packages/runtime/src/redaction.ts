@@ -89,21 +89,40 @@ function literalPattern(secrets: Iterable<string>): RegExp | undefined {
   return new RegExp(alternatives.join('|'), 'g');
 }
 
-function applyPatterns(text: string, literal: RegExp | undefined): string {
-  let out = literal ? text.replace(literal, REDACTED) : text;
-  for (const { hint, pattern } of SECRET_PATTERNS) {
-    if (hint === undefined || out.includes(hint)) out = out.replace(pattern, REDACTED);
+/** What a redaction applies: compiled once per set of secrets; plain data, so it can be handed
+ *  to the trace writer's thread. */
+export interface RedactionRules {
+  /** The secret values (and their JSON-escaped forms), longest first. */
+  literal: RegExp | undefined;
+  patterns: readonly { hint: string | undefined; pattern: RegExp }[];
+  urlPassword: RegExp;
+  replacement: string;
+}
+
+function rulesFor(literal: RegExp | undefined): RedactionRules {
+  return { literal, patterns: SECRET_PATTERNS, urlPassword: URL_PASSWORD, replacement: REDACTED };
+}
+
+/**
+ * `text` with the rules applied. Self-contained (the trace writer's thread runs its source):
+ * it may use nothing from outside itself.
+ */
+export function applyRedaction(text: string, rules: RedactionRules): string {
+  const { literal, replacement } = rules;
+  let out = literal ? text.replace(literal, replacement) : text;
+  for (const { hint, pattern } of rules.patterns) {
+    if (hint === undefined || out.includes(hint)) out = out.replace(pattern, replacement);
   }
-  return out.includes('://') ? out.replace(URL_PASSWORD, `$1:${REDACTED}@`) : out;
+  return out.includes('://') ? out.replace(rules.urlPassword, `$1:${replacement}@`) : out;
 }
 
 /** A redactor for a fixed set of secret values (plus the well-known patterns). */
 export function createRedactor(secrets: Iterable<string> = []): Redactor {
-  const literal = literalPattern(secrets);
-  return { redact: (text) => applyPatterns(text, literal) };
+  const rules = rulesFor(literalPattern(secrets));
+  return { redact: (text) => applyRedaction(text, rules) };
 }
 
-let cached: { key: string; literal: RegExp | undefined } | undefined;
+let cached: { key: string; rules: RedactionRules } | undefined;
 
 // Reading process.env costs ~80 us (it is a view of the C environment), more than redacting a
 // 64 KB chunk; its secrets are re-read at most once a second.
@@ -116,6 +135,20 @@ function currentProcessEnvSecrets(): string[] {
     processEnvSecrets = { at: now, values: secretsFromEnv(process.env) };
   }
   return processEnvSecrets.values;
+}
+
+function rulesOf(all: string[]): RedactionRules {
+  const key = all.join('\u0000');
+  if (cached?.key !== key) cached = { key, rules: rulesFor(literalPattern(all)) };
+  return cached.rules;
+}
+
+/**
+ * The rules `redact` applies by default now: the registered secrets, the environment's and
+ * the well-known formats. The same object while the set of secrets stays the same.
+ */
+export function currentRedactionRules(): RedactionRules {
+  return rulesOf([...registry, ...currentProcessEnvSecrets()]);
 }
 
 /**
@@ -131,9 +164,7 @@ export function redact(
   const fromEnv = options.env ? secretsFromEnv(options.env) : currentProcessEnvSecrets();
   const all = [...registry, ...fromEnv];
   for (const s of options.secrets ?? []) all.push(s);
-  const key = all.join('\u0000');
-  if (cached?.key !== key) cached = { key, literal: literalPattern(all) };
-  return applyPatterns(text, cached.literal);
+  return applyRedaction(text, rulesOf(all));
 }
 
 function describeValue(value: unknown): string {

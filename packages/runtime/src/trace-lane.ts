@@ -67,8 +67,8 @@ export class TraceLane {
 
   /**
    * Records an event the runtime built whole, common fields included (`seq` from `nextSeq`):
-   * the message path's sends and receives, which a spread copy of a payload would cost more
-   * than everything else the runtime does per message.
+   * the message path's sends and receives (trace-records.ts), which a spread copy of a payload
+   * would cost more than everything else the runtime does per message.
    */
   write(event: TraceEvent): void {
     this.#sink?.write(event);

@@ -1,8 +1,9 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RuntimeError } from './errors.js';
-import { redact } from './redaction.js';
+import { currentRedactionRules, redact } from './redaction.js';
 import type { TraceEvent, TraceSink } from './trace-event.js';
+import { ThreadedTraceWriter } from './trace-writer.js';
 
 export interface TraceRecorderOptions {
   /** JSON Lines file to append to (created with its directory). Default: none. */
@@ -13,20 +14,33 @@ export interface TraceRecorderOptions {
   onEvent?: (event: TraceEvent) => void;
   /** Flush at least this often. Default 50. */
   flushIntervalMs?: number;
-  /** Flush once this many bytes are buffered. Default 65536. */
+  /** Flush once this many bytes are buffered. Default 262144 with a writer thread (fewer,
+   *  larger hand-overs), 65536 without. */
   maxBufferedBytes?: number;
   /** Remove secrets from what is written and published: true uses `redact` (registered
    *  secrets, the environment's, well-known key formats), a function replaces it. Applied per
    *  flushed chunk, so it costs one pass per flush, not per event. Default true. */
   redact?: boolean | ((text: string) => string);
+  /** Format, redact and write in a thread of its own (see docs/benchmarks.md, tracing), so the
+   *  actors' thread only encodes each event. Default true; a `redact` function implies false
+   *  (a function cannot cross to the thread). */
+  thread?: boolean;
 }
 
 export interface TraceRecorder extends TraceSink {
   readonly file: string | undefined;
   /** Events written so far. */
   readonly count: number;
-  /** Writes buffered lines now (synchronously). */
+  /** Writes buffered lines now: they are in the file when it returns. */
   flush(): void;
+  close(): Promise<void>;
+}
+
+/** What the recorder hands its buffered events to. */
+interface TraceWriter {
+  write(event: TraceEvent): void;
+  /** With `wait`, the events are in the file when it returns. */
+  flush(wait: boolean): void;
   close(): Promise<void>;
 }
 
@@ -35,46 +49,22 @@ const open = new Set<TraceRecorder>();
 let exitHooked = false;
 
 /**
- * Records trace events as JSON Lines. Lines are buffered and written with one synchronous
- * `write` per flush (every `flushIntervalMs`, at `maxBufferedBytes`, on `close()` and on
- * process exit), so a crash loses at most the unflushed tail and never a partial line.
+ * Records trace events as JSON Lines. Events are buffered and written one chunk at a time
+ * (every `flushIntervalMs`, at `maxBufferedBytes`, on `flush()`, `close()` and process exit),
+ * so a crash loses at most the unflushed tail and never a partial line. By default a writer
+ * thread formats, redacts and writes each chunk; the caller's thread only encodes events.
  */
 export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRecorder {
-  const maxBytes = options.maxBufferedBytes ?? 65_536;
   let fd: number | undefined;
   if (options.file) {
     mkdirSync(dirname(options.file), { recursive: true });
     fd = openSync(options.file, 'a');
   }
-  let lines: string[] = [];
-  let bytes = 0;
+  const writer = createWriter(options, fd);
   let count = 0;
   let closed = false;
-  const scrub =
-    options.redact === false
-      ? undefined
-      : typeof options.redact === 'function'
-        ? options.redact
-        : (text: string) => redact(text);
 
-  const flush = () => {
-    if (lines.length === 0) return;
-    const chunk = scrub ? scrub(lines.join('')) : lines.join('');
-    lines = [];
-    bytes = 0;
-    if (fd !== undefined) {
-      try {
-        writeSync(fd, chunk);
-      } catch (err) {
-        throw new RuntimeError('TRACE_WRITE_FAILED', `could not write trace ${options.file}`, {
-          cause: err,
-        });
-      }
-    }
-    if (options.live) options.live.publish(options.live.subject, encoder.encode(chunk));
-  };
-
-  const timer = setInterval(flush, options.flushIntervalMs ?? 50);
+  const timer = setInterval(() => writer.flush(false), options.flushIntervalMs ?? 50);
   timer.unref();
 
   const recorder: TraceRecorder = {
@@ -85,21 +75,20 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
     write(event) {
       if (closed) return;
       count++;
-      const line = JSON.stringify(event) + '\n';
-      lines.push(line);
-      bytes += line.length;
+      writer.write(event);
       options.onEvent?.(event);
-      if (bytes >= maxBytes) flush();
     },
-    flush,
-    close() {
-      if (closed) return Promise.resolve();
+    flush: () => writer.flush(true),
+    async close() {
+      if (closed) return;
       closed = true;
       clearInterval(timer);
-      flush();
-      if (fd !== undefined) closeSync(fd);
       open.delete(recorder);
-      return Promise.resolve();
+      try {
+        await writer.close();
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
     },
   };
   open.add(recorder);
@@ -110,6 +99,73 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
     });
   }
   return recorder;
+}
+
+function createWriter(options: TraceRecorderOptions, fd: number | undefined): TraceWriter {
+  const threaded = typeof options.redact !== 'function' && options.thread !== false;
+  const maxBufferedBytes = options.maxBufferedBytes ?? (threaded ? 262_144 : 65_536);
+  const live = options.live;
+  const publish = live ? (bytes: Uint8Array) => live.publish(live.subject, bytes) : undefined;
+  if (fd === undefined && !publish) {
+    return { write: () => undefined, flush: () => undefined, close: () => Promise.resolve() };
+  }
+  if (threaded) {
+    return new ThreadedTraceWriter({
+      fd,
+      file: options.file,
+      maxBufferedBytes,
+      rules: options.redact === false ? undefined : currentRedactionRules,
+      live: publish,
+    });
+  }
+  const scrub =
+    options.redact === false
+      ? undefined
+      : typeof options.redact === 'function'
+        ? options.redact
+        : (text: string) => redact(text);
+  return createInThreadWriter(options.file, fd, maxBufferedBytes, scrub, publish);
+}
+
+/** Formats, redacts and writes on the caller's thread, one `JSON.stringify` per event. */
+function createInThreadWriter(
+  file: string | undefined,
+  fd: number | undefined,
+  maxBytes: number,
+  scrub: ((text: string) => string) | undefined,
+  publish: ((bytes: Uint8Array) => void) | undefined,
+): TraceWriter {
+  let lines: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (lines.length === 0) return;
+    const chunk = scrub ? scrub(lines.join('')) : lines.join('');
+    lines = [];
+    bytes = 0;
+    if (fd !== undefined) {
+      try {
+        writeSync(fd, chunk);
+      } catch (err) {
+        throw new RuntimeError('TRACE_WRITE_FAILED', `could not write trace ${file}`, {
+          cause: err,
+        });
+      }
+    }
+    publish?.(encoder.encode(chunk));
+  };
+  return {
+    write(event) {
+      const line = JSON.stringify(event) + '\n';
+      lines.push(line);
+      bytes += line.length;
+      if (bytes >= maxBytes) flush();
+    },
+    flush,
+    close() {
+      flush();
+      return Promise.resolve();
+    },
+  };
 }
 
 /** Keeps events in memory (tests, small tools). */

@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTraceRecorder, parseTrace, type TraceEvent } from '@llm-teams/runtime';
+import {
+  createTraceRecorder,
+  parseTrace,
+  REDACTED,
+  registerSecret,
+  type TraceEvent,
+} from '@llm-teams/runtime';
+import { RecvRecord, SendRecord } from '../src/trace-records.js';
 import { tempDir } from '../../../test/support/index.js';
 
 const mark = (i: number): TraceEvent => ({
@@ -59,6 +66,122 @@ describe('trace recorder', () => {
     const events = parseTrace(readFileSync(file, 'utf8'));
     expect(events).toHaveLength(500);
     expect(events.at(-1)?.seq).toBe(499);
+    cleanup();
+  });
+
+  it('a process that dies of an uncaught error still writes what it had buffered', () => {
+    const { dir, cleanup } = tempDir();
+    const file = join(dir, 'trace.jsonl');
+    const script = join(dir, 'throw.ts');
+    writeFileSync(
+      script,
+      `import { createTraceRecorder } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};
+       const rec = createTraceRecorder({ file: ${JSON.stringify(file)}, flushIntervalMs: 60_000 });
+       for (let i = 0; i < 300; i++) rec.write({ kind: 'mark', name: 'm', actor: 'a', node: 'n', seq: i, lamport: i + 1, wall: 0 });
+       setTimeout(() => { throw new Error('boom'); }, 10);`,
+    );
+    expect(() =>
+      execFileSync(process.execPath, ['--import', 'tsx', script], {
+        cwd: process.cwd(),
+        stdio: 'pipe',
+      }),
+    ).toThrow(/boom/);
+    expect(parseTrace(readFileSync(file, 'utf8')).map((e) => e.seq)).toEqual([
+      ...Array(300).keys(),
+    ]);
+    cleanup();
+  });
+
+  it('writes the same lines from its writer thread as on the caller thread', async () => {
+    const { dir, cleanup } = tempDir();
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const e = new SendRecord(
+        `m${i}`,
+        'b',
+        'task.assign',
+        1,
+        i,
+        'at-most-once',
+        'a',
+        'n',
+        i,
+        i + 1,
+        i,
+      );
+      if (i % 3 === 0) e.causeId = `c${i}`;
+      events.push(
+        e,
+        new RecvRecord(
+          `m${i}`,
+          'a',
+          'task.assign',
+          i + 1,
+          1,
+          i,
+          'at-most-once',
+          'b',
+          'n',
+          i,
+          i + 2,
+          i,
+        ),
+      );
+      if (i % 100 === 0) events.push(mark(i));
+    }
+    const files = [join(dir, 'thread.jsonl'), join(dir, 'caller.jsonl')];
+    for (const [file, thread] of [
+      [files[0]!, true],
+      [files[1]!, false],
+    ] as const) {
+      const rec = createTraceRecorder({ file, thread, maxBufferedBytes: 4096 });
+      for (const e of events) rec.write(e);
+      await rec.close();
+    }
+    const [threaded, inline] = files.map((f) => readFileSync(f, 'utf8'));
+    expect(threaded).toBe(inline);
+    expect(threaded).toBe(events.map((e) => JSON.stringify(e) + '\n').join(''));
+    cleanup();
+  });
+
+  it('redacts in its writer thread, secrets registered after it started included', async () => {
+    const { dir, cleanup } = tempDir();
+    const file = join(dir, 'trace.jsonl');
+    const published: string[] = [];
+    const rec = createTraceRecorder({
+      file,
+      live: {
+        subject: 'llmt.t.trace',
+        publish: (_s, data) => published.push(new TextDecoder().decode(data)),
+      },
+    });
+    rec.write({
+      kind: 'mark',
+      name: 'before late-secret-123',
+      actor: 'a',
+      node: 'n',
+      seq: 0,
+      lamport: 1,
+      wall: 0,
+    });
+    rec.flush();
+    registerSecret('late-secret-123');
+    rec.write({
+      kind: 'mark',
+      name: 'after late-secret-123 and nats://u:pw-secret@host:4222',
+      actor: 'a',
+      node: 'n',
+      seq: 1,
+      lamport: 2,
+      wall: 0,
+    });
+    await rec.close();
+    const text = readFileSync(file, 'utf8');
+    expect(parseTrace(text).map((e) => (e.kind === 'mark' ? e.name : e.kind))).toEqual([
+      'before late-secret-123',
+      `after ${REDACTED} and nats://u:${REDACTED}@host:4222`,
+    ]);
+    expect(published.join('')).toBe(text);
     cleanup();
   });
 
