@@ -12,3 +12,4 @@ export * from './report/index.js';
 export * from './cli/index.js';
 export * from './schedules/index.js';
 export * from './faults/index.js';
+export * from './observability/index.js';

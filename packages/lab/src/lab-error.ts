@@ -8,7 +8,9 @@ export type LabErrorCode =
   /** A task graph handed to a DAG helper has a cycle, a duplicate id or an unknown dependency. */
   | 'INVALID_DAG'
   /** A test run could not be started (not: the tests failed, which is a result). */
-  | 'TEST_RUN_FAILED';
+  | 'TEST_RUN_FAILED'
+  /** A setting (a flag's value, an environment variable) the lab cannot use; named. */
+  | 'INVALID_ARGUMENT';
 
 /** The one error type of the lab package: a `code` to branch on and the underlying `cause`. */
 export class LabError extends Error {

@@ -202,6 +202,7 @@ export class ActorCell {
     });
     const mode = to.charCodeAt(0) === 35 ? 'at-most-once' : (options.mode ?? host.policy(type));
     this.#traceSend(env, mode);
+    if (host.telemetry) this.#telemetrySend(env, mode);
     host.transmit(env, mode, this);
     return env;
   }
@@ -215,8 +216,16 @@ export class ActorCell {
       sentAt: this.#host.clock.now(),
     });
     this.#traceSend(env, mode);
+    if (this.#host.telemetry) this.#telemetrySend(env, mode);
     this.#host.transmit(env, mode, this);
     return env;
+  }
+
+  #telemetrySend(env: Envelope, mode: DeliveryMode): void {
+    const { subjects, telemetry } = this.#host;
+    const subject =
+      env.to.charCodeAt(0) === 35 ? subjects.topic(env.to.slice(1)) : subjects.inbox(env.to);
+    telemetry?.onSend(this.id, env, mode, subject);
   }
 
   #traceSend(env: Envelope, mode: DeliveryMode): void {
@@ -409,8 +418,16 @@ export class ActorCell {
       this.#traceRecv(env, lamport, mode, redelivered, false, unhandled);
     }
     this.#current = env;
+    const telemetry = this.#host.telemetry;
     try {
-      this.#actor.send(event);
+      if (telemetry) {
+        const span = telemetry.startProcess(this.id, env, mode);
+        try {
+          telemetry.within(this.id, span, () => this.#actor.send(event));
+        } finally {
+          span.end();
+        }
+      } else this.#actor.send(event);
     } finally {
       this.#current = undefined;
     }
@@ -467,6 +484,7 @@ export class ActorCell {
       return;
     }
     if (this.#held?.env.id === env.id) return; // redelivered while still in progress
+    this.#host.telemetry?.noteInbound(env, msg.headers);
     const fresh = this.receive(env, 'at-least-once', msg.redelivered);
     if (!fresh) {
       msg.ack();

@@ -55,7 +55,8 @@ import {
   type SupervisionPolicy,
 } from './supervisor.js';
 import { TraceLane } from './trace-lane.js';
-import type { DeliveryMode, TraceSink } from './trace-event.js';
+import type { DeliveryMode, TraceEvent, TraceSink } from './trace-event.js';
+import { registeredRuntimeTelemetry, type RuntimeTelemetry } from './telemetry.js';
 
 export interface ActorHostOptions {
   nc: NatsConnection;
@@ -74,6 +75,9 @@ export interface ActorHostOptions {
   ids?: IdGenerator;
   /** Where trace events go. Default: none (no tracing cost). */
   trace?: TraceSink;
+  /** OpenTelemetry spans (docs/observability.md). Default: the telemetry registered with
+   *  `registerRuntimeTelemetry`, else none (no cost). */
+  telemetry?: RuntimeTelemetry;
   /** Delivery mode per message type. Default: everything at-most-once. */
   delivery?: DeliveryPolicyOptions;
   /** Defaults for every ask of this host's actors. */
@@ -202,6 +206,7 @@ class Host implements ActorHost, HostCore {
   readonly seed: string;
   readonly ids: IdGenerator;
   readonly trace: TraceSink | undefined;
+  readonly telemetry: RuntimeTelemetry | undefined;
   readonly policy: DeliveryPolicy;
   readonly interceptor: MessageInterceptor | undefined;
   readonly askDefaults: CompiledAskOptions;
@@ -255,7 +260,8 @@ class Host implements ActorHost, HostCore {
     this.seed = options.random?.seed ?? String(options.seed ?? randomSeed());
     this.random = options.random ?? createRandom(this.seed);
     this.ids = options.ids ?? createIdGenerator({ random: this.random.fork('ids') });
-    this.trace = options.trace;
+    this.telemetry = options.telemetry ?? registeredRuntimeTelemetry();
+    this.trace = this.telemetry ? observed(options.trace, this.telemetry) : options.trace;
     this.policy = createDeliveryPolicy(options.delivery);
     this.#durableByDefault = policyUsesDurable(options.delivery ?? {});
     this.interceptor = options.interceptor;
@@ -467,9 +473,15 @@ class Host implements ActorHost, HostCore {
       );
       return;
     }
+    const telemetry = this.telemetry;
     decodeFrame(
       msg.data,
-      (env) => this.#route(cell, env, msg.subject),
+      telemetry
+        ? (env) => {
+            telemetry.noteInbound(env, msg.headers);
+            this.#route(cell, env, msg.subject);
+          }
+        : (env) => this.#route(cell, env, msg.subject),
       (reason) => this.#reject(cell.lane, msg.subject, msg.data, reason),
     );
   }
@@ -564,6 +576,7 @@ class Host implements ActorHost, HostCore {
     const members = this.#topics.get(topic);
     if (!members || members.size === 0) return;
     const onEnvelope = (env: Envelope) => {
+      this.telemetry?.noteInbound(env, msg.headers);
       if (env.to !== `#${topic}` || env.team !== this.team) {
         this.#reject(
           this.#lane,
@@ -716,7 +729,8 @@ class Host implements ActorHost, HostCore {
       env.to.charCodeAt(0) === 35
         ? this.subjects.topic(env.to.slice(1))
         : this.#inboxSubject(env.to);
-    if (!this.#batch) {
+    // With telemetry each envelope goes alone: its trace context travels in its own headers.
+    if (!this.#batch || this.telemetry) {
       this.#publish(subject, [env], sender);
       return;
     }
@@ -770,8 +784,11 @@ class Host implements ActorHost, HostCore {
       return;
     }
     if (envs.length > 1) this.stats.batches++;
-    if (this.#signer) {
-      this.nc.publish(subject, data, { headers: this.#signer.sign(envs[0]!.from, data) });
+    const carrier = this.telemetry?.carrierOf(envs[0]!);
+    if (this.#signer || carrier) {
+      const headers = this.#signer?.sign(envs[0]!.from, data) ?? natsHeaders();
+      for (const key in carrier) headers.set(key, carrier[key]!);
+      this.nc.publish(subject, data, { headers });
       return;
     }
     this.nc.publish(subject, data);
@@ -784,7 +801,12 @@ class Host implements ActorHost, HostCore {
     let waitedMs = 0;
     const data = encodeEnvelope(env);
     const subject = this.subjects.durableInbox(env.to);
-    const headers = this.#signer?.sign(env.from, data);
+    const carrier = this.telemetry?.carrierOf(env);
+    let headers = this.#signer?.sign(env.from, data);
+    if (carrier) {
+      headers ??= natsHeaders();
+      for (const key in carrier) headers.set(key, carrier[key]!);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         let copies = 1;
@@ -891,4 +913,14 @@ class Host implements ActorHost, HostCore {
     // final round trip; closing must not fail on it.
     if (!this.#ncDown()) await this.nc.flush().catch(() => undefined);
   }
+}
+
+/** A trace sink that also feeds the host's telemetry (which derives GenAI spans from it). */
+function observed(sink: TraceSink | undefined, telemetry: RuntimeTelemetry): TraceSink {
+  return {
+    write(event: TraceEvent) {
+      sink?.write(event);
+      telemetry.observe(event);
+    },
+  };
 }

@@ -9,6 +9,7 @@ import type { MessageInterceptor } from './message-interceptor.js';
 import type { Random } from './random.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import type { CompiledSupervisionPolicy } from './supervisor.js';
+import type { RuntimeTelemetry } from './telemetry.js';
 import type { DeliveryMode, TraceSink } from './trace-event.js';
 
 /** Counters a host keeps; all monotonic. */
@@ -40,6 +41,8 @@ export interface HostCore {
   readonly random: Random;
   readonly ids: IdGenerator;
   readonly trace: TraceSink | undefined;
+  /** OpenTelemetry spans; undefined (the default) costs nothing. */
+  readonly telemetry: RuntimeTelemetry | undefined;
   readonly policy: DeliveryPolicy;
   readonly interceptor: MessageInterceptor | undefined;
   readonly askDefaults: CompiledAskOptions;

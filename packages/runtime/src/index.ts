@@ -105,6 +105,13 @@ export {
   type Redactor,
 } from './redaction.js';
 export {
+  createRuntimeTelemetry,
+  registerRuntimeTelemetry,
+  registeredRuntimeTelemetry,
+  type RuntimeTelemetry,
+  type RuntimeTelemetryOptions,
+} from './telemetry.js';
+export {
   createActorHost,
   type ActorHandle,
   type ActorHost,

@@ -251,6 +251,7 @@ export function createPipelineClient(backend: ModelBackend, options: PipelineOpt
             : { cachedTokens: result.usage.cachedTokens }),
           latencyMs: result.latencyMs,
           costUsd,
+          stopReason: result.stopReason,
         });
         return {
           model,

@@ -134,5 +134,7 @@ export interface AttemptReport {
   delayMs?: number;
   /** Estimated cost of this attempt (non-zero only for `ok`). */
   costUsd?: number;
+  /** Why the model stopped (only for `ok`). */
+  stopReason?: StopReason;
   error?: string;
 }

@@ -129,6 +129,7 @@ export async function spawnWorker(ctx: TeamContext, id: string): Promise<void> {
         ...(r.taskId !== undefined ? { taskId: r.taskId } : {}),
         ...(r.error !== undefined ? { error: r.error } : {}),
         ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
+        ...(r.stopReason !== undefined ? { finishReason: r.stopReason } : {}),
       });
       ctx.modelOptions?.onAttempt?.(r);
     },

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
+import { startTelemetry } from '../observability/index.js';
 import { EXIT, UsageError, processIo, type CliContext, type CliIo } from './cli-context.js';
 
 /** The `llm-teams` program with every command of `commands/index.ts` registered. */
@@ -21,7 +22,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const ctx: CliContext = { io, state: { exitCode: EXIT.ok } };
   const program = createProgram(ctx);
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    // Spans of every host the command runs, when the OTEL_* variables ask for them.
+    const telemetry = startTelemetry(io.env);
+    try {
+      await program.parseAsync([...argv], { from: 'user' });
+    } finally {
+      await telemetry?.shutdown();
+    }
     return ctx.state.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  connectNats,
+  startNatsServer,
+  type NatsConnection,
+  type NatsServer,
+} from '@llm-teams/broker';
+import { runTeam } from '@llm-teams/agents';
+import { startTelemetry } from '@llm-teams/lab';
+import { spawnCli, tempDir, type CliProcess } from '../support/index.js';
+import { tinySuite } from '../support/tiny-suite.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
+
+const PRODUCER = 4;
+const CONSUMER = 5;
+
+const otelEnv = (receiver: OtlpReceiver, protocol: string, service: string) => ({
+  OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+  OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+  OTEL_SERVICE_NAME: service,
+});
+
+/** Each `process <type>` span whose parent is a `send <type>` span of the same message. */
+function deliveries(spans: ReceivedSpan[], type: string) {
+  const sends = new Map(
+    spans.filter((s) => s.name === `send ${type}` && s.kind === PRODUCER).map((s) => [s.spanId, s]),
+  );
+  return spans
+    .filter((s) => s.name === `process ${type}` && s.kind === CONSUMER)
+    .flatMap((process) => {
+      const send = sends.get(process.parentSpanId);
+      return send ? [{ send, process }] : [];
+    });
+}
+
+describe('OpenTelemetry over OTLP', () => {
+  let server: NatsServer;
+  let receiver: OtlpReceiver;
+  let out: ReturnType<typeof tempDir>;
+  const children: CliProcess[] = [];
+  beforeEach(async () => {
+    server = await startNatsServer();
+    receiver = await startOtlpReceiver();
+    out = tempDir();
+  });
+  afterEach(async () => {
+    for (const c of children.splice(0)) c.kill('SIGKILL');
+    await receiver.close();
+    await server.close();
+    out.cleanup();
+  });
+
+  it('run with the OTLP variables (http/json) exports GenAI spans and messaging spans that join a task.assign to its processing', async () => {
+    const run = spawnCli(
+      [
+        'run',
+        '--suite',
+        'tiny',
+        '--p',
+        '0.5',
+        '--agents',
+        '2',
+        '--arch',
+        'centralized',
+        '--model',
+        'sim:gpt-5.2',
+        '--seed',
+        '5',
+        '--time-scale',
+        '0.001',
+        '--nats',
+        server.url,
+        '--out',
+        out.dir,
+      ],
+      { env: otelEnv(receiver, 'http/json', 'llmt-run') },
+    );
+    children.push(run);
+    const res = await run.exited;
+    expect(res.code, res.stderr).toBe(0);
+    const spans = receiver.spans;
+    expect(spans.every((s) => s.encoding === 'json' && s.service === 'llmt-run')).toBe(true);
+
+    const byOperation = (op: string) =>
+      spans.filter((s) => s.attributes['gen_ai.operation.name'] === op);
+    const agents = byOperation('invoke_agent');
+    const chats = byOperation('chat');
+    const tools = byOperation('execute_tool');
+    expect(agents.length).toBeGreaterThan(0);
+    expect(chats.length).toBeGreaterThan(0);
+    expect(tools.length).toBeGreaterThan(0);
+    const chat = chats.find((c) => c.attributes['llm_teams.outcome'] === 'ok')!;
+    expect(chat.name).toBe('chat sim:gpt-5.2');
+    expect(chat.attributes).toMatchObject({
+      'gen_ai.request.model': 'sim:gpt-5.2',
+      'gen_ai.provider.name': 'sim',
+    });
+    expect(chat.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+    expect(chat.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+    expect(chat.attributes['gen_ai.response.finish_reasons']).toEqual([expect.any(String)]);
+    // A model call and a tool call belong to the task span of the agent that made them.
+    const agentSpans = new Map(agents.map((a) => [a.spanId, a]));
+    expect(agentSpans.get(chat.parentSpanId)?.attributes['gen_ai.agent.name']).toBe(
+      chat.attributes['gen_ai.agent.name'],
+    );
+    expect(tools.some((t) => agentSpans.has(t.parentSpanId))).toBe(true);
+
+    // The coordinator's send of an assignment and the worker's processing of it: one trace,
+    // parent and child, two actors; the worker's task span continues that trace.
+    const assigned = deliveries(spans, 'task.assign');
+    expect(assigned.length).toBeGreaterThan(0);
+    for (const { send, process } of assigned) {
+      expect(process.traceId).toBe(send.traceId);
+      expect(send.attributes['messaging.system']).toBe('nats');
+      expect(process.attributes['messaging.system']).toBe('nats');
+      expect(process.attributes['messaging.message.id']).toBe(
+        send.attributes['messaging.message.id'],
+      );
+      expect(process.attributes['llm_teams.actor']).not.toBe(send.attributes['llm_teams.actor']);
+    }
+    const assignTraces = new Set(assigned.map((d) => d.send.traceId));
+    expect(agents.some((a) => assignTraces.has(a.traceId))).toBe(true);
+  });
+
+  it('a task.assign sent in one process is processed in a `node` process, one trace across them (http/protobuf)', async () => {
+    const team = 'otel2';
+    const node = spawnCli(
+      [
+        'node',
+        '--nats',
+        server.url,
+        '--team',
+        team,
+        '--agents',
+        'a2',
+        '--out',
+        out.dir,
+        '--node',
+        'proc-a2',
+      ],
+      { env: otelEnv(receiver, 'http/protobuf', 'llmt-node') },
+    );
+    children.push(node);
+    const telemetry = startTelemetry(otelEnv(receiver, 'http/protobuf', 'llmt-director'));
+    expect(telemetry?.settings.protocol).toBe('http/protobuf');
+    let nc: NatsConnection | undefined;
+    try {
+      nc = await connectNats({ servers: server.url, name: 'director' });
+      const result = await runTeam({
+        nc,
+        team,
+        suite: tinySuite({ n: 4, chain: 2 }),
+        arch: 'centralized',
+        agents: 2,
+        model: 'sim:gpt-5.2',
+        seed: 6,
+        timeScale: 0.002,
+        replicas: 1,
+        localMembers: ['a1', 'coord1'],
+        coordinator: { standby: false },
+        deadlineMs: 120_000,
+      });
+      expect(result.status, result.reason).toBe('completed');
+    } finally {
+      await telemetry?.shutdown();
+      await nc?.close();
+    }
+    const exited = await node.exited;
+    expect(exited.code, exited.stderr).toBe(0);
+
+    const spans = receiver.spans;
+    expect(spans.every((s) => s.encoding === 'protobuf')).toBe(true);
+    const across = deliveries(spans, 'task.assign').filter(
+      (d) => d.send.service === 'llmt-director' && d.process.service === 'llmt-node',
+    );
+    expect(across.length).toBeGreaterThan(0);
+    for (const { send, process } of across) {
+      expect(process.traceId).toBe(send.traceId);
+      expect(process.attributes['llm_teams.actor']).toBe('a2');
+    }
+    // The remote worker's own GenAI spans continue the trace of an assignment it processed.
+    const remoteAgents = spans.filter(
+      (s) => s.service === 'llmt-node' && s.attributes['gen_ai.operation.name'] === 'invoke_agent',
+    );
+    expect(remoteAgents.some((a) => across.some((d) => d.send.traceId === a.traceId))).toBe(true);
+  });
+});
