@@ -85,7 +85,7 @@ describe('trace chunks', () => {
     expect(formatted(events)).toBe(jsonLines(events));
   });
 
-  it('agree with JSON.stringify for any strings and numbers', () => {
+  it('agree with JSON.stringify for any strings and numbers', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -138,6 +138,7 @@ describe('trace chunks', () => {
           expect(formatted(events)).toBe(jsonLines(events));
         },
       ),
+      { numRuns: 60 },
     );
   });
 

@@ -41,7 +41,7 @@ describe('trace recorder', () => {
     cleanup();
   });
 
-  it('a crash loses at most the unflushed tail, never a partial line', () => {
+  it('a crash loses at most the unflushed tail, never a partial line', { timeout: 60_000 }, () => {
     const { dir, cleanup } = tempDir();
     const file = join(dir, 'trace.jsonl');
     const script = join(dir, 'crash.ts');
@@ -69,28 +69,32 @@ describe('trace recorder', () => {
     cleanup();
   });
 
-  it('a process that dies of an uncaught error still writes what it had buffered', () => {
-    const { dir, cleanup } = tempDir();
-    const file = join(dir, 'trace.jsonl');
-    const script = join(dir, 'throw.ts');
-    writeFileSync(
-      script,
-      `import { createTraceRecorder } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};
+  it(
+    'a process that dies of an uncaught error still writes what it had buffered',
+    { timeout: 60_000 },
+    () => {
+      const { dir, cleanup } = tempDir();
+      const file = join(dir, 'trace.jsonl');
+      const script = join(dir, 'throw.ts');
+      writeFileSync(
+        script,
+        `import { createTraceRecorder } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};
        const rec = createTraceRecorder({ file: ${JSON.stringify(file)}, flushIntervalMs: 60_000 });
        for (let i = 0; i < 300; i++) rec.write({ kind: 'mark', name: 'm', actor: 'a', node: 'n', seq: i, lamport: i + 1, wall: 0 });
        setTimeout(() => { throw new Error('boom'); }, 10);`,
-    );
-    expect(() =>
-      execFileSync(process.execPath, ['--import', 'tsx', script], {
-        cwd: process.cwd(),
-        stdio: 'pipe',
-      }),
-    ).toThrow(/boom/);
-    expect(parseTrace(readFileSync(file, 'utf8')).map((e) => e.seq)).toEqual([
-      ...Array(300).keys(),
-    ]);
-    cleanup();
-  });
+      );
+      expect(() =>
+        execFileSync(process.execPath, ['--import', 'tsx', script], {
+          cwd: process.cwd(),
+          stdio: 'pipe',
+        }),
+      ).toThrow(/boom/);
+      expect(parseTrace(readFileSync(file, 'utf8')).map((e) => e.seq)).toEqual([
+        ...Array(300).keys(),
+      ]);
+      cleanup();
+    },
+  );
 
   it('writes the same lines from its writer thread as on the caller thread', async () => {
     const { dir, cleanup } = tempDir();
