@@ -50,7 +50,7 @@ describe('OpenTelemetry over OTLP', () => {
     out.cleanup();
   });
 
-  it('run with the OTLP variables (http/json) exports GenAI spans and messaging spans that join a task.assign to its processing', async () => {
+  it('run with the OTLP variables (http/json) exports GenAI spans, messaging spans that join a task.assign to its processing, and metrics', async () => {
     const run = spawnCli(
       [
         'run',
@@ -120,6 +120,35 @@ describe('OpenTelemetry over OTLP', () => {
     }
     const assignTraces = new Set(assigned.map((d) => d.send.traceId));
     expect(agents.some((a) => assignTraces.has(a.traceId))).toBe(true);
+
+    // Metrics, from the same variables (exported when the command ends).
+    const total = (metric: string, where: Record<string, unknown> = {}) =>
+      Math.max(
+        0,
+        ...receiver.points
+          .filter(
+            (p) =>
+              p.metric === metric && Object.entries(where).every(([k, v]) => p.attributes[k] === v),
+          )
+          .map((p) => p.value),
+      );
+    expect(receiver.points.every((p) => p.encoding === 'json')).toBe(true);
+    const assignSends = total('messaging.client.sent.messages', {
+      'llm_teams.message.type': 'task.assign',
+    });
+    expect(assignSends).toBeGreaterThan(0);
+    expect(assignSends).toBe(spans.filter((s) => s.name === 'send task.assign').length);
+    expect(
+      total('messaging.client.consumed.messages', { 'llm_teams.message.type': 'task.assign' }),
+    ).toBeGreaterThan(0);
+    expect(total('gen_ai.client.token.usage', { 'gen_ai.token.type': 'output' })).toBe(
+      chats.length,
+    );
+    expect(
+      total('llm_teams.model.calls', { 'gen_ai.request.model': 'sim:gpt-5.2' }),
+    ).toBeGreaterThan(0);
+    expect(total('llm_teams.tool.calls')).toBeGreaterThan(0);
+    expect(total('llm_teams.tasks', { 'llm_teams.task.phase': 'done' })).toBeGreaterThan(0);
   });
 
   it('a task.assign sent in one process is processed in a `node` process, one trace across them (http/protobuf)', async () => {
@@ -142,7 +171,7 @@ describe('OpenTelemetry over OTLP', () => {
     );
     children.push(node);
     const telemetry = startTelemetry(otelEnv(receiver, 'http/protobuf', 'llmt-director'));
-    expect(telemetry?.settings.protocol).toBe('http/protobuf');
+    expect(telemetry?.settings.traces?.protocol).toBe('http/protobuf');
     let nc: NatsConnection | undefined;
     try {
       nc = await connectNats({ servers: server.url, name: 'director' });
@@ -183,5 +212,15 @@ describe('OpenTelemetry over OTLP', () => {
       (s) => s.service === 'llmt-node' && s.attributes['gen_ai.operation.name'] === 'invoke_agent',
     );
     expect(remoteAgents.some((a) => across.some((d) => d.send.traceId === a.traceId))).toBe(true);
+    // Metrics over protobuf too: the node counted the assignments it processed.
+    const consumed = receiver.points.filter(
+      (p) =>
+        p.service === 'llmt-node' &&
+        p.metric === 'messaging.client.consumed.messages' &&
+        p.attributes['llm_teams.message.type'] === 'task.assign',
+    );
+    expect(consumed.length).toBeGreaterThan(0);
+    expect(consumed.every((p) => p.encoding === 'protobuf')).toBe(true);
+    expect(Math.max(...consumed.map((p) => p.value))).toBeGreaterThanOrEqual(across.length);
   });
 });

@@ -6,11 +6,13 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Meter,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
 import type { MsgHdrs } from '@llm-teams/broker';
 import type { Envelope } from './envelope.js';
+import { instruments, measure, providerOf } from './telemetry-metrics.js';
 import type { DeliveryMode, LlmTrace, TaskTrace, ToolTrace, TraceEvent } from './trace-event.js';
 
 /*
@@ -26,11 +28,16 @@ import type { DeliveryMode, LlmTrace, TaskTrace, ToolTrace, TraceEvent } from '.
  * - GenAI (conventions for GenAI agent and client spans), from the actors' own trace events:
  *   `invoke_agent <actor>` from a task's `start` to its `done`, `fail` or `release`; `chat
  *   <model>` per model attempt (`llm`); `execute_tool <name>` per tool call (`tool`).
+ * - Metrics, from the same events (with a meter): messages sent, received, retried,
+ *   redelivered, duplicated and rejected by type; suspicions; model calls, tokens and latency
+ *   by model; tool calls; task state changes.
  */
 
 export interface RuntimeTelemetryOptions {
   /** Default: the tracer of the globally registered provider. */
   tracer?: Tracer;
+  /** Metrics (docs/observability.md). Default: none. */
+  meter?: Meter;
 }
 
 /** A carrier for the W3C trace context of one envelope (`traceparent`, `tracestate`). */
@@ -86,6 +93,7 @@ const TASK_SPAN_LIMIT_MS = 30 * 60_000;
 
 export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): RuntimeTelemetry {
   const tracer = options.tracer ?? trace.getTracer('@llm-teams/runtime');
+  const metrics = options.meter ? instruments(options.meter) : undefined;
   const outbound = new WeakMap<Envelope, TraceCarrier>();
   const inbound = new WeakMap<Envelope, Context>();
   /** Per actor: the context its sends and spans are children of. */
@@ -156,7 +164,7 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
   }
 
   function onLlm(e: LlmTrace): void {
-    const provider = e.model.includes(':') ? e.model.slice(0, e.model.indexOf(':')) : e.model;
+    const provider = providerOf(e.model);
     const attributes: Attributes = {
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': provider,
@@ -283,6 +291,7 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
       }
     },
     observe(event) {
+      if (metrics) measure(metrics, event);
       if (event.kind === 'task') onTask(event);
       else if (event.kind === 'llm') onLlm(event);
       else if (event.kind === 'tool') onTool(event);

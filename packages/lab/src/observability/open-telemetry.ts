@@ -1,7 +1,10 @@
-import { trace } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
+import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as OtlpProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -16,10 +19,17 @@ import { LabError } from '../lab-error.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
-export interface TelemetrySettings {
-  /** Where spans go: `<endpoint>/v1/traces`, or the traces endpoint as given. */
-  tracesUrl: string;
+export interface SignalSettings {
+  /** `<endpoint>/v1/<signal>`, or the signal's own endpoint as given. */
+  url: string;
   protocol: OtlpProtocol;
+}
+
+export interface TelemetrySettings {
+  /** Spans; undefined when off. */
+  traces: SignalSettings | undefined;
+  /** Metrics; undefined when off. */
+  metrics: (SignalSettings & { intervalMs: number }) | undefined;
   serviceName: string;
 }
 
@@ -31,36 +41,35 @@ export interface TelemetrySession {
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
 
-/**
- * What the standard variables ask for; undefined when traces are off: no endpoint
- * (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT`) or
- * `OTEL_TRACES_EXPORTER=none`. Names the variable of a value it cannot use.
- */
-export function telemetrySettings(env: NodeJS.ProcessEnv): TelemetrySettings | undefined {
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',').map((s) => s.trim());
+/** One signal's settings from the standard variables, or undefined when it is off. */
+function signalSettings(
+  env: NodeJS.ProcessEnv,
+  signal: 'traces' | 'metrics',
+): SignalSettings | undefined {
+  const upper = signal.toUpperCase();
+  const exporterVar = `OTEL_${upper}_EXPORTER`;
+  const exporters = (env[exporterVar] ?? 'otlp').split(',').map((s) => s.trim());
   if (exporters.includes('none')) return undefined;
   const unknown = exporters.filter((e) => e !== 'otlp' && e !== '');
   if (unknown.length > 0) {
     throw new LabError(
       'INVALID_ARGUMENT',
-      `OTEL_TRACES_EXPORTER=${unknown.join(',')} is not supported (otlp or none)`,
+      `${exporterVar}=${unknown.join(',')} is not supported (otlp or none)`,
     );
   }
-  const tracesEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  const ownVar = `OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`;
+  const own = env[ownVar]?.trim();
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
-  if (!tracesEndpoint && !endpoint) return undefined;
-  const tracesUrl = tracesEndpoint || `${endpoint!.replace(/\/+$/, '')}/v1/traces`;
+  if (!own && !endpoint) return undefined;
+  const url = own || `${endpoint!.replace(/\/+$/, '')}/v1/${signal}`;
   try {
-    new URL(tracesUrl);
+    new URL(url);
   } catch {
-    throw new LabError(
-      'INVALID_ARGUMENT',
-      `${tracesEndpoint ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT'} is not a URL: ${tracesUrl}`,
-    );
+    const name = own ? ownVar : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+    throw new LabError('INVALID_ARGUMENT', `${name} is not a URL: ${url}`);
   }
-  const protocolVar = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
-    ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
-    : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const ownProtocolVar = `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`;
+  const protocolVar = env[ownProtocolVar] ? ownProtocolVar : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   const protocol = (env[protocolVar]?.trim() || 'http/protobuf') as OtlpProtocol;
   if (!PROTOCOLS.includes(protocol)) {
     throw new LabError(
@@ -68,8 +77,30 @@ export function telemetrySettings(env: NodeJS.ProcessEnv): TelemetrySettings | u
       `${protocolVar}=${protocol} is not supported (http/protobuf or http/json)`,
     );
   }
-  const serviceName = env.OTEL_SERVICE_NAME?.trim() || 'llm-teams';
-  return { tracesUrl, protocol, serviceName };
+  return { url, protocol };
+}
+
+/**
+ * What the standard variables ask for; undefined when both traces and metrics are off (no
+ * endpoint, or `OTEL_TRACES_EXPORTER` / `OTEL_METRICS_EXPORTER` = `none`). Names the variable
+ * of a value it cannot use.
+ */
+export function telemetrySettings(env: NodeJS.ProcessEnv): TelemetrySettings | undefined {
+  const traces = signalSettings(env, 'traces');
+  const metricSignal = signalSettings(env, 'metrics');
+  if (!traces && !metricSignal) return undefined;
+  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000);
+  if (!Number.isInteger(interval) || interval <= 0) {
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `OTEL_METRIC_EXPORT_INTERVAL=${env.OTEL_METRIC_EXPORT_INTERVAL} is not a positive integer (ms)`,
+    );
+  }
+  return {
+    traces,
+    metrics: metricSignal ? { ...metricSignal, intervalMs: interval } : undefined,
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || 'llm-teams',
+  };
 }
 
 /**
@@ -80,24 +111,46 @@ export function telemetrySettings(env: NodeJS.ProcessEnv): TelemetrySettings | u
 export function startTelemetry(env: NodeJS.ProcessEnv): TelemetrySession | undefined {
   const settings = telemetrySettings(env);
   if (!settings) return undefined;
-  const exporter: SpanExporter =
-    settings.protocol === 'http/json'
-      ? new OtlpJsonExporter({ url: settings.tracesUrl })
-      : new OtlpProtoExporter({ url: settings.tracesUrl });
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: settings.serviceName,
-      [ATTR_SERVICE_VERSION]: '0.1.0',
-    }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: settings.serviceName,
+    [ATTR_SERVICE_VERSION]: '0.1.0',
   });
-  provider.register();
-  registerRuntimeTelemetry(createRuntimeTelemetry({ tracer: trace.getTracer('@llm-teams/lab') }));
+  let tracerProvider: NodeTracerProvider | undefined;
+  if (settings.traces) {
+    const { url, protocol } = settings.traces;
+    const exporter: SpanExporter =
+      protocol === 'http/json' ? new OtlpJsonExporter({ url }) : new OtlpProtoExporter({ url });
+    tracerProvider = new NodeTracerProvider({
+      resource,
+      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+    });
+    tracerProvider.register();
+  }
+  let meterProvider: MeterProvider | undefined;
+  if (settings.metrics) {
+    const { url, protocol, intervalMs } = settings.metrics;
+    const exporter =
+      protocol === 'http/json'
+        ? new OtlpJsonMetricExporter({ url })
+        : new OtlpProtoMetricExporter({ url });
+    meterProvider = new MeterProvider({
+      resource,
+      readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs })],
+    });
+    metrics.setGlobalMeterProvider(meterProvider);
+  }
+  registerRuntimeTelemetry(
+    createRuntimeTelemetry({
+      // Without a provider the API's tracer is a no-op: metrics alone cost no spans.
+      tracer: trace.getTracer('@llm-teams/lab'),
+      ...(meterProvider ? { meter: meterProvider.getMeter('@llm-teams/lab') } : {}),
+    }),
+  );
   return {
     settings,
     async shutdown() {
       registerRuntimeTelemetry(undefined);
-      await provider.shutdown();
+      await Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()]);
     },
   };
 }
