@@ -1,5 +1,6 @@
 # The llm-teams command line for a node of a team (docker-compose.yml, docs/deployment.md).
-# The packages ship TypeScript run through tsx, so the image keeps the dev dependencies.
+# The image runs the repository's TypeScript sources through tsx (the bin's checkout mode,
+# docs/packages.md), so it keeps the dev dependencies.
 FROM node:20-slim
 
 WORKDIR /app

@@ -1,37 +1,83 @@
 // One linter for the whole repo. Beyond typescript-eslint's typed rules, it enforces the
-// package layering of DESIGN.md: lab -> agents -> runtime -> broker, never upwards, and
-// siblings only through their curated `src/index.ts` (the package name), never deep paths.
+// package layering of docs/architecture.md: lab -> agents -> runtime -> broker, never upwards,
+// and siblings only through their curated `src/index.ts` (the package name), never deep paths.
+// The testkit sits beside them: it may use broker, runtime and agents (it drives lab only as a
+// process), and no product source may import it; every test may.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const layers = ['broker', 'runtime', 'agents', 'lab'];
+const packages = [...layers, 'testkit'];
 
-/** Imports a package may not make: every layer above it, and deep imports into any sibling. */
-function layeringRule(layer) {
+/** Deep imports into any package other than `own`: only the bare package name is allowed. */
+function deepImports(own) {
+  return [
+    {
+      group: packages.map((p) => `@llm-teams/${p}/*`),
+      message: 'Import a sibling package only through its index (the bare package name).',
+    },
+    {
+      group: packages.filter((p) => p !== own).map((p) => `**/${p}/src/**`),
+      message: 'Import a sibling package by its name, not by a relative path into its sources.',
+    },
+  ];
+}
+
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+/**
+ * Imports a package may not make: every layer above it, and deep imports into any sibling. Its
+ * sources (not its tests) may not import the testkit either.
+ */
+function layeringRules(layer) {
   const above = layers.slice(layers.indexOf(layer) + 1);
-  const patterns = [
-    ...(above.length === 0
+  const upwards =
+    above.length === 0
       ? []
       : [
           {
             group: above.map((p) => `@llm-teams/${p}`),
             message: `packages/${layer} sits below ${above.join(', ')}: dependencies point lab -> agents -> runtime -> broker.`,
           },
-        ]),
+        ];
+  const testkit = {
+    group: ['@llm-teams/testkit'],
+    message: 'Product code never depends on the testkit; only tests import it.',
+  };
+  return [
+    { files: [`packages/${layer}/**/*.ts`], rules: restrict([...upwards, ...deepImports(layer)]) },
     {
-      group: layers.map((p) => `@llm-teams/${p}/*`),
-      message: 'Import a sibling package only through its index (the bare package name).',
-    },
-    {
-      group: layers.filter((p) => p !== layer).map((p) => `**/${p}/src/**`),
-      message: 'Import a sibling package by its name, not by a relative path into its sources.',
+      files: [`packages/${layer}/src/**/*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: restrict([...upwards, testkit, ...deepImports(layer)]),
     },
   ];
-  return {
-    files: [`packages/${layer}/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { patterns }] },
-  };
 }
+
+const testkitRules = {
+  files: ['packages/testkit/**/*.ts'],
+  rules: restrict([
+    {
+      group: ['@llm-teams/lab'],
+      message: 'The testkit runs lab as a process (spawnCli), it does not import it.',
+    },
+    ...deepImports('testkit'),
+  ]),
+};
+
+/** The viewer page's script runs in the browser: only its own modules and lab's shared codes. */
+const browserRules = {
+  files: ['packages/lab/src/viewer/client/**/*.ts'],
+  rules: restrict([
+    {
+      group: ['node:*', '@llm-teams/*', '*/space-time-model.js'],
+      allowTypeImports: true,
+      message: 'Browser code: import only client/ modules, space-time-codes.js, and types.',
+    },
+  ]),
+};
+
+const repoTestRules = { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: restrict(deepImports()) };
 
 export default tseslint.config(
   {
@@ -42,6 +88,8 @@ export default tseslint.config(
       '**/*.js',
       '!eslint.config.js',
       'packages/lab/suites/**',
+      'packages/*/dist/**',
+      '.stryker-tmp/**',
     ],
   },
   js.configs.recommended,
@@ -65,6 +113,10 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
-  ...layers.map(layeringRule),
+  // Plain JavaScript build scripts: linted, without type information.
+  { files: ['eslint.config.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  ...layers.flatMap(layeringRules),
+  testkitRules,
+  browserRules,
+  repoTestRules,
 );

@@ -31,12 +31,9 @@ import {
   type ActorHostOptions,
   type MessageEvent,
 } from '@llm-teams/runtime';
+import { json, log } from './bench-args.js';
 
-const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
-const log = (...args: unknown[]) => {
-  if (!json) console.log(...args);
-};
 
 const MESSAGES = quick ? 50_000 : 200_000;
 const ROUNDS = quick ? 1 : 3;

@@ -58,3 +58,69 @@ describe('npm run bench -- --json', () => {
     expect(n('askP99Us')).toBeGreaterThanOrEqual(n('askP50Us'));
   });
 });
+
+describe('npm run bench:fuzz -- --json', () => {
+  it('prints one JSON object: the run, the messages sent, rejects, dead letters and RSS', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        'bench/fuzz.ts',
+        '--json',
+        '--messages',
+        '200',
+        '--time-scale',
+        '0.01',
+      ],
+      { cwd: root, timeout: 150_000 },
+    );
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const f = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(f['messagesSent']).toBe(200);
+    for (const key of [
+      'rejects',
+      'deadLettered',
+      'dlqCount',
+      'rssBeforeMb',
+      'rssPeakMb',
+      'rssAfterMb',
+    ]) {
+      expect(f[key], key).toBeTypeOf('number');
+    }
+    expect(f['completed']).toBeTypeOf('boolean');
+    expect(f['rssPeakMb'] as number).toBeGreaterThanOrEqual(f['rssBeforeMb'] as number);
+  });
+});
+
+describe('npm run bench:explore -- --json', () => {
+  it('prints one JSON object per architecture: rate, schedules, threads and CPU per schedule', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--conditions=@llm-teams/source',
+        '--import',
+        'tsx',
+        'packages/lab/bench/explore-speed.ts',
+        '--json',
+        '--arch',
+        'centralized',
+        '--schedules',
+        '6',
+        '--warmup',
+        '2',
+        '--threads',
+        '2',
+      ],
+      { cwd: root, timeout: 150_000 },
+    );
+    const figures = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(figures)).toEqual(['centralized']);
+    const c = figures.centralized!;
+    expect(c).toMatchObject({ schedules: 6, threads: 2, inconclusive: 0, failed: false });
+    for (const key of ['schedulesPerSec', 'nodeCpuMsPerSchedule', 'serverCpuMsPerSchedule'])
+      expect(c[key] as number, key).toBeGreaterThan(0);
+  }, 160_000);
+});

@@ -1,180 +1,126 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTeamResources, type NatsConnection } from '@llm-teams/broker';
+import { parseTrace } from '@llm-teams/runtime';
 import {
-  connectNats,
-  jetstreamManager,
-  startNatsCluster,
-  teamResourceNames,
-  type NatsCluster,
-  type NatsConnection,
-} from '@llm-teams/broker';
-import { runTeam } from '@llm-teams/agents';
-import { parseTrace, type TraceEvent, type TraceSink } from '@llm-teams/runtime';
-import { deferred, runTimeline, spawnCli, tempDir, type CliProcess } from '../support/index.js';
-import { tinySuite } from '../support/tiny-suite.js';
+  runTimeline,
+  spawnCli,
+  startNatsFixture,
+  tempDir,
+  until,
+  type CliProcess,
+  type NatsFixture,
+} from '@llm-teams/testkit';
 
 /**
- * A team split over three OS processes (this one hosting the coordinators and a1, two
- * `llm-teams node` processes hosting a2 and a3) on a 3-node JetStream cluster.
+ * A team over three OS processes started with the shipped commands: `run --remote` leaves
+ * members to `node` processes, which host them until the run ends. (The same over a 3-server
+ * cluster through the loss of a server: test/compose-topology.test.ts.)
  */
-describe('a team across processes and a 3-node cluster', () => {
-  let cluster: NatsCluster;
+describe('a team across processes, from the command line', () => {
+  let nats: NatsFixture;
   let nc: NatsConnection;
-  let out: ReturnType<typeof tempDir>;
+  const out = tempDir('llmt-mp-');
   const children: CliProcess[] = [];
-  beforeEach(async () => {
-    cluster = await startNatsCluster({ nodes: 3 });
-    nc = await connectNats({ servers: cluster.urls, name: 'director' });
-    out = tempDir();
+  const cli = (args: string[]) => {
+    const child = spawnCli(args, { cwd: out.dir });
+    children.push(child);
+    return child;
+  };
+  beforeAll(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect('watcher');
   });
-  afterEach(async () => {
-    for (const c of children.splice(0)) c.kill('SIGKILL');
-    await nc.close();
-    await cluster.close();
+  afterAll(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await nats.close();
     out.cleanup();
   });
 
-  function startNodes(team: string): void {
-    for (const agent of ['a2', 'a3']) {
-      children.push(
-        spawnCli([
-          'node',
-          '--nats',
-          cluster.urls.join(','),
-          '--team',
-          team,
-          '--agents',
-          agent,
-          '--out',
-          out.dir,
-          '--node',
-          `proc-${agent}`,
-        ]),
-      );
-    }
+  /** The `llm-teams node` commands `run` prints at its join barrier, as argument lists. */
+  async function printedNodeCommands(run: CliProcess, n: number) {
+    const lines = () => run.output().stderr.match(/^ {2}llm-teams node .*$/gm) ?? [];
+    await until('run to print the node commands', () => lines().length >= n, 120_000);
+    return lines().map((line) => line.trim().split(/\s+/).slice(1));
   }
 
-  async function expectNodesDone(team: string): Promise<TraceEvent[]> {
-    const results = await Promise.all(children.map((c) => c.exited));
-    for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const events: TraceEvent[] = [];
-    for (const agent of ['a2', 'a3']) {
-      const file = join(out.dir, `trace.proc-${agent}.jsonl`);
-      expect(existsSync(file), file).toBe(true);
-      events.push(...parseTrace(readFileSync(file, 'utf8')));
-    }
-    void team;
-    return events;
-  }
+  it('coord1 and coord2 each in a node process: kill the process of the leading one mid-run, the other takes over, the run completes with verification on', async () => {
+    const team = 'failover';
+    const dir = join(out.dir, 'run');
+    const run = cli([
+      'run',
+      '--nats',
+      nats.url,
+      '--team-name',
+      team,
+      '--suite',
+      'tiny',
+      '--agents',
+      '3',
+      '--verify',
+      '2',
+      '--remote',
+      'coord1,coord2',
+      '--seed',
+      '5',
+      '--time-scale',
+      '0.02',
+      '--out',
+      dir,
+    ]);
+    const commands = await printedNodeCommands(run, 2);
+    // Exactly the printed commands, each with a node name of its own.
+    const nodes = new Map(
+      commands.map((args) => {
+        const member = args[args.indexOf('--agents') + 1]!;
+        return [member, cli([...args, '--node', `p-${member}`, '--out', dir])] as const;
+      }),
+    );
+    expect([...nodes.keys()].sort()).toEqual(['coord1', 'coord2']);
 
-  /** Ids (Nats-Msg-Id) of the messages still held in a team's durable inbox stream. Retried:
-   *  right after a server dies, JetStream's API answers nothing until new leaders are elected. */
-  async function inboxMessageIds(team: string): Promise<Set<string>> {
-    const stream = teamResourceNames({ team }).inboxStream;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const jsm = await jetstreamManager(nc, { timeout: 5000 });
-        const { state } = await jsm.streams.info(stream);
-        const ids = new Set<string>();
-        for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
-          const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
-          const id = m?.header.get('Nats-Msg-Id');
-          if (id) ids.add(id);
+    // Mid-run: once the first result is approved on the board, the leader's process dies.
+    const resources = await openTeamResources(nc, { team });
+    const board = await resources.bucket('board');
+    await until(
+      'a verified task on the board',
+      async () => {
+        for await (const key of await board.keys('task.>')) {
+          const e = await board.get(key).catch(() => null);
+          if (e?.operation === 'PUT' && e.json<{ verified?: boolean }>().verified) return true;
         }
-        return ids;
-      } catch (err) {
-        if (attempt >= 6) throw err;
-      }
-    }
-  }
-
-  it('completes a suite', async () => {
-    const team = 'mp1';
-    startNodes(team);
-    const result = await runTeam({
-      nc,
-      team,
-      suite: tinySuite({ n: 8, chain: 3 }),
-      arch: 'centralized',
-      agents: 3,
-      model: 'sim:gpt-5.2',
-      seed: 4,
-      timeScale: 0.005,
-      replicas: 3,
-      localMembers: ['a1', 'coord1', 'coord2'],
-      deadlineMs: 120_000,
-    });
-    expect(result.status, result.reason).toBe('completed');
-    const remote = await expectNodesDone(team);
-    // The remote processes did real work: they completed tasks and their agents heard the run end.
-    const remoteDone = remote.filter((e) => e.kind === 'task' && e.phase === 'done');
-    expect(remoteDone.length).toBeGreaterThan(0);
-    expect(new Set(remote.map((e) => e.node))).toEqual(new Set(['proc-a2', 'proc-a3']));
-    expect(result.tasks.every((t) => t.status === 'done')).toBe(true);
-  });
-
-  it('survives the loss of a nats-server node: nothing acknowledged is lost, the run completes', async () => {
-    const team = 'mp2';
-    startNodes(team);
-    const events: TraceEvent[] = [];
-    const twoDone = deferred();
-    const trace: TraceSink = {
-      write(e) {
-        events.push(e);
-        if (events.filter((x) => x.kind === 'task' && x.phase === 'done').length >= 2)
-          twoDone.resolve();
+        return false;
       },
+      120_000,
+    );
+    const lease = await (await resources.bucket('leases')).get('coordinator');
+    const leader = lease!.json<{ holder: string }>().holder;
+    const standby = leader === 'coord1' ? 'coord2' : 'coord1';
+    nodes.get(leader)!.kill('SIGKILL');
+    const killedAt = Date.now();
+
+    const result = await run.exited;
+    const events = existsSync(join(dir, 'trace.jsonl'))
+      ? parseTrace(readFileSync(join(dir, 'trace.jsonl'), 'utf8'))
+      : [];
+    expect(result.code, `${result.stderr}\n${runTimeline(events)}`).toBe(0);
+    expect((await nodes.get(standby)!.exited).code).toBe(0);
+    expect((await nodes.get(leader)!.exited).code).toBeNull();
+
+    // The merged trace: the standby, in its own process, took the lead after the leader's
+    // process died, and the run ended completed with every task done.
+    const elected = events.filter(
+      (e) => e.actor === standby && e.kind === 'mark' && e.name === 'leader.elected',
+    );
+    expect(elected.map((e) => e.node)).toEqual([`p-${standby}`]);
+    expect(elected[0]!.wall).toBeGreaterThanOrEqual(killedAt);
+    expect(new Set(events.map((e) => e.node))).toEqual(
+      new Set(['director', 'p-coord1', 'p-coord2']),
+    );
+    const record = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as {
+      result: { status: string; tasks: { status: string }[] };
     };
-    let killed: Promise<void> | undefined;
-    const result = await runTeam({
-      nc,
-      team,
-      suite: tinySuite({ n: 8, chain: 3 }),
-      arch: 'centralized',
-      agents: 3,
-      model: 'sim:gpt-5.2',
-      seed: 5,
-      timeScale: 0.01,
-      replicas: 3,
-      localMembers: ['a1', 'coord1', 'coord2'],
-      deadlineMs: 150_000,
-      trace,
-      onStarted: () => {
-        killed = twoDone.promise.then(() => cluster.stopNode('n1', { signal: 'SIGKILL' }));
-      },
-    });
-    await killed;
-    expect(cluster.node('n1').running).toBe(false);
-    expect(result.status, `${result.reason}\n${runTimeline(events)}`).toBe('completed');
-    const remote = await expectNodesDone(team);
-    const all = [...events, ...remote];
-    // Every task completed exactly once across all processes.
-    const done = all.filter(
-      (e): e is TraceEvent & { kind: 'task' } => e.kind === 'task' && e.phase === 'done',
-    );
-    expect(done.map((e) => e.taskId).sort()).toEqual(result.tasks.map((t) => t.id).sort());
-    // Every at-least-once message that was sent was processed (none lost with the node).
-    const sent = new Set(
-      all
-        .filter((e) => e.kind === 'send' && e.mode === 'at-least-once')
-        .map((e) => (e as { msgId: string }).msgId),
-    );
-    const received = new Set(
-      all
-        .filter((e) => e.kind === 'recv' && e.mode === 'at-least-once')
-        .map((e) => (e as { msgId: string }).msgId),
-    );
-    const missing = [...sent].filter((id) => !received.has(id));
-    const describeMsg = (id: string) => {
-      const e = all.find((x) => x.kind === 'send' && (x as { msgId: string }).msgId === id) as
-        (TraceEvent & { kind: 'send' }) | undefined;
-      return `${id} ${e?.type} ${e?.actor}->${e?.to} at ${e?.wall}`;
-    };
-    // A message sent in the last moments (a task.done racing the director's run.done) may be
-    // unprocessed when the actors stop; it is not lost as long as the work-queue inbox still
-    // holds it.
-    const kept = missing.length > 0 ? await inboxMessageIds(team) : new Set<string>();
-    expect(missing.filter((id) => !kept.has(id)).map(describeMsg)).toEqual([]);
+    expect(record.result.status).toBe('completed');
+    expect(record.result.tasks.every((t) => t.status === 'done')).toBe(true);
   });
 });

@@ -13,8 +13,7 @@ import {
 } from '@llm-teams/broker';
 import { createMemoryTrace, outageOf, type TraceEvent } from '@llm-teams/runtime';
 import { createFaultController, parseFaultPlan, teamRoster } from '@llm-teams/lab';
-import { deferred, runTimeline, until } from '../support/index.js';
-import { tinySuite } from '../support/tiny-suite.js';
+import { deferred, runTimeline, tinySuite, until } from '@llm-teams/testkit';
 
 /** `R` running, `S` sleeping, `T` stopped (SIGSTOP): the process state from /proc. */
 const processState = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
@@ -132,7 +131,7 @@ describe('broker faults on a three-node cluster', () => {
     }
   });
 
-  it('a node cut off (SIGSTOP) is frozen until the cut heals; the team completes', async () => {
+  it('a paused node (SIGSTOP) is frozen until the pause heals; the team completes', async () => {
     const nc = await connectNats({ servers: cluster.urls, name: 'team' });
     try {
       const connected = nc.info!.server_name;
@@ -143,27 +142,27 @@ describe('broker faults on a three-node cluster', () => {
         32,
         [
           {
-            kind: 'server.cut',
+            kind: 'server.pause',
             node: node.name,
             after: { messages: 1, type: 'task.assign' },
             healAfterMs: 1500,
           },
         ],
-        'server.cut.heal',
+        'server.pause.heal',
         async (seen) => {
-          await seen('server.cut');
+          await seen('server.pause');
           await until('the node is stopped', () => processState(node.pid!) === 'T');
           stopped = true;
         },
       );
       expect(result.status, `${result.reason}\n${runTimeline(events)}`).toBe('completed');
       expect(stopped).toBe(true);
-      expect(faultsNamed(events, 'server.cut')[0]).toMatchObject({ nodes: [node.name] });
+      expect(faultsNamed(events, 'server.pause')[0]).toMatchObject({ nodes: [node.name] });
       expect(
-        workedThrough(events, faultsNamed(events, 'server.cut')[0]!),
+        workedThrough(events, faultsNamed(events, 'server.pause')[0]!),
         runTimeline(events),
       ).toBe(true);
-      expect(faultsNamed(events, 'server.cut.heal')[0]).toMatchObject({ nodes: [node.name] });
+      expect(faultsNamed(events, 'server.pause.heal')[0]).toMatchObject({ nodes: [node.name] });
       expect(processState(node.pid!)).not.toBe('T');
     } finally {
       await nc.close();

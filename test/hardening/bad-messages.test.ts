@@ -19,8 +19,7 @@ import {
   encodeEnvelope,
   type RejectTrace,
 } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '../support/index.js';
-import { tinySuite } from '../support/tiny-suite.js';
+import { startNatsFixture, tinySuite, type NatsFixture } from '@llm-teams/testkit';
 
 const MEMBERS = ['a1', 'a2', 'coord1', 'coord2'];
 

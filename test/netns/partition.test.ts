@@ -19,9 +19,16 @@ import {
 } from '@llm-teams/runtime';
 import { runTeam } from '@llm-teams/agents';
 import { analyzeTrace } from '@llm-teams/lab';
-import { createNetnsLab, netemSupport, netnsSupport } from '../support/netns.js';
-import { deferred, spawnCli, tempDir, until } from '../support/index.js';
-import { tinySuite } from '../support/tiny-suite.js';
+import {
+  createNetnsLab,
+  deferred,
+  netemSupport,
+  netnsSupport,
+  spawnCli,
+  tempDir,
+  tinySuite,
+  until,
+} from '@llm-teams/testkit';
 
 const unsupported = netnsSupport();
 if (unsupported) console.log(`network-namespace tests skipped: ${unsupported}`);
@@ -168,8 +175,10 @@ describe.runIf(unsupported === undefined)('actors across network namespaces', ()
       const result = await runTeam({
         nc,
         team,
-        // Paced by model time (a task is ~0.5-2 s here), so the run outlasts the cut and the
-        // failure detector's timeout: the cut must fall mid-run.
+        // Paced by model time from the moment a2 joined (a task is ~0.3-0.7 s here; the node's
+        // seconds of start-up are no model time), so the run outlasts the cut and the failure
+        // detector's timeout: the cut must fall mid-run. Test runs take milliseconds in worker
+        // threads, so nothing else keeps the run going.
         suite: tinySuite({ n: 10, chain: 3 }),
         arch: 'centralized',
         agents: 2,

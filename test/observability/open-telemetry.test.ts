@@ -7,8 +7,8 @@ import {
 } from '@llm-teams/broker';
 import { runTeam } from '@llm-teams/agents';
 import { startTelemetry } from '@llm-teams/lab';
-import { spawnCli, tempDir, type CliProcess } from '../support/index.js';
-import { tinySuite } from '../support/tiny-suite.js';
+import { spawnCli, tempDir, type CliProcess } from '@llm-teams/testkit';
+import { tinySuite } from '@llm-teams/testkit';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 
 const PRODUCER = 4;
@@ -73,7 +73,12 @@ describe('OpenTelemetry over OTLP', () => {
         '--out',
         out.dir,
       ],
-      { env: otelEnv(receiver, 'http/json', 'llmt-run') },
+      {
+        env: {
+          ...otelEnv(receiver, 'http/json', 'llmt-run'),
+          OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true',
+        },
+      },
     );
     children.push(run);
     const res = await run.exited;
@@ -104,6 +109,26 @@ describe('OpenTelemetry over OTLP', () => {
       chat.attributes['gen_ai.agent.name'],
     );
     expect(tools.some((t) => agentSpans.has(t.parentSpanId))).toBe(true);
+    // A tool call's span lasts as long as the call (running a task's tests takes a while).
+    expect(
+      tools.some((t) => t.attributes['gen_ai.tool.name'] === 'run_tests' && t.durationMs > 0),
+    ).toBe(true);
+    // Content was asked for: the prompt (the agent's instructions, the task) and the reply.
+    const input = JSON.parse(String(chat.attributes['gen_ai.input.messages'])) as {
+      role: string;
+      parts: { type: string }[];
+    }[];
+    expect(input[0]).toMatchObject({ role: 'user', parts: [{ type: 'text' }] });
+    expect(JSON.parse(String(chat.attributes['gen_ai.system_instructions']))).toEqual([
+      { type: 'text', content: expect.any(String) as unknown },
+    ]);
+    const output = JSON.parse(String(chat.attributes['gen_ai.output.messages'])) as unknown[];
+    expect(output).toEqual([
+      expect.objectContaining({
+        role: 'assistant',
+        finish_reason: expect.any(String) as unknown,
+      }) as unknown,
+    ]);
 
     // The coordinator's send of an assignment and the worker's processing of it: one trace,
     // parent and child, two actors; the worker's task span continues that trace.
@@ -186,7 +211,9 @@ describe('OpenTelemetry over OTLP', () => {
         timeScale: 0.002,
         replicas: 1,
         localMembers: ['a1', 'coord1'],
-        coordinator: { standby: false },
+        // No backup copies: a copy the original beats is cancelled before its model call, and
+        // the node's assignments must each reach one for the trace asserted below.
+        coordinator: { standby: false, backups: false },
         deadlineMs: 120_000,
       });
       expect(result.status, result.reason).toBe('completed');
@@ -199,6 +226,10 @@ describe('OpenTelemetry over OTLP', () => {
 
     const spans = receiver.spans;
     expect(spans.every((s) => s.encoding === 'protobuf')).toBe(true);
+    // Content was not asked for: no prompt or completion leaves the processes.
+    const chats = spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat');
+    expect(chats.length).toBeGreaterThan(0);
+    expect(chats.some((c) => 'gen_ai.input.messages' in c.attributes)).toBe(false);
     const across = deliveries(spans, 'task.assign').filter(
       (d) => d.send.service === 'llmt-director' && d.process.service === 'llmt-node',
     );

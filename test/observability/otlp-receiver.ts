@@ -16,6 +16,8 @@ export interface ReceivedSpan {
   /** OTLP span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   kind: number;
   attributes: Record<string, unknown>;
+  /** End minus start, ms. */
+  durationMs: number;
   service: string;
   /** How it arrived. */
   encoding: 'json' | 'protobuf';
@@ -39,6 +41,8 @@ interface OtlpSpan {
   name: string;
   kind: number | string;
   attributes?: KeyValue[];
+  startTimeUnixNano?: string | number;
+  endTimeUnixNano?: string | number;
 }
 interface ExportRequest {
   resourceSpans?: {
@@ -130,6 +134,9 @@ function flatten(req: ExportRequest, encoding: ReceivedSpan['encoding']): Receiv
           name: s.name,
           kind: Number(s.kind),
           attributes: attrs(s.attributes),
+          durationMs: Number(
+            (BigInt(s.endTimeUnixNano ?? 0) - BigInt(s.startTimeUnixNano ?? 0)) / 1_000_000n,
+          ),
           service,
           encoding,
         });

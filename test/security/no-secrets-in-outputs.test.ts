@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '@nats-io/nkeys';
 import { createTeamAuthorization, startNatsServer, type NatsServer } from '@llm-teams/broker';
 import { parseTrace } from '@llm-teams/runtime';
-import { tempDir } from '../support/index.js';
+import { tempDir } from '@llm-teams/testkit';
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL('./fixtures/secret-run.ts', import.meta.url));

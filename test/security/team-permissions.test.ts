@@ -33,7 +33,7 @@ import {
   type MarkTrace,
   type MessageEvent,
 } from '@llm-teams/runtime';
-import { until } from '../support/index.js';
+import { until } from '@llm-teams/testkit';
 
 const TEAM = 'secure';
 const names = teamResourceNames({ team: TEAM });

@@ -35,13 +35,16 @@ export interface ComposeNatsServer {
 
 export interface ComposeNode {
   service: string;
+  /** `coordinator`: the service that runs `llm-teams run` (the director and whatever it does
+   *  not leave to others); `agent`: an `llm-teams node`. */
   role: 'coordinator' | 'agent';
   /** Arguments after the image's entrypoint (`llm-teams`), `--flag=value` split in two. */
   args: string[];
   /** The `--nats` URLs. */
   natsUrls: string[];
   team: string | undefined;
-  /** `--agents` (agent nodes) or `--workers` (the coordinator). */
+  /** `--agents` (agent nodes), or `--remote` (the members the coordinator's run leaves to
+   *  the nodes). */
   agents: string[];
   /** Services this one waits for to be healthy. */
   waitsForHealthy: string[];
@@ -120,15 +123,15 @@ function natsServer(service: string, def: Json): ComposeNatsServer {
 function node(service: string, def: Json): ComposeNode {
   const args = splitArgs(asStrings(def['command']));
   const dependsOn = asRecord(def['depends_on']);
-  const coordinator = args.includes('--coordinator');
+  const coordinator = args[0] === 'run';
   const list = (flag: string) => (flagValue(args, flag) ?? '').split(',').filter(Boolean);
   return {
     service,
     role: coordinator ? 'coordinator' : 'agent',
     args,
     natsUrls: list('--nats'),
-    team: flagValue(args, '--team'),
-    agents: coordinator ? list('--workers') : list('--agents'),
+    team: flagValue(args, '--team', '--team-name'),
+    agents: coordinator ? list('--remote') : list('--agents'),
     waitsForHealthy: Object.entries(dependsOn)
       .filter(([, v]) => asRecord(v)['condition'] === 'service_healthy')
       .map(([k]) => k),
@@ -145,7 +148,8 @@ export function topologyFromCompose(file: string): ComposeTopology {
   for (const [service, raw] of Object.entries(services)) {
     const def = asRecord(raw);
     if (asString(def['image']).startsWith('nats:')) nats.push(natsServer(service, def));
-    else if (asStrings(def['command'])[0] === 'node') nodes.push(node(service, def));
+    else if (['run', 'node'].includes(asStrings(def['command'])[0] ?? ''))
+      nodes.push(node(service, def));
   }
   return { nats, nodes, volumes: Object.keys(asRecord(doc['volumes'])) };
 }

@@ -18,6 +18,18 @@ export interface TaskSpec {
   tests: Record<string, string>;
   /** Relative size of the task (1 = typical); simulated models scale their work by it. */
   weight?: number;
+  /** Plausible wrong versions of the task's files, each failing its tests (a suite's mistake
+   *  catalog): what a simulated model writes when it gets the task wrong. */
+  mistakes?: TaskMistake[];
+}
+
+/** One wrong version of a task: the files it changes (the others stay the reference). */
+export interface TaskMistake {
+  /** `off-by-one`, `missed-edge-case`, `wrong-type`. */
+  kind: string;
+  /** What is wrong, in a few words. */
+  note: string;
+  files: Record<string, string>;
 }
 
 /** A suite in one dependency structure: the unit one run executes. */

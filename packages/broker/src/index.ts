@@ -44,6 +44,7 @@ export {
   type TeamRole,
 } from './permissions-config.js';
 export {
+  clusterReplicas,
   openTeamResources,
   provisionTeam,
   teamResourceNames,
@@ -52,9 +53,19 @@ export {
   type TeamResources,
   type TeamResourcesOptions,
 } from './team-resources.js';
+export { isSoleWriterKv, soleWriterKeys, soleWriterKv } from './sole-writer-kv.js';
 // Re-exported so the layers above depend on NATS only through this package.
 export type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 export { headers } from '@nats-io/transport-node';
 export { jetstream, jetstreamManager, AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 export type { JetStreamClient, JsMsg, Consumer, ConsumerMessages } from '@nats-io/jetstream';
 export type { KV, KvEntry } from '@nats-io/kv';
+export {
+  createWireProxy,
+  type WireConnection,
+  type WireDirection,
+  type WireEffect,
+  type WireFault,
+  type WireProxy,
+  type WireProxyOptions,
+} from './wire-proxy.js';

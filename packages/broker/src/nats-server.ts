@@ -144,6 +144,195 @@ async function waitHealthy(
   }
 }
 
+/** Everything about one server that does not change between its starts. */
+interface ServerPlan {
+  binary: string;
+  name: string;
+  host: string;
+  dir: string;
+  /** The directory is a temporary one this process made (and removes). */
+  ownsDir: boolean;
+  storeDir: string;
+  logFile: string;
+  configFile: string;
+  maxLines: number;
+  readyTimeoutMs: number;
+  options: NatsServerOptions;
+}
+
+/** A nats-server child process: launched, health-checked, stopped, restarted. */
+class LocalNatsServer implements NatsServer {
+  readonly name: string;
+  readonly host: string;
+  readonly dir: string;
+  readonly storeDir: string;
+  readonly logFile: string;
+  #port: number;
+  #httpPort: number;
+  #child: ChildProcess | undefined;
+  #logStream: WriteStream | undefined;
+  #exited = true;
+  readonly #tail: string[] = [];
+  readonly #plan: ServerPlan;
+  readonly #unown: () => void;
+
+  constructor(plan: ServerPlan, port: number, httpPort: number) {
+    this.#plan = plan;
+    this.name = plan.name;
+    this.host = plan.host;
+    this.dir = plan.dir;
+    this.storeDir = plan.storeDir;
+    this.logFile = plan.logFile;
+    this.#port = port;
+    this.#httpPort = httpPort;
+    this.#unown = plan.options.detached
+      ? () => false
+      : own({
+          kill: () => this.#child?.kill('SIGKILL'),
+          ...(plan.ownsDir ? { dir: plan.dir } : {}),
+        });
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+  get httpPort(): number {
+    return this.#httpPort;
+  }
+  get url(): string {
+    return `nats://${this.host}:${this.#port}`;
+  }
+  get running(): boolean {
+    return !this.#exited;
+  }
+  get pid(): number | undefined {
+    return this.#exited ? undefined : this.#child?.pid;
+  }
+
+  log(): string {
+    // A detached server writes only to its file.
+    return this.#plan.options.detached
+      ? readFileSync(this.logFile, 'utf8').split('\n').slice(-this.#plan.maxLines).join('\n')
+      : this.#tail.join('\n');
+  }
+
+  #remember(chunk: Buffer): void {
+    // Output can still arrive after stop() ended the log file (a dying child flushing).
+    if (this.#logStream && !this.#logStream.writableEnded) this.#logStream.write(chunk);
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      this.#tail.push(line);
+      if (this.#tail.length > this.#plan.maxLines) this.#tail.shift();
+    }
+  }
+
+  /** Writes the config and runs the binary; resolves once the process has started. */
+  async #spawn(): Promise<ChildProcess> {
+    const { binary, configFile, logFile, options } = this.#plan;
+    writeFileSync(
+      configFile,
+      configText({
+        name: this.name,
+        host: this.host,
+        port: this.#port,
+        httpPort: this.#httpPort,
+        storeDir: this.storeDir,
+        jetstream: options.jetstream ?? true,
+        cluster: options.cluster,
+        extraConfig: options.extraConfig,
+      }),
+    );
+    let proc: ChildProcess;
+    if (options.detached) {
+      const fd = openSync(logFile, 'a');
+      proc = spawn(binary, ['-c', configFile], { stdio: ['ignore', fd, fd], detached: true });
+      closeSync(fd);
+      proc.unref();
+    } else {
+      this.#logStream = createWriteStream(logFile, { flags: 'a' });
+      proc = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      proc.stdout?.on('data', (chunk: Buffer) => this.#remember(chunk));
+      proc.stderr?.on('data', (chunk: Buffer) => this.#remember(chunk));
+    }
+    this.#child = proc;
+    this.#exited = false;
+    proc.once('exit', () => {
+      this.#exited = true;
+    });
+    const err = await once(proc, 'spawn').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (err) {
+      throw new BrokerError('NATS_SERVER_START_FAILED', `could not run ${binary}`, { cause: err });
+    }
+    return proc;
+  }
+
+  /** Starts the process and waits until it is healthy; a port lost to a race is picked again. */
+  async launch(): Promise<void> {
+    const { options, readyTimeoutMs, logFile } = this.#plan;
+    for (let attempt = 1; ; attempt++) {
+      const proc = await this.#spawn();
+      const outcome = await waitHealthy(
+        `http://${this.host}:${this.#httpPort}/healthz`,
+        Date.now() + readyTimeoutMs,
+        () => this.#exited,
+      );
+      if (outcome === 'ready') return;
+      const recent = (options.detached ? readFileSync(logFile, 'utf8').split('\n') : this.#tail)
+        .slice(-15)
+        .join('\n');
+      if (outcome === 'timeout') {
+        proc.kill('SIGKILL');
+        throw new BrokerError(
+          'NATS_SERVER_NOT_READY',
+          `nats-server ${this.name} did not become healthy within ${readyTimeoutMs} ms; log:\n${recent}`,
+        );
+      }
+      // Lost the race for a port we picked: pick again. A port the caller chose is final.
+      const portClash = /address already in use/i.test(recent);
+      const ours = options.port === undefined && options.httpPort === undefined;
+      if (portClash && attempt < 5 && ours) {
+        this.#port = await findFreePort(this.host);
+        this.#httpPort = await findFreePort(this.host);
+        continue;
+      }
+      throw new BrokerError(
+        'NATS_SERVER_START_FAILED',
+        `nats-server ${this.name} exited during start-up; log:\n${recent}`,
+      );
+    }
+  }
+
+  async start(): Promise<void> {
+    if (!this.#exited) return;
+    await this.launch();
+  }
+
+  async stop(stopOptions: StopOptions = {}): Promise<void> {
+    const proc = this.#child;
+    if (!proc || this.#exited) return;
+    const gone = once(proc, 'exit');
+    proc.kill(stopOptions.signal ?? 'SIGTERM');
+    const grace = setTimeout(() => proc.kill('SIGKILL'), stopOptions.graceMs ?? 5000);
+    await gone;
+    clearTimeout(grace);
+    await new Promise<void>((resolve) => {
+      if (this.#logStream) this.#logStream.end(resolve);
+      else resolve();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    this.#unown();
+    if (this.#plan.ownsDir && !this.#plan.options.detached) {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
+
 /**
  * Starts a nats-server (JetStream on, in a temporary store) and resolves once it reports
  * healthy. With a `cluster` config, readiness waits for the JetStream meta group, so start
@@ -151,168 +340,25 @@ async function waitHealthy(
  */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const binary = options.binary ?? findNatsServerBinary();
-  const name = options.name ?? 'n1';
   const host = options.host ?? '127.0.0.1';
-  const ownsDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'llmt-nats-'));
   mkdirSync(dir, { recursive: true });
-  const storeDir = join(dir, 'jetstream');
-  const logFile = join(dir, 'nats-server.log');
-  const configFile = join(dir, 'nats-server.conf');
-  const maxLines = options.logLines ?? 400;
-  const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
-  const tail: string[] = [];
-  let port = options.port ?? (await findFreePort(host));
-  let httpPort = options.httpPort ?? (await findFreePort(host));
-  let child: ChildProcess | undefined;
-  let logStream: WriteStream | undefined;
-  let exited = true;
-
-  const unown = options.detached
-    ? () => false
-    : own({
-        kill: () => child?.kill('SIGKILL'),
-        ...(ownsDir ? { dir } : {}),
-      });
-
-  function remember(chunk: Buffer): void {
-    // Output can still arrive after stop() ended the log file (a dying child flushing).
-    if (logStream && !logStream.writableEnded) logStream.write(chunk);
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line) continue;
-      tail.push(line);
-      if (tail.length > maxLines) tail.shift();
-    }
-  }
-
-  async function launch(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      writeFileSync(
-        configFile,
-        configText({
-          name,
-          host,
-          port,
-          httpPort,
-          storeDir,
-          jetstream: options.jetstream ?? true,
-          cluster: options.cluster,
-          extraConfig: options.extraConfig,
-        }),
-      );
-      let proc: ChildProcess;
-      if (options.detached) {
-        const fd = openSync(logFile, 'a');
-        proc = spawn(binary, ['-c', configFile], { stdio: ['ignore', fd, fd], detached: true });
-        closeSync(fd);
-        proc.unref();
-      } else {
-        logStream = createWriteStream(logFile, { flags: 'a' });
-        proc = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-        proc.stdout?.on('data', remember);
-        proc.stderr?.on('data', remember);
-      }
-      child = proc;
-      exited = false;
-      proc.once('exit', () => {
-        exited = true;
-      });
-      const spawnError = once(proc, 'spawn').then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      const err = await spawnError;
-      if (err) {
-        throw new BrokerError('NATS_SERVER_START_FAILED', `could not run ${binary}`, {
-          cause: err,
-        });
-      }
-      const outcome = await waitHealthy(
-        `http://${host}:${httpPort}/healthz`,
-        Date.now() + readyTimeoutMs,
-        () => exited,
-      );
-      if (outcome === 'ready') return;
-      const recent = (options.detached ? readFileSync(logFile, 'utf8').split('\n') : tail)
-        .slice(-15)
-        .join('\n');
-      if (outcome === 'timeout') {
-        proc.kill('SIGKILL');
-        throw new BrokerError(
-          'NATS_SERVER_NOT_READY',
-          `nats-server ${name} did not become healthy within ${readyTimeoutMs} ms; log:\n${recent}`,
-        );
-      }
-      // Lost the race for a port we picked: pick again. A port the caller chose is final.
-      const portClash = /address already in use/i.test(recent);
-      if (
-        portClash &&
-        attempt < 5 &&
-        options.port === undefined &&
-        options.httpPort === undefined
-      ) {
-        port = await findFreePort(host);
-        httpPort = await findFreePort(host);
-        continue;
-      }
-      throw new BrokerError(
-        'NATS_SERVER_START_FAILED',
-        `nats-server ${name} exited during start-up; log:\n${recent}`,
-      );
-    }
-  }
-
-  async function stop(stopOptions: StopOptions = {}): Promise<void> {
-    const proc = child;
-    if (!proc || exited) return;
-    const gone = once(proc, 'exit');
-    proc.kill(stopOptions.signal ?? 'SIGTERM');
-    const grace = setTimeout(() => proc.kill('SIGKILL'), stopOptions.graceMs ?? 5000);
-    await gone;
-    clearTimeout(grace);
-    await new Promise<void>((resolve) => {
-      if (logStream) logStream.end(resolve);
-      else resolve();
-    });
-  }
-
-  await launch();
-
-  return {
-    name,
+  const plan: ServerPlan = {
+    binary,
+    name: options.name ?? 'n1',
     host,
-    get port() {
-      return port;
-    },
-    get httpPort() {
-      return httpPort;
-    },
-    get url() {
-      return `nats://${host}:${port}`;
-    },
     dir,
-    storeDir,
-    logFile,
-    get running() {
-      return !exited;
-    },
-    get pid() {
-      return exited ? undefined : child?.pid;
-    },
-    // A detached server writes only to its file.
-    log: () =>
-      options.detached
-        ? readFileSync(logFile, 'utf8').split('\n').slice(-maxLines).join('\n')
-        : tail.join('\n'),
-    async start() {
-      if (!exited) return;
-      await launch();
-    },
-    stop,
-    async close() {
-      await stop();
-      unown();
-      if (ownsDir && !options.detached) rmSync(dir, { recursive: true, force: true });
-    },
+    ownsDir: options.dir === undefined,
+    storeDir: join(dir, 'jetstream'),
+    logFile: join(dir, 'nats-server.log'),
+    configFile: join(dir, 'nats-server.conf'),
+    maxLines: options.logLines ?? 400,
+    readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
+    options,
   };
+  const port = options.port ?? (await findFreePort(host));
+  const httpPort = options.httpPort ?? (await findFreePort(host));
+  const server = new LocalNatsServer(plan, port, httpPort);
+  await server.launch();
+  return server;
 }

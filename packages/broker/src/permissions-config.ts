@@ -56,8 +56,8 @@ export interface TeamAuthorization {
 
 /** Buckets each role uses, and whether it writes them. Snapshots are per actor (below). */
 const ROLE_BUCKETS: Record<TeamRole, Partial<Record<TeamBucket, 'read' | 'write'>>> = {
-  agent: { board: 'write', files: 'write' },
-  coordinator: { board: 'write', files: 'read', leases: 'write' },
+  agent: { board: 'write', files: 'write', limits: 'write' },
+  coordinator: { board: 'write', files: 'read', leases: 'write', limits: 'write' },
   observer: { board: 'read', files: 'read' },
   admin: {},
 };
@@ -96,6 +96,19 @@ function snapshotAccess(bucket: string, actor: string): string[] {
   ];
 }
 
+/**
+ * The board: task entries (`task.<id>`, claimed and completed by compare-and-set) and each
+ * hosted actor's own claim (`member.<id>`: where the member is live); never another member's
+ * claim, nor the run's own keys (`run.*`, written by the director).
+ */
+function boardAccess(bucket: string, actors: readonly string[]): string[] {
+  return [
+    ...bucketAccess(bucket, 'read'),
+    `$KV.${bucket}.task.>`,
+    ...actors.map((a) => `$KV.${bucket}.member.${a}`),
+  ];
+}
+
 /** A durable inbox consumer named after the actor (durable-inbox.ts), on the inbox stream. */
 function durableConsumerAccess(stream: string, actor: string): string[] {
   return [
@@ -116,19 +129,11 @@ function list(values: readonly string[], indent: string): string {
   return `[\n${values.map((v) => `${indent}  ${quote(v)}`).join(',\n')}\n${indent}]`;
 }
 
-/**
- * Generates per-member credentials and subject permissions for one team, as a nats-server
- * `authorization` block (append it with `extraConfig`). Every member gets the least it needs
- * for its role; what each grant is for is in docs/security.md. Several teams on one server:
- * concatenate their members into one roster (one `authorization` block per server).
- */
-export function createTeamAuthorization(options: TeamPermissionsOptions): TeamAuthorization {
-  const names = teamResourceNames({ team: options.team, prefix: options.prefix });
-  const subjects = names.subjects;
-  const base = `${subjects.prefix}.${subjects.team}`;
+/** Checks the roster (names, credentials); returns every actor id of the team. */
+function validateMembers(members: readonly TeamMember[]): string[] {
   const seen = new Set<string>();
   const allActors: string[] = [];
-  for (const m of options.members) {
+  for (const m of members) {
     assertToken('member name', m.name);
     if (seen.has(m.name)) {
       throw new BrokerError('INVALID_OPTIONS', `member ${m.name} is listed twice`);
@@ -152,68 +157,78 @@ export function createTeamAuthorization(options: TeamPermissionsOptions): TeamAu
     }
     for (const a of m.actors ?? [m.name]) allActors.push(assertToken('actor id', a));
   }
-  const inboxPrefix = (name: string) => `_INBOX.${base}.${assertToken('member name', name)}`;
+  return allActors;
+}
 
-  const permissions: Record<string, SubjectPermissions> = {};
-  for (const m of options.members) {
-    const actors = m.actors ?? [m.name];
-    const inbox = `${inboxPrefix(m.name)}.>`;
-    let publish: string[];
-    let subscribe: string[];
-    if (m.role === 'admin') {
-      publish = [
-        `${base}.>`,
-        '$JS.API.>',
-        '$JS.ACK.>',
-        '$JS.FC.>',
-        ...Object.values(names.buckets).map((b) => `$KV.${b}.>`),
-      ];
-      subscribe = [`${base}.>`, inbox];
-    } else if (m.role === 'observer') {
-      publish = [
-        '$JS.API.INFO',
-        ...Object.entries(ROLE_BUCKETS.observer).flatMap(([b, access]) =>
-          bucketAccess(names.buckets[b as TeamBucket], access),
-        ),
-      ];
-      subscribe = [
-        subjects.trace,
-        subjects.heartbeatWildcard,
-        subjects.topicWildcard,
-        subjects.dlq,
-        inbox,
-      ];
-    } else {
-      const topics = m.topics?.map((t) => subjects.topic(t)) ?? [subjects.topicWildcard];
-      publish = [
-        ...allActors.map((a) => subjects.inbox(a)),
-        ...allActors.map((a) => subjects.durableInbox(a)),
-        ...topics,
-        ...actors.map((a) => subjects.heartbeat(a)),
-        subjects.trace,
-        subjects.dlq,
-        '$JS.API.INFO',
-        ...actors.flatMap((a) => durableConsumerAccess(names.inboxStream, a)),
-        ...actors.flatMap((a) => snapshotAccess(names.buckets.snapshots, a)),
-        ...Object.entries(ROLE_BUCKETS[m.role]).flatMap(([b, access]) =>
-          bucketAccess(names.buckets[b as TeamBucket], access),
-        ),
-      ];
-      subscribe = [
-        ...actors.map((a) => subjects.inbox(a)),
-        subjects.topicWildcard,
-        subjects.controlWildcard,
-        ...(m.role === 'coordinator' ? [subjects.heartbeatWildcard] : []),
-        inbox,
-      ];
-    }
-    permissions[m.name] = {
-      publish: { allow: [...new Set(publish)] },
-      subscribe: { allow: [...new Set(subscribe)] },
-    };
+/** What one member may publish and subscribe to, for its role (docs/security.md). */
+function grantsOf(
+  m: TeamMember,
+  names: ReturnType<typeof teamResourceNames>,
+  allActors: readonly string[],
+  inbox: string,
+): { publish: string[]; subscribe: string[] } {
+  const base = `${names.subjects.prefix}.${names.subjects.team}`;
+  const subjects = names.subjects;
+  const actors = m.actors ?? [m.name];
+  if (m.role === 'admin') {
+    const publish = [
+      `${base}.>`,
+      '$JS.API.>',
+      '$JS.ACK.>',
+      '$JS.FC.>',
+      ...Object.values(names.buckets).map((b) => `$KV.${b}.>`),
+    ];
+    return { publish, subscribe: [`${base}.>`, inbox] };
   }
+  if (m.role === 'observer') {
+    const publish = [
+      '$JS.API.INFO',
+      ...Object.entries(ROLE_BUCKETS.observer).flatMap(([b, access]) =>
+        bucketAccess(names.buckets[b as TeamBucket], access),
+      ),
+    ];
+    const subscribe = [
+      subjects.trace,
+      subjects.heartbeatWildcard,
+      subjects.topicWildcard,
+      subjects.dlq,
+      inbox,
+    ];
+    return { publish, subscribe };
+  }
+  const topics = m.topics?.map((t) => subjects.topic(t)) ?? [subjects.topicWildcard];
+  const publish = [
+    ...allActors.map((a) => subjects.inbox(a)),
+    ...allActors.map((a) => subjects.durableInbox(a)),
+    ...topics,
+    ...actors.map((a) => subjects.heartbeat(a)),
+    subjects.trace,
+    subjects.dlq,
+    '$JS.API.INFO',
+    ...actors.flatMap((a) => durableConsumerAccess(names.inboxStream, a)),
+    ...actors.flatMap((a) => snapshotAccess(names.buckets.snapshots, a)),
+    ...Object.entries(ROLE_BUCKETS[m.role]).flatMap(([b, access]) =>
+      b === 'board' && access === 'write'
+        ? boardAccess(names.buckets.board, actors)
+        : bucketAccess(names.buckets[b as TeamBucket], access),
+    ),
+  ];
+  const subscribe = [
+    ...actors.map((a) => subjects.inbox(a)),
+    subjects.topicWildcard,
+    subjects.controlWildcard,
+    ...(m.role === 'coordinator' ? [subjects.heartbeatWildcard] : []),
+    inbox,
+  ];
+  return { publish, subscribe };
+}
 
-  const users = options.members.map((m) => {
+/** The nats-server `authorization` block: one user per member, with its permissions. */
+function authorizationBlock(
+  members: readonly TeamMember[],
+  permissions: Record<string, SubjectPermissions>,
+): string {
+  const users = members.map((m) => {
     const p = permissions[m.name]!;
     const who =
       m.nkey !== undefined
@@ -229,6 +244,32 @@ export function createTeamAuthorization(options: TeamPermissionsOptions): TeamAu
       `    }`,
     ].join('\n');
   });
-  const config = ['authorization {', '  users: [', users.join(',\n'), '  ]', '}'].join('\n');
+  return ['authorization {', '  users: [', users.join(',\n'), '  ]', '}'].join('\n');
+}
+
+/**
+ * Generates per-member credentials and subject permissions for one team, as a nats-server
+ * `authorization` block (append it with `extraConfig`). Every member gets the least it needs
+ * for its role; what each grant is for is in docs/security.md. Several teams on one server:
+ * concatenate their members into one roster (one `authorization` block per server).
+ */
+export function createTeamAuthorization(options: TeamPermissionsOptions): TeamAuthorization {
+  const names = teamResourceNames({ team: options.team, prefix: options.prefix });
+  const subjects = names.subjects;
+  const base = `${subjects.prefix}.${subjects.team}`;
+  const allActors = validateMembers(options.members);
+  const inboxPrefix = (name: string) => `_INBOX.${base}.${assertToken('member name', name)}`;
+
+  const permissions: Record<string, SubjectPermissions> = {};
+  for (const m of options.members) {
+    const inbox = `${inboxPrefix(m.name)}.>`;
+    const { publish, subscribe } = grantsOf(m, names, allActors, inbox);
+    permissions[m.name] = {
+      publish: { allow: [...new Set(publish)] },
+      subscribe: { allow: [...new Set(subscribe)] },
+    };
+  }
+
+  const config = authorizationBlock(options.members, permissions);
   return { config, permissions, inboxPrefix };
 }

@@ -1,6 +1,6 @@
 import { BrokerError } from './errors.js';
 
-/** Default subject prefix (DESIGN.md, Subjects). */
+/** Default subject prefix (docs/architecture.md, Subjects). */
 export const DEFAULT_SUBJECT_PREFIX = 'llmt';
 
 const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
@@ -20,7 +20,7 @@ export function assertToken(kind: string, value: string): string {
   return value;
 }
 
-/** Every subject of one team (DESIGN.md, Subjects). */
+/** Every subject of one team (docs/architecture.md, Subjects). */
 export interface TeamSubjects {
   readonly prefix: string;
   readonly team: string;

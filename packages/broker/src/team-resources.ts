@@ -8,12 +8,14 @@ import {
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerError } from './errors.js';
+import { soleWriterKv } from './sole-writer-kv.js';
 import { createTeamSubjects, type TeamSubjects } from './subjects.js';
 
-/** The KV buckets every team gets. */
-export const TEAM_BUCKETS = ['board', 'files', 'snapshots', 'leases'] as const;
+/** The KV buckets every team gets. `limits` holds the team-wide budget and rates. */
+export const TEAM_BUCKETS = ['board', 'files', 'snapshots', 'leases', 'limits'] as const;
 export type TeamBucket = (typeof TEAM_BUCKETS)[number];
 
 export interface TeamResourcesOptions {
@@ -28,8 +30,36 @@ export interface TeamResourcesOptions {
   duplicateWindowMs?: number;
   /** How long dead letters are kept. Default 7 days. */
   dlqMaxAgeMs?: number;
+  /** Dead letters kept at most (the oldest go first). Default 100000. */
+  dlqMaxMsgs?: number;
+  /** Bytes of dead letters kept at most. Default: none (JetStream reserves a stream's
+   *  max_bytes in the server's store up front, which many teams on one server cannot afford;
+   *  the count bounds it to dlqMaxMsgs x max_payload). */
+  dlqMaxBytes?: number;
+  /** Undelivered at-least-once messages kept per actor's durable inbox at most (the oldest
+   *  go first): a flood on the inbox of an actor nobody runs cannot fill the broker.
+   *  Default 100000. */
+  inboxMaxMsgsPerActor?: number;
+  /** Bytes of the whole inbox stream at most (the oldest go first). Default: none (see
+   *  dlqMaxBytes: the per-actor count bounds it). */
+  inboxMaxBytes?: number;
+  /** The trace stream keeps at most this many chunks (oldest dropped first), each at most
+   *  1 MiB. Default 100000. Not a byte limit: JetStream reserves a stream's `max_bytes` from
+   *  the server's store up front, so a byte cap per team would cap how many teams fit. */
+  traceMaxChunks?: number;
+  /** ...and each trace chunk at most this long. Default 7 days. */
+  traceMaxAgeMs?: number;
   /** Revisions kept per key in each bucket. Default 16 (files keep the history of writes). */
   history?: number;
+  /** This process makes every write of the team's buckets (a controlled run: one process,
+   *  one step at a time): `bucket()` gives one handle per bucket, read from what this process
+   *  wrote and read before (`soleWriterKv`), and a bucket is created at its first write (one
+   *  never written has no entry to read either). Default false. */
+  soleWriter?: boolean;
+  /** Create the inbox, dead-letter and trace streams. A controlled run uses none of them:
+   *  its messages are core deliveries, its trace is kept in memory, and what a dead letter
+   *  would record is in the trace (`reject`). Default true. */
+  messageStreams?: boolean;
   /** Keep retrying while JetStream is unavailable (a cluster electing a leader after a node
    *  loss answers with timeouts for a few seconds) for up to this long. Default 30000. */
   timeoutMs?: number;
@@ -41,6 +71,8 @@ export interface TeamResources {
   readonly inboxStream: string;
   /** Stream capturing the dead-letter subject, so rejected messages can be inspected later. */
   readonly dlqStream: string;
+  /** Stream capturing the trace subject: every host's trace chunks, bounded (limits). */
+  readonly traceStream: string;
   readonly buckets: Record<TeamBucket, string>;
   /** Opens one of the team's buckets. */
   bucket(name: TeamBucket): Promise<KV>;
@@ -52,6 +84,22 @@ const ms = (n: number) => n * 1_000_000;
  *  caller retries sooner, against the new leader. */
 const KV_TIMEOUT_MS = 3000;
 
+/** JetStream's answer to adding a stream whose name is taken by another configuration. */
+function isInUse(err: unknown): boolean {
+  return err instanceof Error && /already in use/.test(err.message);
+}
+
+/**
+ * How a team's buckets are read. With one replica, a read is a direct get: the server answers
+ * with the stored message as it is, where the stream API wraps it in JSON and base64 (a third
+ * of the server's CPU per controlled schedule, most of whose requests are reads). Replicated
+ * buckets keep the stream API, which only the leader answers: a follower may answer a direct
+ * get before it has the last write, and compare-and-set callers read to learn the revision.
+ */
+function readsOf(replicas: number): { allow_direct: boolean } {
+  return { allow_direct: replicas === 1 };
+}
+
 /** Names only; no I/O. */
 export function teamResourceNames(options: Pick<TeamResourcesOptions, 'team' | 'prefix'>) {
   const subjects = createTeamSubjects(options);
@@ -60,6 +108,7 @@ export function teamResourceNames(options: Pick<TeamResourcesOptions, 'team' | '
     subjects,
     inboxStream: `${base}_inbox`,
     dlqStream: `${base}_dlq`,
+    traceStream: `${base}_trace`,
     buckets: Object.fromEntries(TEAM_BUCKETS.map((b) => [b, `${base}_${b}`])) as Record<
       TeamBucket,
       string
@@ -111,6 +160,8 @@ async function provisionOnce(
         num_replicas: replicas,
         duplicate_window: ms(options.duplicateWindowMs ?? 120_000),
         discard: DiscardPolicy.Old,
+        max_msgs_per_subject: options.inboxMaxMsgsPerActor ?? 100_000,
+        ...(options.inboxMaxBytes ? { max_bytes: options.inboxMaxBytes } : {}),
       },
       {
         name: names.dlqStream,
@@ -119,31 +170,79 @@ async function provisionOnce(
         storage,
         num_replicas: replicas,
         max_age: ms(options.dlqMaxAgeMs ?? 7 * 24 * 3600 * 1000),
-        max_msgs: 1_000_000,
+        max_msgs: options.dlqMaxMsgs ?? 100_000,
+        ...(options.dlqMaxBytes ? { max_bytes: options.dlqMaxBytes } : {}),
+        discard: DiscardPolicy.Old,
+      },
+      {
+        name: names.traceStream,
+        subjects: [names.subjects.trace],
+        retention: RetentionPolicy.Limits,
+        storage,
+        num_replicas: replicas,
+        max_msgs: options.traceMaxChunks ?? 100_000,
+        max_msg_size: 1024 * 1024,
+        max_age: ms(options.traceMaxAgeMs ?? 7 * 24 * 3600 * 1000),
+        discard: DiscardPolicy.Old,
+        duplicate_window: ms(options.duplicateWindowMs ?? 120_000),
       },
     ];
-    for (const config of streams) {
-      const name = config.name;
-      const exists = await jsm.streams.info(name).then(
-        () => true,
-        () => false,
-      );
-      if (exists) await jsm.streams.update(name, config);
-      else await jsm.streams.add(config);
-    }
-    const kvm = new Kvm(jetstream(nc, { timeout: KV_TIMEOUT_MS }));
-    for (const bucket of TEAM_BUCKETS) {
-      await kvm.create(names.buckets[bucket], {
-        history: options.history ?? 16,
-        replicas,
-        storage,
+    for (const config of options.messageStreams === false ? [] : streams) {
+      // Most teams are new: add first (one request), update what exists with another config.
+      await jsm.streams.add(config).catch(async (err: unknown) => {
+        if (!isInUse(err)) throw err;
+        await jsm.streams.update(config.name, config);
       });
     }
-    return {
-      ...names,
-      bucket: (name) => kvm.open(names.buckets[name]),
+    // The manager above checked that JetStream answers; the buckets need not ask again.
+    const kvm = new Kvm(jetstream(nc, { timeout: KV_TIMEOUT_MS, checkAPI: false }));
+    const bucketOptions = { history: options.history ?? 16, replicas, storage };
+    if (!options.soleWriter) {
+      for (const bucket of TEAM_BUCKETS) await kvm.create(names.buckets[bucket], bucketOptions);
+      return { ...names, bucket: (name) => kvm.open(names.buckets[name], readsOf(replicas)) };
+    }
+    // One handle per bucket: what one handle writes, every other must read.
+    const opened = new Map<TeamBucket, Promise<KV>>();
+    const bucket = (name: TeamBucket) => {
+      let kv = opened.get(name);
+      if (!kv) {
+        const create = () => kvm.create(names.buckets[name], bucketOptions);
+        kv = kvm.open(names.buckets[name], readsOf(replicas)).then((b) => soleWriterKv(b, create));
+        opened.set(name, kv);
+      }
+      return kv;
     };
+    return { ...names, bucket };
   }
+}
+
+/**
+ * How many JetStream replicas the server's cluster can hold, at most `max` (default 3): 1 on
+ * a server outside a cluster (no request made); in a cluster, the largest replica count of
+ * `max`, `max - 1`, ... for which a throwaway stream can be created (a cluster with a server
+ * down, or JetStream off on some servers, holds fewer). The count the server's own JetStream
+ * placement accepts, rather than a count of the URLs it gossips (one per interface and port).
+ */
+export async function clusterReplicas(nc: NatsConnection, max = 3): Promise<number> {
+  if (!nc.info?.cluster || max <= 1) return 1;
+  const jsm = await jetstreamManager(nc);
+  for (let replicas = max; replicas > 1; replicas--) {
+    const name = `llmt_replicas_probe_${randomBytes(6).toString('hex')}`;
+    try {
+      await jsm.streams.add({
+        name,
+        subjects: [`_llmt.replicas.probe.${name}`],
+        storage: StorageType.Memory,
+        num_replicas: replicas,
+        max_msgs: 1,
+      });
+    } catch {
+      continue;
+    }
+    await jsm.streams.delete(name).catch(() => false);
+    return replicas;
+  }
+  return 1;
 }
 
 /**
@@ -157,15 +256,19 @@ export async function openTeamResources(
 ): Promise<TeamResources> {
   const names = teamResourceNames(options);
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let replicas: number;
   for (;;) {
     // A cluster electing leaders answers JetStream requests with timeouts for a while.
-    const ready = await jetstreamManager(nc)
+    const board = await jetstreamManager(nc)
       .then((jsm) => jsm.streams.info(`KV_${names.buckets.board}`))
       .then(
-        () => true,
-        () => false,
+        (info) => info,
+        () => undefined,
       );
-    if (ready) break;
+    if (board) {
+      replicas = board.config.num_replicas;
+      break;
+    }
     if (Date.now() > deadline) {
       throw new BrokerError(
         'PROVISION_FAILED',
@@ -175,5 +278,5 @@ export async function openTeamResources(
     await sleep(200);
   }
   const kvm = new Kvm(jetstream(nc, { timeout: KV_TIMEOUT_MS }));
-  return { ...names, bucket: (name) => kvm.open(names.buckets[name]) };
+  return { ...names, bucket: (name) => kvm.open(names.buckets[name], readsOf(replicas)) };
 }

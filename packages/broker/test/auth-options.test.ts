@@ -11,7 +11,7 @@ import {
   resolveNatsAuth,
   splitServerCredentials,
 } from '@llm-teams/broker';
-import { tempDir } from '../../../test/support/index.js';
+import { tempDir } from '@llm-teams/testkit';
 
 const seed = new TextDecoder().decode(createUser().getSeed());
 const here = fileURLToPath(import.meta.url);

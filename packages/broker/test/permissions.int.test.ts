@@ -13,6 +13,7 @@ import {
   type NatsServer,
   type TeamMember,
 } from '@llm-teams/broker';
+import { nextPermissionError } from '@llm-teams/testkit';
 
 const TEAM = 'demo';
 const names = teamResourceNames({ team: TEAM });
@@ -26,16 +27,6 @@ const members: TeamMember[] = [
   { name: 'viewer', role: 'observer', password: 'viewer-pw-1' },
 ];
 const auth = createTeamAuthorization({ team: TEAM, members });
-
-/** Resolves with the next permission error the server reports on `nc`. */
-async function nextPermissionError(nc: NatsConnection): Promise<string> {
-  for await (const status of nc.status()) {
-    if (status.type === 'error' && /Permissions Violation/.test(status.error.message)) {
-      return status.error.message;
-    }
-  }
-  throw new Error('connection closed without a permission error');
-}
 
 describe('per-member NATS permissions', () => {
   let server: NatsServer;

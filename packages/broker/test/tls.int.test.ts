@@ -10,7 +10,7 @@ import {
   startNatsServer,
   type NatsServer,
 } from '@llm-teams/broker';
-import { tempDir } from '../../../test/support/index.js';
+import { tempDir } from '@llm-teams/testkit';
 
 /** A throwaway CA, and a server and a client certificate it signed (openssl, P-256 keys). */
 function makeCertificates(dir: string) {

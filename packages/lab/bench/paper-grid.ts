@@ -4,22 +4,28 @@
  * targets: grid time, speedup / work-span bound at n = 5, token multiplier at n = 5.
  *
  *   npm run bench:grid -- [--reps 3] [--jobs N] [--time-scale 0.001] [--suites math,data,svg]
- *                         [--model sim:claude-sonnet-4-6] [--out DIR]
+ *                         [--model sim:claude-sonnet-4-6] [--out DIR] [--arch LIST] [--baselines]
+ *                         [--p 0.9,0.5,0.2] [--agents 1,2,3,4,5] [--model-time-order]
+ *
+ * `--baselines` adds the paper's harness (`rounds`, `rounds-claim`) to the grid and prints the
+ * n = 5 table of ours, the baseline on the same draws, and the paper. The machine's load average
+ * is printed at the start and the end: a grid time is only a figure on a quiet machine.
  *
  * A benchmark, not a test: it prints figures and never fails on them.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   PAPER_PRESET,
+  listScheduleMs,
   listSuites,
-  longestPathToEnd,
   readRunStart,
   paperFigures,
   readResults,
   runSweep,
+  taskSpans,
   type CellSummary,
   type SweepGrid,
 } from '@llm-teams/lab';
@@ -33,6 +39,11 @@ const { values: args } = parseArgs({
     suites: { type: 'string' },
     model: { type: 'string', default: PAPER_PRESET.models[0] },
     out: { type: 'string' },
+    arch: { type: 'string' },
+    baselines: { type: 'boolean', default: false },
+    p: { type: 'string' },
+    agents: { type: 'string' },
+    'model-time-order': { type: 'boolean', default: false },
   },
 });
 
@@ -47,9 +58,13 @@ const missing = requested.filter((s) => !installed.has(s));
 const grid: SweepGrid = {
   ...PAPER_PRESET,
   suites,
-  agents: [...PAPER_PRESET.agents],
-  p: [...PAPER_PRESET.p],
-  arch: [...PAPER_PRESET.arch],
+  agents: args.agents?.split(',').map(Number) ?? [...PAPER_PRESET.agents],
+  p: args.p?.split(',').map(Number) ?? [...PAPER_PRESET.p],
+  ...(args['model-time-order'] ? { modelTimeOrder: true } : {}),
+  arch: [
+    ...((args.arch?.split(',') ?? [...PAPER_PRESET.arch]) as SweepGrid['arch']),
+    ...(args.baselines ? (['rounds', 'rounds-claim'] as const) : []),
+  ],
   models: [args.model],
   reps: Number(args.reps),
   timeScale: Number(args['time-scale']),
@@ -58,10 +73,16 @@ const outDir = resolve(args.out ?? `runs/bench-paper-grid-${Date.now().toString(
 const jobs = Number(args.jobs);
 console.log(
   `paper grid: suites ${suites.join(', ')}${missing.length > 0 ? ` (not installed: ${missing.join(', ')})` : ''}; ` +
-    `p ${grid.p.join('/')}; n 1..5; ${grid.arch.join(' + ')}; ${grid.models[0]}; ${grid.reps} reps; ` +
-    `time scale ${grid.timeScale}; ${jobs} jobs; ${availableParallelism()} cores\nout: ${outDir}`,
+    `p ${grid.p.join('/')}; n ${grid.agents.join(',')}; ${grid.arch.join(' + ')}; ${grid.models[0]}; ${grid.reps} reps; ` +
+    `time scale ${grid.timeScale}; ${jobs} jobs; ${availableParallelism()} cores` +
+    `${grid.modelTimeOrder ? '; model-time order' : ''}\nout: ${outDir}`,
 );
 
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
+console.log(`load average (1 / 5 / 15 min) at the start: ${load()}`);
 const started = Date.now();
 const outcome = await runSweep({
   grid,
@@ -75,6 +96,7 @@ const outcome = await runSweep({
   },
 });
 const gridMs = Date.now() - started;
+console.log(`load average at the end: ${load()}`);
 
 const records = readResults(join(outDir, 'results.jsonl')).records;
 const cells = outcome.summary.cells;
@@ -161,9 +183,34 @@ for (const arch of ['centralized', 'decentralized'] as const) {
   }
 }
 
+// Where the team's model time goes at n = 5: each worker's time from 0 to the makespan is its own
+// work, wasted copies (backup attempts that did not finish the task), waiting for dependencies,
+// gaps its assignments put before it (a start later than both its previous end and the task's
+// readiness), and the idle tail after its last attempt.
+console.log('\nwhere worker time goes at n = 5 (share of n x makespan, mean over runs):');
+for (const arch of ['centralized', 'decentralized'] as const) {
+  for (const p of [0.9, 0.5]) {
+    const parts = records
+      .filter(
+        (r) =>
+          r.spec.arch === arch &&
+          r.spec.p === p &&
+          r.result.agents === 5 &&
+          r.result.status === 'completed' &&
+          r.files.trace,
+      )
+      .map((r) => decompose(readTrace(join(outDir, r.files.trace!)), r.result.makespanModelMs));
+    const share = (k: keyof Decomposition) => f2(mean(parts.map((x) => x[k])));
+    console.log(
+      `  ${arch.padEnd(13)} p=${p}: work ${share('work')}, wasted copies ${share('wasted')}, ` +
+        `dependency waits ${share('depWait')}, assignment gaps ${share('stampGap')}, tail ${share('tail')}`,
+    );
+  }
+}
+
 console.log(`\ntoken multiplier at n = 5 vs n = 1 (target <= ${TOKEN_TARGET}):`);
 for (const arch of ['centralized', 'decentralized'] as const) {
-  for (const p of [0.9, 0.5, 0.2]) {
+  for (const p of grid.p) {
     const m = mean(at(arch, p, 5).map((c) => c.tokenMultiplier.mean));
     const fig = paper.find(
       (x) => x.arch === arch && x.p === p && x.n === 5 && x.model === paperModel,
@@ -180,7 +227,90 @@ for (const c of outcome.summary.curves) {
       `USL ${c.usl ? `${c.usl.sigma.toFixed(3)} / ${c.usl.kappa.toFixed(4)}` : '–'}; messages +${f2(c.messageGrowthPerAgent ?? Number.NaN)} per agent`,
   );
 }
+if (args.baselines) printBaselineTable();
 console.log(`\nreport: ${outcome.files.report}`);
+
+/** n = 5: ours, the paper's harness on the same draws, and the paper, per p and architecture. */
+function printBaselineTable(): void {
+  console.log(
+    '\nn = 5, mean over suites: speedup S (token multiplier) of ours | the rounds baseline | the paper; ours over the baseline seed by seed:',
+  );
+  const pairs = outcome.summary.comparisons.filter((c) => c.n === 5);
+  for (const arch of ['centralized', 'decentralized'] as const) {
+    const baseline = arch === 'centralized' ? 'rounds' : 'rounds-claim';
+    for (const p of grid.p) {
+      const cell = (a: string) => {
+        const cs = at(a, p, 5);
+        return `${f2(mean(cs.map((c) => c.speedup.mean)))} (${f2(mean(cs.map((c) => c.tokenMultiplier.mean)))})`;
+      };
+      const fig = paper.find(
+        (x) => x.arch === arch && x.p === p && x.n === 5 && x.model === paperModel,
+      );
+      const pp = pairs.filter((c) => c.arch === arch && c.p === p);
+      console.log(
+        `  ${arch.padEnd(13)} p=${p}: ours ${cell(arch)} | ${baseline} ${cell(baseline)} | paper ${fig ? `${f2(fig.speedup)} (${f2(fig.tokenMultiplier)})` : '–'}` +
+          ` | speedup over baseline ${f2(mean(pp.map((c) => c.speedupOverBaseline.mean)))}, token ratio ${f2(mean(pp.map((c) => c.tokenRatio.mean)))}`,
+      );
+    }
+  }
+  for (const f of outcome.summary.findings)
+    console.log(
+      `  ${f.claim} ${f.reproduced === undefined ? '' : f.reproduced ? 'Reproduced' : 'Not reproduced'}: ${f.baseline}. Ours: ${f.ours}.`,
+    );
+}
+
+function readTrace(file: string): TraceEvent[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as TraceEvent);
+}
+
+interface Decomposition {
+  work: number;
+  wasted: number;
+  depWait: number;
+  stampGap: number;
+  tail: number;
+}
+
+/** Shares of n x makespan (see the printout above). */
+function decompose(events: TraceEvent[], makespan: number): Decomposition {
+  const deps = new Map((readRunStart(events)?.tasks ?? []).map((t) => [t.id, t.deps]));
+  const spans = taskSpans(events);
+  const doneAt = new Map<string, number>();
+  for (const s of spans) {
+    if (s.outcome === 'done')
+      doneAt.set(s.taskId, Math.min(doneAt.get(s.taskId) ?? Infinity, s.endModelMs));
+  }
+  // Every worker, including one that never got a task (all its time is tail).
+  const byActor = new Map<string, typeof spans>(
+    Array.from({ length: 5 }, (_, i) => [`a${i + 1}`, []]),
+  );
+  for (const s of spans) byActor.set(s.actor, [...(byActor.get(s.actor) ?? []), s]);
+  const out: Decomposition = { work: 0, wasted: 0, depWait: 0, stampGap: 0, tail: 0 };
+  for (const list of byActor.values()) {
+    let prevEnd = 0;
+    for (const s of list.sort((a, b) => a.startModelMs - b.startModelMs)) {
+      const ready = Math.max(0, ...(deps.get(s.taskId) ?? []).map((d) => doneAt.get(d) ?? 0));
+      out.depWait += Math.max(0, Math.min(s.startModelMs, ready) - prevEnd);
+      out.stampGap += Math.max(0, s.startModelMs - Math.max(prevEnd, ready));
+      const d = s.endModelMs - s.startModelMs;
+      if (s.outcome === 'done') out.work += d;
+      else out.wasted += d;
+      prevEnd = Math.max(prevEnd, s.endModelMs);
+    }
+    out.tail += Math.max(0, makespan - prevEnd);
+  }
+  const total = 5 * makespan;
+  return {
+    work: out.work / total,
+    wasted: out.wasted / total,
+    depWait: out.depWait / total,
+    stampGap: out.stampGap / total,
+    tail: out.tail / total,
+  };
+}
 
 /** The task graph of a run, from its trace's `run.start` mark. */
 function parseTraceStart(file: string): { id: string; deps: string[] }[] | undefined {
@@ -189,31 +319,4 @@ function parseTraceStart(file: string): { id: string; deps: string[] }[] | undef
     return readRunStart([JSON.parse(line) as TraceEvent])?.tasks;
   }
   return undefined;
-}
-
-/** Makespan of a non-preemptive list schedule on n agents, ready tasks by unit-weight level. */
-function listScheduleMs(
-  tasks: { id: string; deps: string[] }[],
-  durations: Record<string, number>,
-  n: number,
-): number {
-  const level = longestPathToEnd(tasks);
-  const done = new Set<string>();
-  const waiting = new Set(tasks.map((t) => t.id));
-  const running: { id: string; end: number }[] = [];
-  let now = 0;
-  while (waiting.size > 0 || running.length > 0) {
-    const ready = tasks
-      .filter((t) => waiting.has(t.id) && t.deps.every((d) => done.has(d)))
-      .sort((a, b) => level.get(b.id)! - level.get(a.id)! || (a.id < b.id ? -1 : 1));
-    for (const t of ready.slice(0, n - running.length)) {
-      waiting.delete(t.id);
-      running.push({ id: t.id, end: now + (durations[t.id] ?? 0) });
-    }
-    running.sort((a, b) => a.end - b.end);
-    const next = running.shift()!;
-    now = next.end;
-    done.add(next.id);
-  }
-  return now;
 }

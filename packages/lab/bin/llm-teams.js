@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The `llm-teams` command. The packages ship TypeScript sources; tsx compiles them on load.
-import { register } from 'tsx/esm/api';
+// The `llm-teams` command: compiled JavaScript when installed, TypeScript sources in a checkout.
+import { loadEntry } from './load-entry.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await loadEntry('cli/main');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// A sweep worker process (forked by the sweep's worker pool): TypeScript sources run through tsx.
-import { register } from 'tsx/esm/api';
+// A sweep worker process, forked by the sweep's worker pool (see load-entry.js for what it runs).
+import { loadEntry } from './load-entry.js';
 
-register();
-const { serveSweepWorker } = await import('../src/sweep/sweep-worker.ts');
+const { serveSweepWorker } = await loadEntry('sweep/sweep-worker');
 serveSweepWorker();

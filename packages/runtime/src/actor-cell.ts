@@ -1,3 +1,10 @@
+/**
+ * One hosted actor (ActorCell): sends and asks, receives at most and at least once, supervision
+ * and checkpoints.
+ * Long file: these share the actor's private state (channel sequence numbers, the dedup window,
+ * pending asks, the held durable message, its status), which one class keeps private; it is the
+ * runtime's hot path (npm run bench), so it was left whole in the host's split.
+ */
 import {
   createActor,
   type AnyActorLogic,
@@ -6,8 +13,9 @@ import {
   type Snapshot,
 } from 'xstate';
 import type { JsMsg } from '@llm-teams/broker';
+import { every, type Repeating } from './clock.js';
 import { DedupWindow } from './dedup-window.js';
-import { createEnvelope, type Envelope, type MessageEvent } from './envelope.js';
+import { createEnvelope, isTopicTarget, type Envelope, type MessageEvent } from './envelope.js';
 import type { HostCore } from './host-core.js';
 import type { ActorCheckpoint } from './snapshot-store.js';
 import {
@@ -31,6 +39,9 @@ import { bindSystem } from './actor-runtime.js';
 import type { SpawnOptions } from './spawn-options.js';
 import type { Heartbeater } from './heartbeat.js';
 
+/** An actor's Lamport time, next trace seq and last channel seq per destination. */
+export type ActorClocks = Pick<ActorCheckpoint, 'lamport' | 'traceSeq' | 'chanSeq'>;
+
 type ActorStatus = 'running' | 'restarting' | 'stopped' | 'failed' | 'done';
 
 interface PendingAsk {
@@ -47,7 +58,7 @@ interface PendingAsk {
 interface HeldMessage {
   env: Envelope;
   msg: JsMsg;
-  timer: NodeJS.Timeout;
+  working: Repeating;
 }
 
 function stateToString(value: unknown): string {
@@ -95,7 +106,15 @@ export class ActorCell {
   durableStop: (() => Promise<void>) | undefined;
   heartbeat: Heartbeater | undefined;
 
-  constructor(host: HostCore, id: string, logic: AnyActorLogic, options: SpawnOptions) {
+  /** `lane`: the trace lane of an earlier incarnation on this host, shared (default: a new
+   *  one). */
+  constructor(
+    host: HostCore,
+    id: string,
+    logic: AnyActorLogic,
+    options: SpawnOptions,
+    lane?: TraceLane,
+  ) {
     this.id = id;
     this.subject = host.subjects.inbox(id);
     this.#host = host;
@@ -107,7 +126,7 @@ export class ActorCell {
         : options.supervision
           ? compileSupervisionPolicy(options.supervision)
           : host.supervision;
-    this.lane = new TraceLane(id, host.node, host.trace, host.clock);
+    this.lane = lane ?? new TraceLane(id, host.node, host.trace, host.clock);
   }
 
   get status(): ActorStatus {
@@ -137,10 +156,31 @@ export class ActorCell {
     return this.#current;
   }
 
+  /** Where this actor's clocks stand: kept by the host when it stops the actor, so an
+   *  incarnation spawned again under the same id continues them (`carryOver`). */
+  clocks(): ActorClocks {
+    return {
+      lamport: this.lane.lamport.time,
+      traceSeq: this.lane.seq,
+      chanSeq: Object.fromEntries(this.#chanSeq ?? []),
+    };
+  }
+
+  /** Continues clocks of an earlier incarnation: each only ever moves forward. */
+  carryOver(clocks: ActorClocks): void {
+    this.lane.resume(clocks.traceSeq ?? 0, clocks.lamport ?? 0);
+    const chan = clocks.chanSeq;
+    if (!chan) return;
+    const seqs = (this.#chanSeq ??= new Map<string, number>());
+    for (const [to, seq] of Object.entries(chan)) {
+      if (seq > (seqs.get(to) ?? 0)) seqs.set(to, seq);
+    }
+  }
+
   start(checkpoint?: ActorCheckpoint): void {
     const host = this.#host;
     if (checkpoint) {
-      this.lane.resume(checkpoint.traceSeq ?? 0, checkpoint.lamport ?? 0);
+      this.carryOver(checkpoint);
       this.#dedupWindow();
       for (const id of checkpoint.processed) this.#dedup!.add(id);
     }
@@ -200,7 +240,7 @@ export class ActorCell {
       sentAt: host.clock.now(),
       body,
     });
-    const mode = to.charCodeAt(0) === 35 ? 'at-most-once' : (options.mode ?? host.policy(type));
+    const mode = isTopicTarget(to) ? 'at-most-once' : (options.mode ?? host.policy(type));
     this.#traceSend(env, mode);
     if (host.telemetry) this.#telemetrySend(env, mode);
     host.transmit(env, mode, this);
@@ -209,6 +249,17 @@ export class ActorCell {
 
   /** Sends an envelope again: same id and seq, next attempt, a new Lamport send event. */
   resend(previous: Envelope, mode: DeliveryMode): Envelope {
+    const env = this.retransmission(previous, mode);
+    this.#host.transmit(env, mode, this);
+    return env;
+  }
+
+  /**
+   * The next transmission of `previous` (same id and seq, next attempt), traced as a send but
+   * not transmitted: for a transport that retries by itself (a durable publish that got no
+   * PubAck), so a receiver tells the retry from a first transmission.
+   */
+  retransmission(previous: Envelope, mode: DeliveryMode): Envelope {
     const env = createEnvelope({
       ...previous,
       attempt: previous.attempt + 1,
@@ -217,7 +268,6 @@ export class ActorCell {
     });
     this.#traceSend(env, mode);
     if (this.#host.telemetry) this.#telemetrySend(env, mode);
-    this.#host.transmit(env, mode, this);
     return env;
   }
 
@@ -270,6 +320,23 @@ export class ActorCell {
     const host = this.#host;
     const opts =
       options === undefined ? host.askDefaults : compileAskOptions(options, host.askDefaults);
+    if ((this.#asks?.size ?? 0) >= host.maxPendingAsks) {
+      // Bounded: an actor that keeps asking faster than it is answered is told at once.
+      const askId = host.ids();
+      this.#endAsk(
+        {
+          type: 'ask.failed',
+          askId,
+          to,
+          requestType: type,
+          attempts: 0,
+          reason: 'overloaded',
+          elapsedMs: 0,
+        },
+        onDone,
+      );
+      return askId;
+    }
     const mode = opts.mode ?? host.policy(type);
     const env = this.send(to, type, body, { mode });
     const now = host.clock.now();
@@ -316,16 +383,22 @@ export class ActorCell {
 
   #failAsk(p: PendingAsk, reason: AskFailedEvent['reason']): void {
     this.#asks?.delete(p.env.id);
-    const host = this.#host;
-    const event: AskFailedEvent = {
-      type: 'ask.failed',
-      askId: p.env.id,
-      to: p.env.to,
-      requestType: p.env.type,
-      attempts: p.attempts,
-      reason,
-      elapsedMs: host.clock.now() - p.startedAt,
-    };
+    this.#endAsk(
+      {
+        type: 'ask.failed',
+        askId: p.env.id,
+        to: p.env.to,
+        requestType: p.env.type,
+        attempts: p.attempts,
+        reason,
+        elapsedMs: this.#host.clock.now() - p.startedAt,
+      },
+      p.onDone,
+    );
+  }
+
+  #endAsk(event: AskFailedEvent, onDone: ((result: AskResult) => void) | undefined): void {
+    const reason = event.reason;
     this.lane.emit({
       kind: 'mark',
       name: 'ask.failed',
@@ -335,7 +408,7 @@ export class ActorCell {
       attempts: event.attempts,
       reason,
     });
-    if (p.onDone) p.onDone({ ok: false, failure: event });
+    if (onDone) onDone({ ok: false, failure: event });
     else this.deliverLocal(event);
   }
 
@@ -382,7 +455,7 @@ export class ActorCell {
   }
 
   #dedupWindow(): DedupWindow<Envelope> {
-    return (this.#dedup ??= new DedupWindow(this.#host.dedupWindow));
+    return (this.#dedup ??= new DedupWindow(Math.max(1, this.#host.dedupWindow)));
   }
 
   /**
@@ -392,7 +465,7 @@ export class ActorCell {
   receive(env: Envelope, mode: DeliveryMode, redelivered = false): boolean {
     const lamport = this.lane.lamport.merge(env.lamport);
     const dedup = this.#dedupWindow();
-    if (!dedup.addIfNew(env.id)) {
+    if (!dedup.addIfNew(env.id) && this.#host.dedupWindow > 0) {
       this.#host.stats.duplicates++;
       this.#traceRecv(env, lamport, mode, redelivered, true, false);
       const cached = dedup.reply(env.id);
@@ -492,12 +565,11 @@ export class ActorCell {
     }
     if (this.#status !== 'running') return; // crashed while handling; #crash nak'd it
     if (isBusy(this.#actor.getSnapshot() as Snapshot<unknown>)) {
-      const timer = setInterval(() => {
+      const working = every(this.#host.transportClock, this.#host.workingIntervalMs, () => {
         this.#host.stats.inProgressAcks++;
         msg.working();
-      }, this.#host.workingIntervalMs);
-      timer.unref();
-      this.#held = { env, msg, timer };
+      });
+      this.#held = { env, msg, working };
     } else {
       this.#ack(env, msg);
     }
@@ -507,15 +579,17 @@ export class ActorCell {
     const held = this.#held;
     if (!held) return;
     this.#held = undefined;
-    clearInterval(held.timer);
+    held.working.cancel();
     this.#ack(held.env, held.msg);
   }
 
   #ack(env: Envelope, msg: JsMsg): void {
     const host = this.#host;
     const finish = () => {
-      if (host.interceptor?.beforeAck && !host.interceptor.beforeAck(env, this.id)) {
-        this.lane.emit({ kind: 'fault', fault: 'ack.lost', msgId: env.id });
+      const verdict = host.interceptor?.beforeAck?.(env, this.id) ?? true;
+      if (verdict !== true) {
+        const by = verdict === false ? {} : { faultId: verdict.faultId };
+        this.lane.emit({ kind: 'fault', fault: 'ack.lost', msgId: env.id, ...by });
         return;
       }
       msg.ack();
@@ -544,6 +618,7 @@ export class ActorCell {
       // Room for the events this incarnation may still record before it is lost.
       lamport: this.lane.lamport.time,
       traceSeq: this.lane.seq,
+      chanSeq: Object.fromEntries(this.#chanSeq ?? []),
     });
   }
 
@@ -616,7 +691,7 @@ export class ActorCell {
     const held = this.#held;
     if (held) {
       this.#held = undefined;
-      clearInterval(held.timer);
+      held.working.cancel();
       this.#dedup?.delete(held.env.id);
       held.msg.nak(100);
     }
@@ -649,7 +724,7 @@ export class ActorCell {
     const held = this.#held;
     if (held) {
       this.#held = undefined;
-      clearInterval(held.timer);
+      held.working.cancel();
       held.msg.nak();
     }
     for (const p of this.#asks?.values() ?? []) this.#host.clock.clearTimeout(p.timer);

@@ -1,9 +1,9 @@
 import type { ActorSystem, AnyActorRef, EventObject } from 'xstate';
-import type { ActorCell } from './actor-cell.js';
-import type { AskOptions } from './ask.js';
+import type { AskOptions, AskResult } from './ask.js';
 import type { Envelope } from './envelope.js';
 import { RuntimeError } from './errors.js';
-import type { TracePayload } from './trace-event.js';
+import type { TraceDetail, TracePayload } from './trace-event.js';
+import type { TraceLane } from './trace-lane.js';
 
 /**
  * The runtime as an actor sees it. Actors send only through this: from actions (the action
@@ -25,8 +25,9 @@ export interface ActorRuntime {
   reply(request: Envelope, type: string, body?: unknown): Envelope;
   /** Sends to every actor that joined `topic` (at-most-once; the sender excluded). */
   broadcast(topic: string, type: string, body?: unknown): Envelope;
-  /** Records a trace event in this actor's lane (tools, model calls, task phases, marks). */
-  record(payload: TracePayload): void;
+  /** Records a trace event in this actor's lane (tools, model calls, task phases, marks).
+   *  `detail` reaches the host's OpenTelemetry only, never the trace (a model call's content). */
+  record(payload: TracePayload, detail?: TraceDetail): void;
   /** Wall time from the host's clock. */
   now(): number;
 }
@@ -34,14 +35,34 @@ export interface ActorRuntime {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyActorSystem = ActorSystem<any>;
 
-const bindings = new WeakMap<AnyActorSystem, ActorCell>();
+/**
+ * What the runtime of an actor needs from the cell hosting it; the actor cell is the one
+ * implementation. Stated here so that this module need not import the cell.
+ */
+export interface BoundCell {
+  readonly id: string;
+  readonly lamport: number;
+  readonly lane: TraceLane;
+  send(to: string, type: string, body: unknown): Envelope;
+  ask(
+    to: string,
+    type: string,
+    body: unknown,
+    options?: AskOptions,
+    onDone?: (result: AskResult) => void,
+  ): string;
+  reply(request: Envelope, type: string, body: unknown): Envelope;
+  now(): number;
+}
+
+const bindings = new WeakMap<AnyActorSystem, BoundCell>();
 
 /** Called by the host for each actor it creates. */
-export function bindSystem(system: AnyActorSystem, cell: ActorCell): void {
+export function bindSystem(system: AnyActorSystem, cell: BoundCell): void {
   bindings.set(system, cell);
 }
 
-function cellOf(source: AnyActorSystem | { system: AnyActorSystem }): ActorCell {
+function cellOf(source: AnyActorSystem | { system: AnyActorSystem }): BoundCell {
   const system = 'system' in source ? source.system : source;
   const cell = bindings.get(system);
   if (!cell) {
@@ -71,7 +92,9 @@ export function runtimeOf(source: AnyActorSystem | { system: AnyActorSystem }): 
             reject(
               new RuntimeError(
                 'ASK_FAILED',
-                `ask ${type} to ${to} got no reply after ${result.failure.attempts} attempts (${result.failure.elapsedMs} ms)`,
+                result.failure.reason === 'overloaded'
+                  ? `ask ${type} to ${to} not sent: the actor already waits on its maximum of asks`
+                  : `ask ${type} to ${to} got no reply after ${result.failure.attempts} attempts (${result.failure.elapsedMs} ms)`,
               ),
             );
           }
@@ -79,7 +102,7 @@ export function runtimeOf(source: AnyActorSystem | { system: AnyActorSystem }): 
       }),
     reply: (request, type, body) => cell.reply(request, type, body),
     broadcast: (topic, type, body) => cell.send(`#${topic}`, type, body),
-    record: (payload) => cell.lane.emit(payload),
+    record: (payload, detail) => cell.lane.emit(payload, undefined, detail),
     now: () => cell.now(),
   };
 }

@@ -72,7 +72,9 @@ export interface AskFailedEvent {
   to: string;
   requestType: string;
   attempts: number;
-  reason: 'timeout';
+  /** `timeout`: no reply by the deadline or the last attempt. `overloaded`: the actor already
+   *  had `maxPendingAsks` asks waiting, so this one was not sent. */
+  reason: 'timeout' | 'overloaded';
   elapsedMs: number;
 }
 

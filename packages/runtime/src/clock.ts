@@ -22,3 +22,31 @@ export const systemClock: Clock = {
   },
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
+
+/** A repeating timer on a `Clock`; `cancel()` stops it. */
+export interface Repeating {
+  cancel(): void;
+}
+
+/** Calls `fn` every `ms` on `clock` (each next call armed after the previous one ran). */
+export function every(clock: Clock, ms: number, fn: () => void): Repeating {
+  let cancelled = false;
+  let handle: TimerHandle;
+  const tick = () => {
+    if (cancelled) return;
+    fn();
+    if (!cancelled) handle = clock.setTimeout(tick, ms);
+  };
+  handle = clock.setTimeout(tick, ms);
+  return {
+    cancel() {
+      cancelled = true;
+      clock.clearTimeout(handle);
+    },
+  };
+}
+
+/** Resolves after `ms` on `clock`: every wait goes through the clock, so a virtual one decides. */
+export function delay(clock: Clock, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+}

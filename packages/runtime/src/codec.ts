@@ -1,5 +1,10 @@
 import { Packr } from 'msgpackr';
-import { ENVELOPE_KEYS, validateEnvelope, type Envelope } from './envelope.js';
+import {
+  ENVELOPE_KEYS,
+  validateEnvelope,
+  type Envelope,
+  type EnvelopeValidator,
+} from './envelope.js';
 
 function isEnvelopeRecord(value: object): boolean {
   return 'lamport' in value && 'sentAt' in value && 'attempt' in value;
@@ -53,6 +58,7 @@ export function decodeFrame(
   bytes: Uint8Array,
   onEnvelope: (envelope: Envelope) => void,
   onReject: (reason: string, index?: number) => void,
+  validate: EnvelopeValidator = validateEnvelope,
 ): number {
   let decoded: unknown;
   try {
@@ -62,7 +68,7 @@ export function decodeFrame(
     return 0;
   }
   if (!Array.isArray(decoded)) {
-    const env = validateEnvelope(decoded);
+    const env = validate(decoded);
     if (typeof env === 'string') {
       onReject(env);
       return 0;
@@ -76,7 +82,7 @@ export function decodeFrame(
   }
   let accepted = 0;
   for (let i = 0; i < decoded.length; i++) {
-    const env = validateEnvelope(decoded[i]);
+    const env = validate(decoded[i]);
     if (typeof env === 'string') onReject(`batch item ${i}: ${env}`, i);
     else {
       accepted++;
@@ -87,12 +93,15 @@ export function decodeFrame(
 }
 
 /** Decodes exactly one envelope (JetStream inboxes never carry batches). */
-export function decodeEnvelope(bytes: Uint8Array): Envelope | string {
+export function decodeEnvelope(
+  bytes: Uint8Array,
+  validate: EnvelopeValidator = validateEnvelope,
+): Envelope | string {
   let decoded: unknown;
   try {
     decoded = packr.unpack(bytes);
   } catch (err) {
     return `undecodable msgpack (${bytes.length} bytes): ${(err as Error).message}`;
   }
-  return validateEnvelope(decoded);
+  return validate(decoded);
 }

@@ -70,7 +70,9 @@ export class DedupWindow<TReply = unknown> {
     const out: string[] = [];
     for (let i = 0; i < this.capacity; i++) {
       const id = this.#ring[(this.#next + i) % this.capacity];
-      if (id !== undefined && this.#seen.has(id)) out.push(id);
+      // A slot holds an id of the window or nothing: evicted ids are overwritten and
+      // forgotten ones cleared (`delete`).
+      if (id !== undefined) out.push(id);
     }
     return out;
   }

@@ -36,7 +36,8 @@ export function createDeliveryPolicy(options: DeliveryPolicyOptions = {}): Deliv
     let mode = cache.get(type);
     if (mode === undefined) {
       mode = exact.get(type) ?? prefixes.find(([p]) => type.startsWith(p))?.[1] ?? fallback;
-      cache.set(type, mode);
+      // Bounded: a program inventing types without end does not grow the cache without end.
+      if (cache.size < 10_000) cache.set(type, mode);
     }
     return mode;
   };

@@ -5,6 +5,7 @@ import {
   jetstream,
   jetstreamManager,
   type ConsumerMessages,
+  type JsMsg,
   type MsgHdrs,
   type NatsConnection,
 } from '@llm-teams/broker';
@@ -27,6 +28,8 @@ export interface DurableInboxOptions {
   setupRetry: CompiledRetryPolicy;
   clock: Clock;
   random: Random;
+  /** Hands a valid envelope to the actor (the host's one delivery path). */
+  deliver(cell: ActorCell, envelope: Envelope, msg: JsMsg): void;
   onReject(
     cell: ActorCell,
     subject: string,
@@ -116,7 +119,7 @@ export async function openDurableInbox(
     callback: (msg) => {
       const intake = admitDurable(msg.data, msg.headers, cell.id, options);
       if (intake.outcome === 'deliver') {
-        cell.receiveDurable(intake.envelope, msg);
+        options.deliver(cell, intake.envelope, msg);
         return;
       }
       // Terminated at once, never redelivered: with max_ack_pending 1 a message left pending

@@ -1,6 +1,6 @@
 /**
- * The envelope contract (DESIGN.md, Envelope). Every message between actors is one of these,
- * msgpack-encoded as a msgpackr record of the shared structure `ENVELOPE_KEYS` (see
+ * The envelope contract (docs/architecture.md, Envelope). Every message between actors is one
+ * of these, msgpack-encoded as a msgpackr record of the shared structure `ENVELOPE_KEYS` (see
  * `codec.ts`): the keys are not repeated per message, and the decoder builds the object
  * directly. The key order is part of the schema version.
  */
@@ -105,16 +105,23 @@ function optionalIdProblem(
   return undefined;
 }
 
+/** Checks a decoded envelope in place: the envelope, or the reason it is invalid. */
+export type EnvelopeValidator = (value: unknown) => Envelope | string;
+
 /*
- * The last valid value of each name field. A stream of envelopes repeats the same team, sender,
- * receiver and type, and comparing a short string is cheaper than running its pattern again.
- * Only values that passed the full check are remembered, so the memo cannot admit a bad one.
+ * The last valid value of each name field, per validator. A stream of envelopes repeats the
+ * same team, sender, receiver and type, and comparing a short string is cheaper than running
+ * its pattern again. Only values that passed the full check are remembered, so the memo
+ * cannot admit a bad one.
  */
+interface NameMemo {
+  team: unknown;
+  from: unknown;
+  to: unknown;
+  type: unknown;
+}
+
 const NOTHING_YET: unknown = Symbol('nothing validated yet');
-let validTeam = NOTHING_YET;
-let validFrom = NOTHING_YET;
-let validTo = NOTHING_YET;
-let validType = NOTHING_YET;
 
 /**
  * Checks a decoded envelope in place and returns it, or the reason it is invalid.
@@ -122,6 +129,20 @@ let validType = NOTHING_YET;
  * `typeof` checks cost tens of nanoseconds (a zod object schema measured ~10x that here).
  */
 export function validateEnvelope(value: unknown): Envelope | string {
+  return checkEnvelope(value, freshMemo());
+}
+
+/** A validator that remembers the last valid name fields: one per host (or decoder). */
+export function createEnvelopeValidator(): EnvelopeValidator {
+  const memo = freshMemo();
+  return (value) => checkEnvelope(value, memo);
+}
+
+function freshMemo(): NameMemo {
+  return { team: NOTHING_YET, from: NOTHING_YET, to: NOTHING_YET, type: NOTHING_YET };
+}
+
+function checkEnvelope(value: unknown, memo: NameMemo): Envelope | string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return `envelope must be a msgpack map or envelope record, got ${describe(value)}`;
   }
@@ -133,24 +154,24 @@ export function validateEnvelope(value: unknown): Envelope | string {
   if (typeof id !== 'string' || id.length === 0 || id.length > 128) {
     return `id must be a string of 1-128 characters, got ${describe(id)}`;
   }
-  if (team !== validTeam) {
+  if (team !== memo.team) {
     if (typeof team !== 'string' || !TOKEN.test(team)) return `team is invalid: ${describe(team)}`;
-    validTeam = team;
+    memo.team = team;
   }
-  if (from !== validFrom) {
+  if (from !== memo.from) {
     if (typeof from !== 'string' || !TOKEN.test(from)) return `from is invalid: ${describe(from)}`;
-    validFrom = from;
+    memo.from = from;
   }
-  if (to !== validTo) {
+  if (to !== memo.to) {
     if (typeof to !== 'string' || !(TOKEN.test(to) || TOPIC_TARGET.test(to))) {
       return `to is invalid: ${describe(to)}`;
     }
-    validTo = to;
+    memo.to = to;
   }
-  if (type !== validType) {
+  if (type !== memo.type) {
     const typeProblem = messageTypeProblem(type);
     if (typeProblem) return typeProblem;
-    validType = type;
+    memo.type = type;
   }
   if (!isCount(lamport, 1)) return `lamport must be a positive integer, got ${describe(lamport)}`;
   if (!isCount(seq, 1)) return `seq must be a positive integer, got ${describe(seq)}`;

@@ -36,6 +36,9 @@ export interface FailureDetectorOptions {
   checkIntervalMs?: number;
   /** Only these actors are watched (default: every actor that beats). */
   watch?: (actor: string) => boolean;
+  /** Actors tracked at most: beats of further actors are ignored, so a stranger inventing
+   *  actor names cannot grow the detector without end. Default 4096. */
+  maxActors?: number;
   /** Actors expected to beat: watched from the detector's start, so one that dies before its
    *  first beat is heard is still suspected. */
   expect?: readonly string[];
@@ -105,6 +108,7 @@ export function createFailureDetector(options: FailureDetectorOptions): FailureD
   const expected = options.expectedIntervalMs ?? 250;
   const windowSize = options.windowSize ?? 100;
   const minStd = options.minStdDevMs ?? 100;
+  const maxActors = options.maxActors ?? 4096;
   const clock = options.clock;
   const tracks = new Map<string, Track>();
   let closed = false;
@@ -128,6 +132,7 @@ export function createFailureDetector(options: FailureDetectorOptions): FailureD
     const now = clock.now();
     let t = tracks.get(hb.actor);
     if (!t) {
+      if (tracks.size >= maxActors) return;
       t = {
         last: now,
         intervals: [],
@@ -165,22 +170,30 @@ export function createFailureDetector(options: FailureDetectorOptions): FailureD
     }
   }
 
+  const checkEveryMs = options.checkIntervalMs ?? 100;
+  // When the next check is due, by the detector's clock.
+  let dueAt = clock.now() + checkEveryMs;
   function check(): void {
     if (closed) return;
     const now = clock.now();
+    // Silence is judged as of when this check was due: while the detector itself was paused
+    // (its process starved of CPU), beats that arrived wait unread behind this timer, and a
+    // silence it could not hear is no evidence. The next check, on time, has read them.
+    const asOf = Math.min(now, dueAt);
     for (const [actor, t] of tracks) {
       if (t.suspected) continue;
-      const silence = now - t.last;
+      const silence = asOf - t.last;
       const suspect =
         kind === 'timeout'
           ? silence > timeoutMs
-          : silence > timeoutMs && phiFor(t, now) > threshold;
+          : silence > timeoutMs && phiFor(t, asOf) > threshold;
       if (suspect) {
         t.suspected = true;
-        options.onSuspect?.(actor, info(t, now));
+        options.onSuspect?.(actor, info(t, asOf));
       }
     }
-    timer = clock.setTimeout(check, options.checkIntervalMs ?? 100);
+    dueAt = now + checkEveryMs;
+    timer = clock.setTimeout(check, checkEveryMs);
   }
 
   const unsubscribe = listen(options, (hb) => {
@@ -200,7 +213,7 @@ export function createFailureDetector(options: FailureDetectorOptions): FailureD
       });
     }
   }
-  let timer: unknown = clock.setTimeout(check, options.checkIntervalMs ?? 100);
+  let timer: unknown = clock.setTimeout(check, checkEveryMs);
 
   return {
     phi: (actor) => {

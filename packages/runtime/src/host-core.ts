@@ -1,5 +1,4 @@
 import type { TeamSubjects } from '@llm-teams/broker';
-import type { ActorCell } from './actor-cell.js';
 import type { CompiledAskOptions } from './ask.js';
 import type { Clock } from './clock.js';
 import type { DeliveryPolicy } from './delivery-policy.js';
@@ -11,6 +10,7 @@ import type { SnapshotStore } from './snapshot-store.js';
 import type { CompiledSupervisionPolicy } from './supervisor.js';
 import type { RuntimeTelemetry } from './telemetry.js';
 import type { DeliveryMode, TraceSink } from './trace-event.js';
+import type { TraceLane } from './trace-lane.js';
 
 /** Counters a host keeps; all monotonic. */
 export interface HostStats {
@@ -32,12 +32,27 @@ export interface HostStats {
   inProgressAcks: number;
 }
 
+/**
+ * The sending actor as the host's send path sees it (the actor cell is the one implementation;
+ * stated here so that the host's side need not import the cell).
+ */
+export interface HostedSender {
+  readonly id: string;
+  readonly lane: TraceLane;
+  /** The next transmission of `previous` (same id and seq, next attempt), traced as a send. */
+  retransmission(previous: Envelope, mode: DeliveryMode): Envelope;
+  /** A durable publish that kept failing: the actor is told `send.failed`. */
+  failSend(env: Envelope, error: unknown): void;
+}
+
 /** What an actor cell needs from its host (internal to the runtime package). */
 export interface HostCore {
   readonly team: string;
   readonly node: string;
   readonly subjects: TeamSubjects;
   readonly clock: Clock;
+  /** Paces the transport (JetStream in-progress acks), not the actors' behaviour. */
+  readonly transportClock: Clock;
   readonly random: Random;
   readonly ids: IdGenerator;
   readonly trace: TraceSink | undefined;
@@ -47,14 +62,16 @@ export interface HostCore {
   readonly interceptor: MessageInterceptor | undefined;
   readonly askDefaults: CompiledAskOptions;
   readonly dedupWindow: number;
+  /** Asks one actor may have waiting at once. */
+  readonly maxPendingAsks: number;
   readonly workingIntervalMs: number;
   readonly snapshots: SnapshotStore | undefined;
   readonly supervision: CompiledSupervisionPolicy;
   readonly stats: HostStats;
-  transmit(env: Envelope, mode: DeliveryMode, sender: ActorCell): void;
+  transmit(env: Envelope, mode: DeliveryMode, sender: HostedSender): void;
   /** Throws INVALID_ARGUMENT when `to` or `type` may not be sent (checked once per value). */
   checkOutgoing(from: string, to: string, type: string): void;
   /** Keeps a background promise in view: close() awaits it, a rejection is reported. */
   track(promise: Promise<unknown>): void;
-  onActorFailed(cell: ActorCell, error: unknown): void;
+  onActorFailed(cell: HostedSender, error: unknown): void;
 }

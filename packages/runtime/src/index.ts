@@ -9,10 +9,12 @@ export {
   RESERVED_EVENT_TYPES,
   ENVELOPE_KEYS,
   createEnvelope,
+  createEnvelopeValidator,
   validateEnvelope,
   isTopicTarget,
   messageTypeProblem,
   type Envelope,
+  type EnvelopeValidator,
   type MessageEvent,
 } from './envelope.js';
 export {
@@ -25,7 +27,14 @@ export {
 } from './codec.js';
 export { LamportClock, compareLamport, type LamportStamp } from './lamport-clock.js';
 export { createRandom, randomSeed, type Random } from './random.js';
-export { systemClock, type Clock, type TimerHandle } from './clock.js';
+export {
+  delay,
+  every,
+  systemClock,
+  type Clock,
+  type Repeating,
+  type TimerHandle,
+} from './clock.js';
 export { createIdGenerator, type IdGenerator, type IdGeneratorOptions } from './ids.js';
 export {
   compileRetryPolicy,
@@ -44,12 +53,35 @@ export {
 } from './delivery-policy.js';
 export type * from './trace-event.js';
 export {
+  parseTraceLine,
+  traceEventSchema,
+  traceJsonSchema,
+  TraceFormatError,
+} from './trace-schema.js';
+export {
   createMemoryTrace,
   createTraceRecorder,
   parseTrace,
   type TraceRecorder,
   type TraceRecorderOptions,
 } from './trace-recorder.js';
+export {
+  createTraceStreamPublisher,
+  followTraceStream,
+  readTraceStream,
+  TRACE_HOST_HEADER,
+  TRACE_NODE_HEADER,
+  TRACE_PART_HEADER,
+  type FollowTraceStreamOptions,
+  type ReadTraceStreamOptions,
+  type TraceStreamFollower,
+  type TraceStreamHost,
+  type TraceStreamPart,
+  type TraceStreamPublisher,
+  type TraceStreamPublisherOptions,
+  type TraceStreamStats,
+} from './trace-stream.js';
+export { mergeTraces, type TracePart } from './trace-merge.js';
 export {
   compileAskOptions,
   type AskFailedEvent,
@@ -58,7 +90,7 @@ export {
   type CompiledAskOptions,
   type SendFailedEvent,
 } from './ask.js';
-export type { InterceptDecision, MessageInterceptor } from './message-interceptor.js';
+export type { AckLoss, InterceptDecision, MessageInterceptor } from './message-interceptor.js';
 export {
   compileSupervisionPolicy,
   decideRestart,

@@ -20,13 +20,20 @@ export type InterceptDecision =
     }
   | { action: 'duplicate'; copies: number; fault: string; [detail: string]: unknown };
 
+/** A lost ack, and the fault that lost it. */
+export interface AckLoss {
+  fault: string;
+  faultId: string;
+}
+
 export interface MessageInterceptor {
   /** Every transmission (first attempt and retries) before it reaches NATS; for an
    *  at-least-once message, every publish attempt (a drop is a lost publish, retried). */
   outbound?(envelope: Envelope, mode: DeliveryMode): InterceptDecision | undefined;
   /** Every envelope a local actor is about to receive, before deduplication. */
   inbound?(envelope: Envelope, actorId: string, mode: DeliveryMode): InterceptDecision | undefined;
-  /** Before a durable (at-least-once) message is acknowledged: `false` loses the ack, as if
-   *  the connection dropped it, so JetStream redelivers after its ack wait. */
-  beforeAck?(envelope: Envelope, actorId: string): boolean;
+  /** Before a durable (at-least-once) message is acknowledged: `false`, or the fault that
+   *  decided it, loses the ack, as if the connection dropped it, so JetStream redelivers after
+   *  its ack wait. The `ack.lost` trace event names the fault when one is given. */
+  beforeAck?(envelope: Envelope, actorId: string): boolean | AckLoss;
 }

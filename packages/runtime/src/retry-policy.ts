@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import { delay, type Clock } from './clock.js';
 import { RuntimeError } from './errors.js';
 import type { Random } from './random.js';
 
@@ -159,10 +159,10 @@ export async function withRetry<T>(
       return await op(attempt);
     } catch (error) {
       if (options.retryable && !options.retryable(error)) throw error;
-      const delay = nextRetryDelay(policy, attempt, clock.now() - started, random);
-      if (delay === undefined) throw error;
-      options.onRetry?.(error, attempt, delay);
-      await new Promise<void>((resolve) => clock.setTimeout(resolve, delay));
+      const waitMs = nextRetryDelay(policy, attempt, clock.now() - started, random);
+      if (waitMs === undefined) throw error;
+      options.onRetry?.(error, attempt, waitMs);
+      await delay(clock, waitMs);
     }
   }
 }

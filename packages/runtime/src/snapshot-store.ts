@@ -11,6 +11,9 @@ export interface ActorCheckpoint {
    *  continues its lane instead of restarting it (both must keep increasing). */
   lamport?: number;
   traceSeq?: number;
+  /** The last channel sequence number sent to each destination, so a restored incarnation's
+   *  sends continue each channel instead of starting it again. */
+  chanSeq?: Record<string, number>;
 }
 
 export interface SnapshotStore {

@@ -12,8 +12,17 @@ import {
 } from '@opentelemetry/api';
 import type { MsgHdrs } from '@llm-teams/broker';
 import type { Envelope } from './envelope.js';
+import { redact } from './redaction.js';
+import { contentAttributes } from './telemetry-content.js';
 import { instruments, measure, providerOf } from './telemetry-metrics.js';
-import type { DeliveryMode, LlmTrace, TaskTrace, ToolTrace, TraceEvent } from './trace-event.js';
+import type {
+  DeliveryMode,
+  LlmTrace,
+  TaskTrace,
+  ToolTrace,
+  TraceDetail,
+  TraceEvent,
+} from './trace-event.js';
 
 /*
  * OpenTelemetry spans of a host's actors (docs/observability.md). The runtime depends on the
@@ -38,6 +47,9 @@ export interface RuntimeTelemetryOptions {
   tracer?: Tracer;
   /** Metrics (docs/observability.md). Default: none. */
   meter?: Meter;
+  /** Prompts and completions on `chat` spans (the conventions' opt-in, off by default:
+   *  content may hold personal data). Redacted either way. */
+  captureContent?: boolean;
 }
 
 /** A carrier for the W3C trace context of one envelope (`traceparent`, `tracestate`). */
@@ -55,8 +67,9 @@ export interface RuntimeTelemetry {
   startProcess(actor: string, env: Envelope, mode: DeliveryMode): Span;
   /** Runs `fn` with `span` current for `actor` (its sends become the span's children). */
   within<T>(actor: string, span: Span, fn: () => T): T;
-  /** Every trace event of the host's actors: GenAI spans from `task`, `llm`, `tool`. */
-  observe(event: TraceEvent): void;
+  /** Every trace event of the host's actors: GenAI spans from `task`, `llm`, `tool`; an `llm`
+   *  event's `detail` may carry the call's content. */
+  observe(event: TraceEvent, detail?: TraceDetail): void;
 }
 
 let registered: RuntimeTelemetry | undefined;
@@ -94,6 +107,7 @@ const TASK_SPAN_LIMIT_MS = 30 * 60_000;
 export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): RuntimeTelemetry {
   const tracer = options.tracer ?? trace.getTracer('@llm-teams/runtime');
   const metrics = options.meter ? instruments(options.meter) : undefined;
+  const captureContent = options.captureContent === true;
   const outbound = new WeakMap<Envelope, TraceCarrier>();
   const inbound = new WeakMap<Envelope, Context>();
   /** Per actor: the context its sends and spans are children of. */
@@ -110,7 +124,7 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
     if (phase === 'fail') {
       open.span.setStatus({
         code: SpanStatusCode.ERROR,
-        message: typeof reason === 'string' ? reason : 'failed',
+        message: typeof reason === 'string' ? redact(reason) : 'failed',
       });
       open.span.setAttribute('error.type', 'task_failed');
     }
@@ -163,7 +177,9 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
     return tracer.startSpan(name, { kind, startTime: start, attributes }, parentOf(actor));
   }
 
-  function onLlm(e: LlmTrace): void {
+  function onLlm(e: LlmTrace, detail: TraceDetail | undefined): void {
+    // A trace written elsewhere may leave the outcome out: a call that left no outcome ended.
+    const outcome = e.outcome ?? 'ok';
     const provider = providerOf(e.model);
     const attributes: Attributes = {
       'gen_ai.operation.name': 'chat',
@@ -174,7 +190,7 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
       'gen_ai.usage.output_tokens': e.outputTokens,
       'gen_ai.agent.name': e.actor,
       'llm_teams.attempt': e.attempt,
-      'llm_teams.outcome': e.outcome,
+      'llm_teams.outcome': outcome,
     };
     if (typeof e.finishReason === 'string') {
       attributes['gen_ai.response.finish_reasons'] = [
@@ -184,6 +200,7 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
     if (e.cachedTokens !== undefined)
       attributes['gen_ai.usage.cache_read.input_tokens'] = e.cachedTokens;
     if (typeof e.taskId === 'string') attributes['gen_ai.conversation.id'] = e.taskId;
+    if (captureContent) Object.assign(attributes, contentAttributes(detail));
     const span = pastSpan(
       e.actor,
       `chat ${e.model}`,
@@ -192,11 +209,11 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
       e.latencyMs,
       attributes,
     );
-    if (e.outcome !== 'ok') {
-      span.setAttribute('error.type', e.outcome);
+    if (outcome !== 'ok') {
+      span.setAttribute('error.type', outcome);
       span.setStatus({
         code: SpanStatusCode.ERROR,
-        message: typeof e.error === 'string' ? e.error : e.outcome,
+        message: typeof e.error === 'string' ? redact(e.error) : outcome,
       });
     }
     span.end(e.wall);
@@ -290,10 +307,10 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
         if (open && current.get(actor) === ctx) current.set(actor, open.ctx);
       }
     },
-    observe(event) {
+    observe(event, detail) {
       if (metrics) measure(metrics, event);
       if (event.kind === 'task') onTask(event);
-      else if (event.kind === 'llm') onLlm(event);
+      else if (event.kind === 'llm') onLlm(event, detail);
       else if (event.kind === 'tool') onTool(event);
       // A task whose end was never recorded (a crashed actor) does not stay open forever.
       for (const [actor, open] of tasks) {

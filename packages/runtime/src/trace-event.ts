@@ -1,6 +1,8 @@
 /**
- * The trace contract (DESIGN.md, Trace): JSON Lines, one event per line; the file is the
- * source of truth for every analysis. Each actor's `seq` and `lamport` strictly increase.
+ * The trace contract (docs/architecture.md, Trace; as JSON Schema: docs/trace.schema.json):
+ * JSON Lines, one event per line; the file is the source of truth for every analysis. Each
+ * actor's `seq` and `lamport` strictly increase. Fields marked optional may be absent in a trace
+ * another tool wrote (readers must cope); the runtime's own events carry them.
  */
 export interface TraceBase {
   /** The actor the event belongs to (`@<node>` for host-level events with no actor). */
@@ -25,8 +27,8 @@ export interface SendTrace extends TraceBase {
   type: string;
   attempt: number;
   /** The envelope's per-channel sequence number. */
-  chanSeq: number;
-  mode: DeliveryMode;
+  chanSeq?: number;
+  mode?: DeliveryMode;
   causeId?: string;
   corrId?: string;
 }
@@ -38,9 +40,9 @@ export interface RecvTrace extends TraceBase {
   type: string;
   /** The envelope's Lamport time; always `< lamport`. */
   msgLamport: number;
-  attempt: number;
-  chanSeq: number;
-  mode: DeliveryMode;
+  attempt?: number;
+  chanSeq?: number;
+  mode?: DeliveryMode;
   /** A copy already processed: the actor did not see it again. */
   dup?: true;
   /** JetStream redelivered it (its ack did not arrive in time, or the handler failed). */
@@ -55,7 +57,7 @@ export interface StateTrace extends TraceBase {
   from: string;
   to: string;
   /** The event type that caused the transition. */
-  event: string;
+  event?: string;
 }
 
 export interface LlmTrace extends TraceBase {
@@ -65,8 +67,8 @@ export interface LlmTrace extends TraceBase {
   outputTokens: number;
   cachedTokens?: number;
   latencyMs: number;
-  attempt: number;
-  outcome: string;
+  attempt?: number;
+  outcome?: string;
   [extra: string]: unknown;
 }
 
@@ -74,6 +76,10 @@ export interface ToolTrace extends TraceBase {
   kind: 'tool';
   name: string;
   outcome: string;
+  /** Wall-clock ms from the call's start to its result (a test run's queueing included):
+   *  the `execute_tool` span's duration. Absent on board and workspace steps the agents
+   *  record beside their tool calls. */
+  latencyMs?: number;
   args?: string;
   path?: string;
   baseRev?: number;
@@ -99,8 +105,8 @@ export interface FaultTrace extends TraceBase {
 export interface RejectTrace extends TraceBase {
   kind: 'reject';
   reason: string;
-  subject: string;
-  bytes: number;
+  subject?: string;
+  bytes?: number;
   msgId?: string;
   from?: string;
 }
@@ -116,15 +122,15 @@ export interface LateTrace extends TraceBase {
   msgId: string;
   from: string;
   type: string;
-  subject: string;
-  mode: DeliveryMode;
+  subject?: string;
+  mode?: DeliveryMode;
   /** The actor's status when the message arrived. */
-  status: 'done' | 'stopped' | 'failed' | 'restarting';
+  status?: 'done' | 'stopped' | 'failed' | 'restarting';
 }
 
 export interface MarkTrace extends TraceBase {
   kind: 'mark';
-  name: string;
+  name?: string;
   [extra: string]: unknown;
 }
 
@@ -144,8 +150,39 @@ export type TraceKind = TraceEvent['kind'];
 
 /** Where trace events go. The host stamps `actor, node, seq, lamport, wall`. */
 export interface TraceSink {
-  write(event: TraceEvent): void;
+  /** `detail` is for the host's telemetry only: a sink that writes events ignores it. */
+  write(event: TraceEvent, detail?: TraceDetail): void;
 }
+
+/**
+ * What only the host's OpenTelemetry sees of an event, never written to the trace, the trace
+ * stream or anywhere else (docs/observability.md, Content).
+ */
+export interface TraceDetail {
+  /** An `llm` event's prompt and completion in the GenAI conventions' message shape. Called
+   *  only when content capture is on, so building it costs nothing otherwise. */
+  genAiContent?: () => GenAiContent;
+}
+
+/** A model call's content as the OpenTelemetry GenAI conventions shape it. */
+export interface GenAiContent {
+  systemInstructions?: GenAiPart[];
+  input: GenAiMessage[];
+  /** Absent for an attempt that failed. */
+  output?: GenAiMessage[];
+}
+
+export interface GenAiMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  parts: GenAiPart[];
+  /** On output messages. */
+  finish_reason?: string;
+}
+
+export type GenAiPart =
+  | { type: 'text'; content: string }
+  | { type: 'tool_call'; id: string; name: string; arguments?: unknown }
+  | { type: 'tool_call_response'; id: string; response: unknown };
 
 /** The per-kind payload a caller supplies; the host adds the common fields. */
 export type TracePayload<K extends TraceKind = TraceKind> = K extends TraceKind

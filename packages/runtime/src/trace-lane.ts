@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import { LamportClock } from './lamport-clock.js';
-import type { TraceEvent, TracePayload, TraceSink } from './trace-event.js';
+import type { TraceDetail, TraceEvent, TracePayload, TraceSink } from './trace-event.js';
 
 /**
  * One actor's line of events: its Lamport clock and its trace sequence. Every trace event of
@@ -49,9 +49,9 @@ export class TraceLane {
 
   /**
    * Records an event at Lamport time `lamport` (default: a new local tick). The payload is
-   * copied, so a caller may reuse it.
+   * copied, so a caller may reuse it. `detail` goes to the host's telemetry only.
    */
-  emit(payload: TracePayload, lamport?: number): void {
+  emit(payload: TracePayload, lamport?: number, detail?: TraceDetail): void {
     const sink = this.#sink;
     if (!sink) return;
     const event = {
@@ -62,7 +62,8 @@ export class TraceLane {
       lamport: lamport ?? this.lamport.tick(),
       wall: this.#clock.now(),
     } as TraceEvent;
-    sink.write(event);
+    if (detail === undefined) sink.write(event);
+    else sink.write(event, detail);
   }
 
   /**

@@ -4,6 +4,7 @@ import { RuntimeError } from './errors.js';
 import { currentRedactionRules, redact } from './redaction.js';
 import type { TraceEvent, TraceSink } from './trace-event.js';
 import { ThreadedTraceWriter } from './trace-writer.js';
+import { parseTraceLine } from './trace-schema.js';
 
 export interface TraceRecorderOptions {
   /** JSON Lines file to append to (created with its directory). Default: none. */
@@ -174,24 +175,18 @@ export function createMemoryTrace(): TraceSink & { events: TraceEvent[] } {
   return { events, write: (e) => void events.push(e) };
 }
 
-/** Reads a JSON Lines trace. A malformed line is an error naming its line number. */
-export function parseTrace(text: string): TraceEvent[] {
+/**
+ * Reads a JSON Lines trace, each line checked against the trace contract (trace-schema.ts): a
+ * line that is not an event is a `TraceFormatError` naming `source`, its line number and the
+ * field.
+ */
+export function parseTrace(text: string, options: { source?: string } = {}): TraceEvent[] {
+  const source = options.source ?? 'trace';
   const out: TraceEvent[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as TraceEvent);
-    } catch (err) {
-      throw new RuntimeError(
-        'INVALID_ARGUMENT',
-        `trace line ${i + 1} is not JSON: ${line.slice(0, 80)}`,
-        {
-          cause: err,
-        },
-      );
-    }
+    if (line.trim()) out.push(parseTraceLine(line, source, i + 1));
   }
   return out;
 }

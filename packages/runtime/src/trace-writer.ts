@@ -77,12 +77,17 @@ function writerThread(
   });
 }
 
-// A transpiler may wrap functions in a name-keeping helper (`__name`); the thread's script
-// defines it as the identity.
-const threadSource = `const __name = (f) => f;
+const threadFunctions = [writerThread, formatTraceChunk, applyRedaction].map((f) => f.toString());
+
+// A transpiler may wrap functions in a name-keeping helper (`__name`; `__name2`, ... when
+// sources were transformed twice, as by a process that loads tsx again over an inherited
+// `--import tsx`); the thread's script defines each one its sources use as the identity.
+const nameHelpers = [...new Set(threadFunctions.join('\n').match(/\b__name\d*\b/g) ?? [])];
+
+const threadSource = `${nameHelpers.map((h) => `const ${h} = (f) => f;`).join('\n')}
 const { parentPort, workerData } = require('node:worker_threads');
-(${writerThread.toString()})(parentPort, workerData, require('node:fs').writeSync,
-  ${formatTraceChunk.toString()}, ${applyRedaction.toString()});`;
+(${threadFunctions[0]!})(parentPort, workerData, require('node:fs').writeSync,
+  ${threadFunctions[1]!}, ${threadFunctions[2]!});`;
 
 export interface ThreadedTraceWriterOptions {
   fd: number | undefined;

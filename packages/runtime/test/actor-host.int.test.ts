@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import { provisionTeam, type NatsConnection } from '@llm-teams/broker';
 import {
-  createActorHost,
   createMemoryTrace,
   runtimeOf,
-  type ActorHost,
   type MessageEvent,
   type TraceEvent,
 } from '@llm-teams/runtime';
-import { startNatsFixture, until, type NatsFixture } from '../../../test/support/index.js';
+import { startHostFixture, until, type HostFixture } from '@llm-teams/testkit';
 
 /** Relays each `hop` to the next actor until the count runs out. */
 const relay = setup({
@@ -42,25 +39,16 @@ const relay = setup({
 });
 
 describe('actor host on a real nats-server', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  const hosts: ActorHost[] = [];
+  let t: HostFixture;
   beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    await provisionTeam(nc, { team: 't1' });
+    t = await startHostFixture({ team: 't1' });
   });
-  afterEach(async () => {
-    for (const h of hosts.splice(0)) await h.close();
-    await nats.close();
-  });
+  afterEach(() => t.close());
 
   it('three actors on two hosts exchange messages under the Lamport and trace rules', async () => {
     const trace = createMemoryTrace();
-    const nc2 = await nats.connect();
-    const h1 = await createActorHost({ nc, team: 't1', node: 'h1', trace, seed: 1 });
-    const h2 = await createActorHost({ nc: nc2, team: 't1', node: 'h2', trace, seed: 2 });
-    hosts.push(h1, h2);
+    const h1 = await t.host({ node: 'h1', trace, seed: 1 });
+    const h2 = await t.host({ nc: await t.connect(), node: 'h2', trace, seed: 2 });
     const a = await h1.spawn('a', relay, { input: { next: 'b' } });
     const b = await h2.spawn('b', relay, { input: { next: 'c' } });
     const c = await h2.spawn('c', relay, { input: { next: 'a' } });

@@ -1,17 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import type { NatsConnection } from '@llm-teams/broker';
 import {
   ask,
-  createActorHost,
   createMemoryTrace,
   reply,
-  type ActorHost,
   type AskFailedEvent,
   type MessageEvent,
   type MessageInterceptor,
 } from '@llm-teams/runtime';
-import { startNatsFixture, until, type NatsFixture } from '../../../test/support/index.js';
+import { startHostFixture, until, type HostFixture } from '@llm-teams/testkit';
 
 const adder = setup({
   types: { events: {} as MessageEvent<'sum.request', { a: number; b: number }> },
@@ -91,37 +88,17 @@ function loseFirstReply(): MessageInterceptor & { dropped: number } {
 }
 
 describe('ask', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  const hosts: ActorHost[] = [];
+  let t: HostFixture;
   beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
+    t = await startHostFixture({ team: 'ask', provision: false });
   });
-  afterEach(async () => {
-    for (const h of hosts.splice(0)) await h.close();
-    await nats.close();
-  });
+  afterEach(() => t.close());
 
   it('succeeds on retry when the first reply is lost, and the replier computes once', async () => {
     const trace = createMemoryTrace();
     const interceptor = loseFirstReply();
-    const server = await createActorHost({
-      nc,
-      team: 'ask',
-      node: 's',
-      trace,
-      interceptor,
-      seed: 3,
-    });
-    const client = await createActorHost({
-      nc: await nats.connect(),
-      team: 'ask',
-      node: 'c',
-      trace,
-      seed: 4,
-    });
-    hosts.push(server, client);
+    const server = await t.host({ node: 's', trace, interceptor, seed: 3 });
+    const client = await t.host({ nc: await t.connect(), node: 'c', trace, seed: 4 });
     await server.spawn('adder', adder);
     const a = await client.spawn('asker', asker);
     a.send({ type: 'go', to: 'adder' });
@@ -143,8 +120,7 @@ describe('ask', () => {
 
   it('fails with ask.failed after its deadline when nobody answers, and leaves nothing waiting', async () => {
     const trace = createMemoryTrace();
-    const client = await createActorHost({ nc, team: 'ask', node: 'c', trace, seed: 5 });
-    hosts.push(client);
+    const client = await t.host({ node: 'c', trace, seed: 5 });
     const a = await client.spawn('asker', asker);
     const started = Date.now();
     a.send({ type: 'go', to: 'nobody' });
@@ -169,8 +145,7 @@ describe('ask', () => {
   });
 
   it('request() resolves with the reply and rejects with ASK_FAILED at its deadline', async () => {
-    const host = await createActorHost({ nc, team: 'ask', node: 'h', seed: 6 });
-    hosts.push(host);
+    const host = await t.host({ node: 'h', seed: 6 });
     await host.spawn('adder', adder);
     const driver = await host.spawn('driver', setup({}).createMachine({}));
     const replyEnv = await driver.runtime.request('adder', 'sum.request', { a: 40, b: 2 });
@@ -184,5 +159,21 @@ describe('ask', () => {
         { timeoutMs: 300, attemptTimeoutMs: 100 },
       ),
     ).rejects.toMatchObject({ code: 'ASK_FAILED' });
+  });
+
+  it('an actor waiting on its maximum of asks gets the next one failed at once (overloaded), unsent', async () => {
+    const trace = createMemoryTrace();
+    const host = await t.host({ node: 'h', seed: 7, trace, maxPendingAsks: 2 });
+    const driver = await host.spawn('driver', setup({}).createMachine({}));
+    const slow = { timeoutMs: 60_000, attemptTimeoutMs: 60_000 };
+    const waiting = [1, 2].map((n) => driver.runtime.request('ghost', 'q.ask', { n }, slow));
+    for (const w of waiting) w.catch(() => undefined);
+    await expect(driver.runtime.request('ghost', 'q.ask', { n: 3 }, slow)).rejects.toThrow(
+      /not sent: the actor already waits on its maximum of asks/,
+    );
+    expect(driver.pendingAsks).toBe(2);
+    expect(trace.events.filter((e) => e.kind === 'send')).toHaveLength(2);
+    const failed = trace.events.find((e) => e.kind === 'mark' && e.name === 'ask.failed');
+    expect(failed).toMatchObject({ reason: 'overloaded', attempts: 0 });
   });
 });

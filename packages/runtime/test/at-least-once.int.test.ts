@@ -1,20 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assign, fromPromise, setup } from 'xstate';
-import { provisionTeam, type NatsConnection } from '@llm-teams/broker';
 import {
+  checkFifo,
+  checkLamport,
   createActorHost,
+  createTraceIndex,
   createKvSnapshotStore,
   createMemoryTrace,
-  type ActorHost,
   type MessageEvent,
   type MessageInterceptor,
 } from '@llm-teams/runtime';
-import {
-  deferred,
-  startNatsFixture,
-  until,
-  type NatsFixture,
-} from '../../../test/support/index.js';
+import { deferred, startHostFixture, until, type HostFixture } from '@llm-teams/testkit';
 
 /** Work done by handlers, outside the actors, so it survives their crashes. */
 interface Ledger {
@@ -66,32 +62,22 @@ function workerMachine(ledger: Ledger) {
 }
 
 describe('at-least-once delivery over JetStream', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  const hosts: ActorHost[] = [];
+  let t: HostFixture;
   beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    await provisionTeam(nc, { team: 'alo' });
+    t = await startHostFixture({ team: 'alo' });
   });
-  afterEach(async () => {
-    for (const h of hosts.splice(0)) await h.close();
-    await nats.close();
-  });
+  afterEach(() => t.close());
 
   it('redelivers a message whose handler crashed mid-work to the restarted actor', async () => {
     const ledger: Ledger = { started: [], completed: [], crashOnce: new Set(['j2']) };
     const trace = createMemoryTrace();
-    const host = await createActorHost({
-      nc,
-      team: 'alo',
+    const host = await t.host({
       node: 'w',
       trace,
       seed: 7,
       delivery: { types: { 'job.*': 'at-least-once' } },
       supervision: { maxRestarts: 3, backoff: { initialDelayMs: 10, maxDelayMs: 20 } },
     });
-    hosts.push(host);
     await host.spawn('worker', workerMachine(ledger));
     const boss = await host.spawn('boss', setup({}).createMachine({}), { durable: false });
     for (const job of ['j1', 'j2', 'j3']) boss.runtime.tell('worker', 'job.run', { job });
@@ -111,6 +97,45 @@ describe('at-least-once delivery over JetStream', () => {
     expect(j2recv.some((e) => (e as { redelivered?: boolean }).redelivered)).toBe(true);
   });
 
+  it('retries a lost publish as the next attempt, traced as a send, so messages that overtook it break no FIFO promise', async () => {
+    const ledger: Ledger = { started: [], completed: [], crashOnce: new Set() };
+    const trace = createMemoryTrace();
+    // j1's first publish never reaches the server (a server dying under it does the same):
+    // j2 and j3 are stored before the retry of j1.
+    let lost = false;
+    const interceptor: MessageInterceptor = {
+      outbound: (env) => {
+        if ((env.body as { job?: string }).job !== 'j1' || lost) return undefined;
+        lost = true;
+        return { action: 'drop', fault: 'publish.lost' };
+      },
+    };
+    const host = await t.host({
+      node: 'w',
+      trace,
+      seed: 9,
+      interceptor,
+      delivery: { types: { 'job.*': 'at-least-once' } },
+    });
+    await host.spawn('worker', workerMachine(ledger));
+    const boss = await host.spawn('boss', setup({}).createMachine({}), { durable: false });
+    for (const job of ['j1', 'j2', 'j3']) boss.runtime.tell('worker', 'job.run', { job });
+    await until('all jobs completed', () => ledger.completed.length === 3);
+    expect(ledger.completed).toEqual(['j2', 'j3', 'j1']);
+    // j1 was sent first.
+    const first = trace.events.find((e) => e.kind === 'send' && e.actor === 'boss');
+    const firstId = first?.kind === 'send' ? first.msgId : undefined;
+    const j1 = (e: (typeof trace.events)[number]) =>
+      (e.kind === 'send' || e.kind === 'recv') && e.msgId === firstId;
+    const sends = trace.events.filter((e) => e.kind === 'send' && j1(e));
+    expect(sends.map((e) => (e as { attempt: number }).attempt)).toEqual([1, 2]);
+    const recv = trace.events.filter((e) => e.kind === 'recv' && j1(e));
+    expect(recv.map((e) => (e as { attempt: number }).attempt)).toEqual([2]);
+    const index = createTraceIndex(trace.events);
+    expect(checkFifo(index)).toEqual([]);
+    expect(checkLamport(index)).toEqual([]);
+  });
+
   it('does not run completed work again when its ack is lost and JetStream redelivers', async () => {
     const ledger: Ledger = { started: [], completed: [], crashOnce: new Set() };
     const trace = createMemoryTrace();
@@ -125,9 +150,7 @@ describe('at-least-once delivery over JetStream', () => {
       },
     };
     const redelivered = deferred();
-    const host = await createActorHost({
-      nc,
-      team: 'alo',
+    const host = await t.host({
       node: 'w',
       trace: {
         write: (e) => {
@@ -140,7 +163,6 @@ describe('at-least-once delivery over JetStream', () => {
       delivery: { types: { 'job.run': 'at-least-once' } },
       durable: { ackWaitMs: 500 },
     });
-    hosts.push(host);
     await host.spawn('worker', workerMachine(ledger));
     const boss = await host.spawn('boss', setup({}).createMachine({}), { durable: false });
     boss.runtime.tell('worker', 'job.run', { job: 'j1' });
@@ -172,16 +194,13 @@ describe('at-least-once delivery over JetStream', () => {
         working: { tags: ['busy'], invoke: { src: 'hold', onDone: 'idle' } },
       },
     });
-    const host = await createActorHost({
-      nc,
-      team: 'alo',
+    const host = await t.host({
       node: 'w',
       trace,
       seed: 10,
       delivery: { types: { 'job.run': 'at-least-once' } },
       durable: { ackWaitMs: 300, workingIntervalMs: 100 },
     });
-    hosts.push(host);
     const w = await host.spawn('worker', slow);
     const boss = await host.spawn('boss', setup({}).createMachine({}), { durable: false });
     boss.runtime.tell('worker', 'job.run', { job: 'long' });
@@ -198,12 +217,11 @@ describe('at-least-once delivery over JetStream', () => {
 
   it('a restarted host recovers the processed ids from its checkpoint and skips redelivered work', async () => {
     const ledger: Ledger = { started: [], completed: [], crashOnce: new Set() };
-    const res = await provisionTeam(nc, { team: 'alo' });
-    const snapshots = createKvSnapshotStore(await res.bucket('snapshots'));
+    const snapshots = createKvSnapshotStore(await t.resources!.bucket('snapshots'));
     const interceptor: MessageInterceptor = { beforeAck: () => false };
     const options = {
-      nc,
-      team: 'alo',
+      nc: t.nc,
+      team: t.team,
       node: 'w',
       seed: 9,
       snapshots,
@@ -219,8 +237,7 @@ describe('at-least-once delivery over JetStream', () => {
     await until('checkpoint saved', async () => (await snapshots.load('worker')) !== undefined);
     await first.close();
     const trace = createMemoryTrace();
-    const second = await createActorHost({ ...options, trace });
-    hosts.push(second);
+    const second = await t.host({ ...options, trace });
     const w = await second.spawn('worker', workerMachine(ledger));
     await until('redelivery seen as duplicate', () =>
       trace.events.some((e) => e.kind === 'recv' && e.dup === true),
@@ -233,8 +250,7 @@ describe('at-least-once delivery over JetStream', () => {
     const trace = createMemoryTrace();
     const delivery = { types: { 'job.run': 'at-least-once' as const } };
     const got: string[] = [];
-    const sink = await createActorHost({ nc, team: 'alo', node: 'sink', seed: 9, delivery });
-    hosts.push(sink);
+    const sink = await t.host({ node: 'sink', seed: 9, delivery });
     await sink.spawn(
       'sink',
       setup({ types: { events: {} as MessageEvent<'job.run', { job: string }> } }).createMachine({
@@ -244,8 +260,7 @@ describe('at-least-once delivery over JetStream', () => {
     // Same seed, so the same id sequence: the second host's first id repeats the first's.
     const senders = [];
     for (const node of ['p1', 'p2']) {
-      const h = await createActorHost({ nc, team: 'alo', node, seed: 42, delivery, trace });
-      hosts.push(h);
+      const h = await t.host({ node, seed: 42, delivery, trace });
       senders.push(await h.spawn(`s-${node}`, setup({}).createMachine({})));
     }
     senders[0]!.runtime.tell('sink', 'job.run', { job: 'from-p1' });

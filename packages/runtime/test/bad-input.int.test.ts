@@ -11,7 +11,7 @@ import {
   type MessageEvent,
   type RejectTrace,
 } from '@llm-teams/runtime';
-import { startNatsFixture, until, type NatsFixture } from '../../../test/support/index.js';
+import { startNatsFixture, until, type NatsFixture } from '@llm-teams/testkit';
 
 const counter = setup({
   types: { context: {} as { n: number }, events: {} as MessageEvent<'count.add', { by: number }> },

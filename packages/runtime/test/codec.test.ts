@@ -7,6 +7,7 @@ import {
   encodeEnvelope,
   encodeValue,
   createEnvelope,
+  createEnvelopeValidator,
   type Envelope,
 } from '@llm-teams/runtime';
 
@@ -124,8 +125,9 @@ describe('envelope codec', () => {
   });
 
   it('checks every name field of every envelope, also right after a valid one', () => {
-    // Validation remembers the last valid team/from/to/type: a bad value that follows a good
-    // one (in any field, in either order) must still be caught.
+    // A validator remembers its last valid team/from/to/type: a bad value that follows a good
+    // one (in any field, in either order) must still be caught. Each host has its own.
+    const validate = createEnvelopeValidator();
     const good = sample({ id: 'g' });
     const bad: [keyof Envelope, unknown, RegExp][] = [
       ['team', '', /team is invalid/],
@@ -136,8 +138,9 @@ describe('envelope codec', () => {
       ['team', null, /team is invalid/],
     ];
     for (const [key, value, reason] of bad) {
-      expect(decodeEnvelope(encodeEnvelope(good))).toMatchObject({ id: 'g' });
-      expect(decodeEnvelope(encodeValue({ ...good, [key]: value }))).toMatch(reason);
+      expect(decodeEnvelope(encodeEnvelope(good), validate)).toMatchObject({ id: 'g' });
+      expect(decodeEnvelope(encodeValue({ ...good, [key]: value }), validate)).toMatch(reason);
+      expect(decodeEnvelope(encodeValue({ ...good, [key]: value }), validate)).toMatch(reason);
       expect(decodeEnvelope(encodeValue({ ...good, [key]: value }))).toMatch(reason);
     }
   });
@@ -181,5 +184,51 @@ describe('envelope codec', () => {
       body: null,
     });
     expect(encodeEnvelope(env).length).toBeLessThan(50);
+  });
+
+  it('reports what one payload held: the count of accepted envelopes, a rejected single, an empty batch', () => {
+    const seen: string[] = [];
+    const reasons: string[] = [];
+    const decode = (bytes: Uint8Array) =>
+      decodeFrame(
+        bytes,
+        (e) => seen.push(e.id),
+        (r) => reasons.push(r),
+      );
+    expect(decode(encodeBatch([sample({ id: 'a' }), sample({ id: 'b' })]))).toBe(2);
+    expect(decode(encodeEnvelope(sample({ id: 'c' })))).toBe(1);
+    expect(decode(encodeValue({ not: 'an envelope' }))).toBe(0);
+    expect(decode(encodeValue([]))).toBe(0);
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toMatch(/envelope/);
+    expect(reasons[1]).toBe('payload is an empty batch');
+  });
+
+  it('names undecodable bytes and their length, for a frame and for one envelope', () => {
+    const bytes = new Uint8Array([0xd9]); // a string whose length byte is missing
+    const reasons: string[] = [];
+    expect(
+      decodeFrame(
+        bytes,
+        () => undefined,
+        (r) => reasons.push(r),
+      ),
+    ).toBe(0);
+    expect(reasons).toEqual([expect.stringMatching(/^undecodable msgpack \(1 bytes\): ./)]);
+    expect(decodeEnvelope(bytes)).toMatch(/^undecodable msgpack \(1 bytes\): ./);
+  });
+
+  it('only envelopes are records: any other map goes as a plain msgpack map, keys and all', () => {
+    // A body, or anything else, is a map any msgpack decoder reads (a fixmap: 0x80 + size),
+    // also one with some of an envelope's keys; an envelope is a record (its keys not sent).
+    expect(encodeValue({ a: 1 })[0]).toBe(0x81);
+    expect(encodeValue({ lamport: 1, sentAt: 2 })[0]).toBe(0x82);
+    expect(encodeValue({ lamport: 1, attempt: 2 })[0]).toBe(0x82);
+    expect(encodeValue({ sentAt: 1, attempt: 2 })[0]).toBe(0x82);
+    expect(encodeEnvelope(sample())[0]).not.toBe(0x80 + Object.keys(sample()).length);
+    const body = { type: 'x', nested: { id: 'y' } };
+    const bytes = encodeEnvelope(sample({ body }));
+    expect(new TextDecoder().decode(bytes)).toContain('nested');
   });
 });

@@ -1,58 +1,46 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
-import type { NatsConnection } from '@llm-teams/broker';
 import {
-  createActorHost,
   createFailureDetector,
+  createSkewedClock,
   systemClock,
   type ActorHost,
-  type FailureDetector,
 } from '@llm-teams/runtime';
-import {
-  deferred,
-  startNatsFixture,
-  until,
-  type NatsFixture,
-} from '../../../test/support/index.js';
+import { deferred, startHostFixture, until, type HostFixture } from '@llm-teams/testkit';
 
 describe('heartbeats and failure detection', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
+  let t: HostFixture;
   let host: ActorHost;
-  let detector: FailureDetector | undefined;
   beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    host = await createActorHost({ nc, team: 'fd', node: 'h', seed: 1 });
+    t = await startHostFixture({ team: 'fd', provision: false });
+    host = await t.host({ node: 'h', seed: 1 });
   });
-  afterEach(async () => {
-    detector?.close();
-    await host.close();
-    await nats.close();
-  });
+  afterEach(() => t.close());
 
   for (const kind of ['phi', 'timeout'] as const) {
     it(`${kind}: suspects a silent actor and clears it when it beats again`, async () => {
       const suspected = deferred<string>();
       const recovered = deferred<string>();
-      detector = createFailureDetector({
-        nc: await nats.connect(),
-        subjects: host.subjects,
-        clock: systemClock,
-        kind,
-        timeoutMs: 300,
-        expectedIntervalMs: 50,
-        minStdDevMs: 20,
-        onSuspect: (a) => suspected.resolve(a),
-        onRecover: (a) => recovered.resolve(a),
-      });
+      const detector = t.track(
+        createFailureDetector({
+          nc: await t.connect(),
+          subjects: host.subjects,
+          clock: systemClock,
+          kind,
+          timeoutMs: 300,
+          expectedIntervalMs: 50,
+          minStdDevMs: 20,
+          onSuspect: (a) => suspected.resolve(a),
+          onRecover: (a) => recovered.resolve(a),
+        }),
+      );
       await host.spawn('alive', setup({}).createMachine({}), {
         heartbeat: { intervalMs: 50 },
       });
       const quiet = await host.spawn('quiet', setup({}).createMachine({}), {
         heartbeat: { intervalMs: 50 },
       });
-      await until('both known', () => detector!.known().length === 2);
+      await until('both known', () => detector.known().length === 2);
       quiet.pauseHeartbeat(true);
       expect(await suspected.promise).toBe('quiet');
       expect(detector.isSuspected('alive')).toBe(false);
@@ -63,4 +51,36 @@ describe('heartbeats and failure detection', () => {
       expect(detector.suspected()).toEqual([]);
     });
   }
+});
+
+describe('clock faults and failure detection', () => {
+  it('a host whose clock crawls (drift) beats too seldom and is suspected; true time again, it recovers', async () => {
+    const t = await startHostFixture({ team: 'fd', provision: false });
+    const clock = createSkewedClock(systemClock);
+    const host = await t.host({ node: 'h', seed: 1, clock });
+    const suspected = deferred<string>();
+    const recovered = deferred<string>();
+    const detector = t.track(
+      createFailureDetector({
+        nc: await t.connect(),
+        subjects: host.subjects,
+        clock: systemClock,
+        kind: 'timeout',
+        timeoutMs: 300,
+        onSuspect: (a) => suspected.resolve(a),
+        onRecover: (a) => recovered.resolve(a),
+      }),
+    );
+    try {
+      await host.spawn('slowpoke', setup({}).createMachine({}), { heartbeat: { intervalMs: 50 } });
+      await until('known', () => detector.known().length === 1);
+      // 50 ms of a clock at a twentieth of true speed: a beat a second.
+      clock.set('crawl', { rate: -0.95 });
+      expect(await suspected.promise).toBe('slowpoke');
+      clock.remove('crawl');
+      expect(await recovered.promise).toBe('slowpoke');
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -10,6 +10,7 @@ import {
   DedupWindow,
   LamportClock,
 } from '@llm-teams/runtime';
+import { policyUsesDurable } from '../src/delivery-policy.js';
 
 describe('LamportClock', () => {
   it('ticks on local events and takes max + 1 on receive', () => {
@@ -31,6 +32,20 @@ describe('LamportClock', () => {
       { lamport: 2, actor: 'a' },
       { lamport: 2, actor: 'b' },
     ]);
+  });
+
+  it('compares stamps by time, then by actor id; a stamp equals itself', () => {
+    const c = new LamportClock(5);
+    expect(c.time).toBe(5);
+    expect(c.tick()).toBe(6);
+    expect(c.time).toBe(6);
+    expect(compareLamport({ lamport: 1, actor: 'z' }, { lamport: 2, actor: 'a' })).toBeLessThan(0);
+    expect(compareLamport({ lamport: 2, actor: 'a' }, { lamport: 1, actor: 'z' })).toBeGreaterThan(
+      0,
+    );
+    expect(compareLamport({ lamport: 2, actor: 'a' }, { lamport: 2, actor: 'b' })).toBe(-1);
+    expect(compareLamport({ lamport: 2, actor: 'b' }, { lamport: 2, actor: 'a' })).toBe(1);
+    expect(compareLamport({ lamport: 2, actor: 'a' }, { lamport: 2, actor: 'a' })).toBe(0);
   });
 
   it('a receive is always later than the send it follows (property)', () => {
@@ -95,6 +110,30 @@ describe('DedupWindow', () => {
     expect(w.ids()).toEqual(['b', 'c']);
     expect(w.has('a')).toBe(false);
   });
+
+  it('an id forgotten mid-window and added again is not evicted by its old slot', () => {
+    const w = new DedupWindow(3);
+    for (const id of ['a', 'b', 'c']) w.add(id);
+    expect(w.size).toBe(3);
+    w.delete('b');
+    expect(w.size).toBe(2);
+    w.add('b'); // evicts a, the oldest
+    w.add('d'); // takes the slot b had before it was forgotten
+    expect(w.has('b')).toBe(true);
+    expect(w.ids()).toEqual(['c', 'b', 'd']);
+    expect(w.size).toBe(3);
+    expect(new DedupWindow(0).capacity).toBe(1);
+  });
+
+  it('keeps replies only for ids in the window, and has none before the first', () => {
+    const w = new DedupWindow<string>(2);
+    expect(w.reply('a')).toBeUndefined();
+    w.setReply('a', 'too early');
+    expect(w.reply('a')).toBeUndefined();
+    w.add('a');
+    w.setReply('a', 'ra');
+    expect(w.reply('a')).toBe('ra');
+  });
 });
 
 describe('delivery policy', () => {
@@ -113,6 +152,31 @@ describe('delivery policy', () => {
     expect(() => createDeliveryPolicy({ types: { x: 'exactly-once' as never } })).toThrow(
       /must be one of/,
     );
+    // An exact type is not a prefix: a longer type is the prefix's, not the exact type's.
+    expect(p('task.progressive')).toBe('at-least-once');
+    expect(p('task.assign')).toBe('at-least-once');
+    // Asked again (now from its cache), each type gets the same answer.
+    for (const t of ['task.done', 'task.progress', 'chat.msg']) expect(p(t)).toBe(p(t));
+  });
+
+  it('names the bad mode and where it was given', () => {
+    const bad = () => createDeliveryPolicy({ default: 'sometimes' as never });
+    expect(bad).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message:
+          'delivery mode for default must be one of at-most-once, at-least-once, got "sometimes"',
+      }),
+    );
+  });
+
+  it('says whether any type may go at-least-once (actors then need a durable inbox)', () => {
+    expect(policyUsesDurable({})).toBe(false);
+    expect(policyUsesDurable({ default: 'at-most-once', types: { a: 'at-most-once' } })).toBe(
+      false,
+    );
+    expect(policyUsesDurable({ default: 'at-least-once' })).toBe(true);
+    expect(policyUsesDurable({ types: { 'task.*': 'at-least-once' } })).toBe(true);
   });
 });
 

@@ -12,7 +12,7 @@ import {
   REDACTED,
   secretsFromEnv,
 } from '@llm-teams/runtime';
-import { tempDir } from '../../../test/support/index.js';
+import { tempDir } from '@llm-teams/testkit';
 
 const seed = createActorSigningKeys(['a']).keys['a']!;
 

@@ -12,8 +12,8 @@ import {
 } from '@llm-teams/runtime';
 
 /** A clock whose time moves only when a timer fires: each wait advances it by its length. */
-function steppingClock(): Clock & { waits: number[] } {
-  let now = 0;
+function steppingClock(startMs = 0): Clock & { waits: number[] } {
+  let now = startMs;
   const waits: number[] = [];
   return {
     waits,
@@ -56,6 +56,7 @@ describe('compileRetryPolicy', () => {
     [{ maxAttempts: '3' as unknown as number }, 'ask.retry.maxAttempts'],
     [{ initialDelayMs: 500, maxDelayMs: 100 }, 'ask.retry.maxDelayMs'],
     [{ attempts: 3 } as unknown as RetryPolicy, 'ask.retry.attempts'],
+    [null as unknown as RetryPolicy, 'ask.retry must be an object'],
   ];
   for (const [policy, field] of bad) {
     it(`refuses ${JSON.stringify(policy)}, naming ${field}`, () => {
@@ -72,7 +73,61 @@ describe('compileRetryPolicy', () => {
   }
 });
 
+describe('compileRetryPolicy messages and edges', () => {
+  const message = (policy: unknown, name?: string) => {
+    try {
+      compileRetryPolicy(policy as RetryPolicy, {}, name);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('says what is wrong with a field, with what it got, under the name given (default retry)', () => {
+    expect(message({ initialDelayMs: 'x' })).toBe('retry.initialDelayMs must be a number, got x');
+    expect(message({ initialDelayMs: Number.NaN })).toBe(
+      'retry.initialDelayMs must be a number, got NaN',
+    );
+    expect(message({ jitter: -0.1 }, 'p')).toBe('p.jitter must be between 0 and 1, got -0.1');
+    expect(message({ jitter: 2 }, 'p')).toMatch(/^p\.jitter must be between 0 and 1/);
+    expect(message(null)).toBe('retry must be an object');
+    expect(message(5, 'p')).toBe('p must be an object');
+    expect(message({ tries: 1 }, 'p')).toBe(
+      'p.tries is not a retry policy field (maxAttempts, initialDelayMs, maxDelayMs, multiplier, jitter, budgetMs)',
+    );
+  });
+
+  it('accepts each bound itself: one attempt, a multiplier of 1, jitter 0 and 1, no delay, a cap equal to the first delay', () => {
+    for (const ok of [
+      { maxAttempts: 1 },
+      { multiplier: 1 },
+      { jitter: 0 },
+      { jitter: 1 },
+      { initialDelayMs: 0 },
+      { budgetMs: 0 },
+      { initialDelayMs: 300, maxDelayMs: 300 },
+    ]) {
+      expect(message(ok), JSON.stringify(ok)).toBe('accepted');
+    }
+  });
+});
+
 describe('nextRetryDelay', () => {
+  it('scales the base by a factor drawn in [1 - jitter, 1 + jitter]', () => {
+    const p = compileRetryPolicy({ initialDelayMs: 1000, maxDelayMs: 10_000, jitter: 0.5 });
+    const drawing = (r: number) =>
+      ({ next: () => r }) as unknown as ReturnType<typeof createRandom>;
+    expect(nextRetryDelay(p, 1, 0, drawing(0.75))).toBe(1250);
+    expect(nextRetryDelay(p, 1, 0, drawing(0))).toBe(500);
+    expect(nextRetryDelay(p, 2, 0, drawing(0.5))).toBe(2000);
+  });
+
+  it('takes a requested wait that ends exactly at the budget', () => {
+    const p = compileRetryPolicy({ budgetMs: 1000 });
+    expect(nextRetryDelay(p, 1, 400, createRandom(1), 600)).toBe(600);
+    expect(nextRetryDelay(p, 1, 401, createRandom(1), 600)).toBeUndefined();
+  });
+
   it('grows by the multiplier from the initial delay up to the cap, without jitter exactly', () => {
     const p = compileRetryPolicy({
       maxAttempts: Infinity,
@@ -175,6 +230,19 @@ describe('withRetry', () => {
     // 100 + 200 spent; the next wait (400) would end at 700, past the budget of 600.
     expect(clock.waits).toEqual([100, 200]);
     expect(failures).toEqual([1, 2]);
+  });
+
+  it('counts the budget from its first attempt, on a clock that did not start at 0', async () => {
+    const clock = steppingClock(1_000_000);
+    const policy = compileRetryPolicy({ maxAttempts: Infinity, jitter: 0, budgetMs: 600 });
+    await expect(
+      withRetry((attempt) => Promise.reject(new Error(`fail ${attempt}`)), {
+        policy,
+        clock,
+        random: createRandom(1),
+      }),
+    ).rejects.toThrow('fail 3');
+    expect(clock.waits).toEqual([100, 200]);
   });
 
   it('does not retry a failure the caller says is permanent', async () => {

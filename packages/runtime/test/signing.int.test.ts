@@ -3,13 +3,11 @@ import { setup } from 'xstate';
 import {
   headers as natsHeaders,
   jetstream,
-  provisionTeam,
   type Msg,
   type NatsConnection,
   type TeamResources,
 } from '@llm-teams/broker';
 import {
-  createActorHost,
   createActorSigningKeys,
   createEnvelope,
   createEnvelopeSigner,
@@ -22,7 +20,7 @@ import {
   type MessageEvent,
   type RejectTrace,
 } from '@llm-teams/runtime';
-import { startNatsFixture, until, type NatsFixture } from '../../../test/support/index.js';
+import { startHostFixture, until, type HostFixture } from '@llm-teams/testkit';
 
 const TEAM = 'sig';
 
@@ -56,10 +54,9 @@ const forged = (from: string, to: string, id: string, extra: Partial<Envelope> =
   });
 
 describe('signed envelopes between hosts', () => {
-  let nats: NatsFixture;
+  let t: HostFixture;
   let nc: NatsConnection;
   let resources: TeamResources;
-  const hosts: ActorHost[] = [];
   const { keys, trusted } = createActorSigningKeys(['alice', 'bob', 'carol', 'mallory']);
   const signingFor = (...ids: string[]): ActorHostOptions['signing'] => ({
     keys: Object.fromEntries(ids.map((id) => [id, keys[id]!])),
@@ -68,28 +65,17 @@ describe('signed envelopes between hosts', () => {
   const deadLetters: Msg[] = [];
 
   beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    resources = await provisionTeam(nc, { team: TEAM });
+    t = await startHostFixture({ team: TEAM });
+    nc = t.nc;
+    resources = t.resources!;
     deadLetters.length = 0;
     nc.subscribe(resources.subjects.dlq, { callback: (_e, m) => void deadLetters.push(m) });
     await nc.flush();
   });
-  afterEach(async () => {
-    for (const h of hosts.splice(0)) await h.close();
-    await nats.close();
-  });
+  afterEach(() => t.close());
 
   async function host(node: string, options: Partial<ActorHostOptions>): Promise<ActorHost> {
-    const h = await createActorHost({
-      nc: await nats.connect(node),
-      team: TEAM,
-      node,
-      seed: node,
-      ...options,
-    });
-    hosts.push(h);
-    return h;
+    return t.host({ nc: await t.connect(node), node, seed: node, ...options });
   }
 
   it('delivers signed tells, batches, asks, broadcasts and at-least-once messages', async () => {

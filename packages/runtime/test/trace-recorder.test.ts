@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   createTraceRecorder,
@@ -10,7 +12,7 @@ import {
   type TraceEvent,
 } from '@llm-teams/runtime';
 import { RecvRecord, SendRecord } from '../src/trace-records.js';
-import { tempDir } from '../../../test/support/index.js';
+import { tempDir } from '@llm-teams/testkit';
 
 const mark = (i: number): TraceEvent => ({
   kind: 'mark',
@@ -21,6 +23,11 @@ const mark = (i: number): TraceEvent => ({
   lamport: i + 1,
   wall: 0,
 });
+
+/** The part of tsx's package.json that locates its ESM API. */
+interface TsxPackage {
+  exports: { './esm/api': { import: { default: string } } };
+}
 
 describe('trace recorder', () => {
   it('writes JSON Lines, flushed on close', async () => {
@@ -92,6 +99,37 @@ describe('trace recorder', () => {
       expect(parseTrace(readFileSync(file, 'utf8')).map((e) => e.seq)).toEqual([
         ...Array(300).keys(),
       ]);
+      cleanup();
+    },
+  );
+
+  it(
+    'writes from its thread in a process that loads tsx over an inherited --import tsx',
+    { timeout: 60_000 },
+    () => {
+      // Sources transformed twice (a forked sweep worker does this) name esbuild's helper
+      // __name2; the thread's script must define it too.
+      const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
+      const tsxExports = (JSON.parse(readFileSync(tsxPackage, 'utf8')) as TsxPackage).exports;
+      const tsxApi = new URL(tsxExports['./esm/api'].import.default, pathToFileURL(tsxPackage))
+        .href;
+      const { dir, cleanup } = tempDir();
+      const file = join(dir, 'trace.jsonl');
+      const script = join(dir, 'twice.mjs');
+      writeFileSync(
+        script,
+        `const { register } = await import(${JSON.stringify(tsxApi)});
+       register();
+       const { createTraceRecorder } = await import(${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)});
+       const rec = createTraceRecorder({ file: ${JSON.stringify(file)} });
+       for (let i = 0; i < 5; i++) rec.write({ kind: 'mark', name: 'm', actor: 'a', node: 'n', seq: i, lamport: i + 1, wall: 0 });
+       await rec.close();`,
+      );
+      execFileSync(process.execPath, ['--import', 'tsx', script], {
+        cwd: process.cwd(),
+        stdio: 'pipe',
+      });
+      expect(parseTrace(readFileSync(file, 'utf8')).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
       cleanup();
     },
   );
@@ -190,6 +228,7 @@ describe('trace recorder', () => {
   });
 
   it('names the line of a malformed trace', () => {
-    expect(() => parseTrace('{"kind":"mark"}\n{oops\n')).toThrow(/trace line 2 is not JSON/);
+    const mark = '{"kind":"mark","actor":"a","node":"n","seq":0,"lamport":1,"wall":1}';
+    expect(() => parseTrace(`${mark}\n{oops\n`)).toThrow(/^trace line 2: not JSON/);
   });
 });

@@ -1,13 +1,20 @@
 import type { ModelMessage, ToolDefinition } from '../models/index.js';
 import { teamToolDefinitions } from '../models/index.js';
-import type { WorkspaceFile } from '../shared/workspace-store.js';
+import type { WorkspaceFile } from '../team-state/workspace-store.js';
 import type { TaskSpec } from '../task-spec.js';
 import type { ToolName } from '../tools/tool-schemas.js';
 
-export type Architecture = 'single' | 'centralized' | 'decentralized';
+/** `rounds` and `rounds-claim` are the paper's harness on this runtime (lock-step rounds, shared
+ *  state under locks), with a pre-assigning lead and with self-claiming agents (rounds/). */
+export type Architecture = 'single' | 'centralized' | 'decentralized' | 'rounds' | 'rounds-claim';
+
+/** The paper's harness: lock-step rounds (packages/agents/src/rounds/). */
+export const isRoundsArch = (arch: string): arch is 'rounds' | 'rounds-claim' =>
+  arch === 'rounds' || arch === 'rounds-claim';
 
 /** The tools an agent is offered while working a task. Claiming is the coordinator's job in a
- *  centralized team, so its workers are not offered `claim_task`. */
+ *  centralized team, so its workers are not offered `claim_task`; a rounds team claims (or is
+ *  dealt) a task in a step of its own, before working it. */
 export function workTools(arch: Architecture): ToolDefinition[] {
   const names: ToolName[] = [
     'read_file',
@@ -16,8 +23,19 @@ export function workTools(arch: Architecture): ToolDefinition[] {
     'complete_task',
     'send_message',
   ];
-  return teamToolDefinitions(arch === 'centralized' ? names : ['claim_task', ...names]);
+  return teamToolDefinitions(
+    arch === 'centralized' || isRoundsArch(arch) ? names : ['claim_task', ...names],
+  );
 }
+
+const HOW: Record<Exclude<Architecture, 'single'>, string> = {
+  centralized: 'A coordinator assigns tasks; report through complete_task.',
+  decentralized: 'There is no coordinator: tasks are claimed on a shared board.',
+  rounds:
+    'The team works in rounds: each round every agent acts once. A lead assigned your tasks before the first round.',
+  'rounds-claim':
+    'The team works in rounds: each round every agent acts once. Tasks are claimed on a shared board.',
+};
 
 export function systemPrompt(
   agentId: string,
@@ -27,11 +45,7 @@ export function systemPrompt(
   const team =
     arch === 'single'
       ? 'You work alone.'
-      : `Your teammates are ${teammates.join(', ')}. ${
-          arch === 'centralized'
-            ? 'A coordinator assigns tasks; report through complete_task.'
-            : 'There is no coordinator: tasks are claimed on a shared board.'
-        }`;
+      : `Your teammates are ${teammates.join(', ')}. ${HOW[arch]}`;
   return [
     `You are ${agentId}, a software engineer on a team that builds a JavaScript code base together.`,
     team,

@@ -1,10 +1,11 @@
 import type { Clock, Random, TracePayload } from '@llm-teams/runtime';
 import type { ModelClient } from '../models/index.js';
-import type { TaskBoard } from '../shared/task-board.js';
-import type { WorkspaceStore } from '../shared/workspace-store.js';
+import type { TaskBoardProtocol } from '../protocols/task-board-protocol.js';
+import type { WorkspaceStore } from '../team-state/workspace-store.js';
 import type { TaskSpec } from '../task-spec.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import type { Architecture } from './agent-prompt.js';
+import type { RuntimeBinding } from '../protocols/runtime-binding.js';
 
 export interface AgentLimits {
   /** Model calls per task before giving it up. Default 24. */
@@ -38,7 +39,8 @@ export interface AgentServices {
   coordinators: readonly string[];
   model: ModelClient;
   executor: ToolExecutor;
-  board: TaskBoard;
+  /** The task-board protocol, acting as this agent. */
+  protocol: TaskBoardProtocol;
   workspace: WorkspaceStore;
   random: Random;
   limits: AgentLimits;
@@ -48,12 +50,22 @@ export interface AgentServices {
   timeScale: number;
   /** Real time the run started (the origin of model time). */
   runStartMs: number;
+  /** When set, the origin of model time instead of `runStartMs`, awaited before each pace: a
+   *  team whose members join from other processes starts once they have, and the wait for them
+   *  is no model time (else a slow join would leave nothing to pace). */
+  runStarted?: () => Promise<number>;
   /** Records in the agent's trace lane (set when the actor is spawned). */
   record: (payload: TracePayload) => void;
   now(): number;
   /** Timers of the agent's own (pacing, lease renewal). Default: the system clock. A virtual
    *  clock makes them part of a controlled schedule (docs/schedules.md). */
   clock?: Clock;
+  /** How the agent reaches the runtime. Default: its `ActorHost` (`hostBinding`); unit tests
+   *  pass `createTestRuntime().binding`. */
+  binding?: RuntimeBinding;
+  /** Refuse leader commands with an epoch lower than one seen. Default true; false is the
+   *  deliberately broken `stale-leader` variant. */
+  fencing?: boolean;
 }
 
 export const DEFAULT_AGENT_LIMITS: AgentLimits = {

@@ -1,8 +1,9 @@
 import { createRandom, nextRetryDelay, type Clock, type Random } from '@llm-teams/runtime';
 import { AttemptFailure } from './attempt-failure.js';
-import { ModelError } from './model-error.js';
+import { isModelError, ModelError } from './model-error.js';
 import type { ResolvedClientOptions } from './model-client-options.js';
 import type {
+  AttemptContent,
   AttemptReport,
   ModelClient,
   ModelRequest,
@@ -12,6 +13,7 @@ import type {
 } from './model-types.js';
 import type { PriceTable } from './price-table.js';
 import { validateToolCalls, type RawToolCall } from './team-tools.js';
+import type { LimitPermit, ModelLimiter } from './limits/usage-limits.js';
 import type { UsageLedger, UsageReservation } from './usage-ledger.js';
 
 /** What a backend knows about the call it is asked to make. */
@@ -57,14 +59,24 @@ export interface ModelBackend {
 }
 
 export interface PipelineOptions extends ResolvedClientOptions {
-  onAttempt: ((report: AttemptReport) => void) | undefined;
+  onAttempt: ((report: AttemptReport, content?: AttemptContent) => void) | undefined;
   ledger: UsageLedger | undefined;
+  /** Team-wide limits, asked before each call (after the ledger). */
+  limiter?: ModelLimiter | undefined;
   prices: PriceTable;
 }
 
+/** Characters of a tools array as JSON, per array (agents offer the same array every call). */
+const toolChars = new WeakMap<readonly unknown[], number>();
+
 /** About 4 characters a token for English and code: only a budget estimate, never billed. */
 export function estimateInputTokens(request: ModelRequest): number {
-  let chars = request.system.length + JSON.stringify(request.tools).length;
+  let tools = toolChars.get(request.tools);
+  if (tools === undefined) {
+    tools = JSON.stringify(request.tools).length;
+    toolChars.set(request.tools, tools);
+  }
+  let chars = request.system.length + tools;
   for (const m of request.messages) {
     chars += m.content.length + 8;
     if (m.role === 'assistant' && m.toolCalls !== undefined) {
@@ -93,12 +105,188 @@ export function waitModelTime(
       signal.removeEventListener('abort', onAbort);
       resolve(true);
     }, realMs);
+    // The clock's timers never hold a process open, but an awaited call is work in progress,
+    // as a provider's open request is: a script awaiting a simulated reply must not exit.
+    (timer as { ref?: () => void } | undefined)?.ref?.();
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A task-keyed call's stream: the task and turn, and the call's own `drawKey` if it has one
+ *  (each reviewer's verdict on each vote is its own draw, not the task's). */
+function taskKey(taskId: string, turn: number, drawKey: string | undefined): string {
+  return `task:${taskId}#${turn}${drawKey === undefined ? '' : `/${drawKey}`}`;
+}
+
+/** One call through the pipeline: what its attempts share. */
+interface OneCall {
+  /** Names the call in errors: model, agent, call number. */
+  who: string;
+  request: ModelRequest;
+  ctx: CallContext;
+  base: Pick<AttemptReport, 'model' | 'agentId' | 'taskId' | 'callIndex'>;
+  plan: CallPlan;
+  backend: ModelBackend;
+  options: PipelineOptions;
+  report: (r: AttemptReport, reply?: AttemptContent['response']) => void;
+  controller: AbortController;
+  jitter: Random;
+  /** Model time so far: limit waits, attempts and backoff. */
+  modelTimeMs: number;
+  permit: LimitPermit | undefined;
+  reservation: UsageReservation | undefined;
+}
+
+function callContext(
+  request: ModelRequest,
+  agentId: string,
+  callIndex: number,
+  root: Random,
+  options: PipelineOptions,
+  model: string,
+): CallContext {
+  const taskId = request.metadata?.taskId;
+  return {
+    model,
+    agentId,
+    ...(taskId === undefined ? {} : { taskId }),
+    callIndex,
+    random:
+      options.randomKey === 'task' && taskId !== undefined
+        ? root.fork(taskKey(taskId, request.metadata?.turn ?? callIndex, request.metadata?.drawKey))
+        : root.fork(`${agentId}#${callIndex}`),
+    clock: options.clock,
+    timeoutMs: options.timeoutMs,
+    maxOutputTokens: request.maxOutputTokens ?? options.defaultMaxOutputTokens,
+  };
+}
+
+/** The budget (ledger or team limits) refused the call before any request. */
+function refused(c: OneCall, error: unknown): void {
+  c.report({
+    ...c.base,
+    attempt: 1,
+    outcome: 'budget_exceeded',
+    inputTokens: 0,
+    outputTokens: 0,
+    latencyMs: 0,
+    error: describe(error),
+  });
+}
+
+/** The first attempt's report says how long the team's limits held the call. */
+const limitWait = (c: OneCall, attempt: number) =>
+  attempt === 1 && c.permit !== undefined && c.permit.waitedModelMs > 0
+    ? { limitWaitMs: Math.round(c.permit.waitedModelMs) }
+    : {};
+
+function asAttemptFailure(error: unknown, signal: AbortSignal): AttemptFailure {
+  if (signal.aborted) {
+    return new AttemptFailure('aborted', 'ABORTED', 'aborted', { retryable: false, cause: error });
+  }
+  return error instanceof AttemptFailure
+    ? error
+    : new AttemptFailure('invalid_response', 'INVALID_RESPONSE', describe(error), {
+        retryable: false,
+        cause: error,
+      });
+}
+
+/** Reports a failed attempt, then waits out its backoff, or throws when the call is over. */
+async function failedAttempt(c: OneCall, attempt: number, error: unknown): Promise<void> {
+  const { options } = c;
+  const failure = asAttemptFailure(error, c.controller.signal);
+  c.modelTimeMs += failure.latencyMs;
+  const tooLong =
+    failure.retryAfterMs !== undefined && failure.retryAfterMs > options.maxRetryAfterMs;
+  const delayMs =
+    !failure.retryable || tooLong
+      ? undefined
+      : nextRetryDelay(options.retry, attempt, c.modelTimeMs, c.jitter, failure.retryAfterMs);
+  c.report({
+    ...c.base,
+    ...limitWait(c, attempt),
+    attempt,
+    outcome: failure.outcome,
+    inputTokens: 0,
+    outputTokens: 0,
+    latencyMs: failure.latencyMs,
+    ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+    ...(delayMs === undefined ? {} : { delayMs }),
+    error: failure.message,
+  });
+  if (delayMs === undefined) {
+    const why = tooLong
+      ? `; Retry-After ${failure.retryAfterMs}ms exceeds maxRetryAfterMs ${options.maxRetryAfterMs}`
+      : '';
+    throw new ModelError(
+      failure.code,
+      `${c.who}: ${failure.message} (after ${attempt} attempt${attempt === 1 ? '' : 's'}${why})`,
+      { cause: failure.cause ?? failure, attempts: attempt },
+    );
+  }
+  if (!(await waitModelTime(options.clock, delayMs, c.backend.timeScale, c.controller.signal))) {
+    throw aborted(c.who, attempt);
+  }
+  c.modelTimeMs += delayMs;
+}
+
+/** Accounts for a successful attempt (cost, usage, limits), reports it, and answers. */
+async function succeeded(
+  c: OneCall,
+  attempt: number,
+  result: AttemptResult,
+): Promise<ModelResponse> {
+  const { options } = c;
+  const { model, agentId, callIndex, taskId } = c.ctx;
+  c.modelTimeMs += result.latencyMs;
+  const { toolCalls, invalidToolCalls } = validateToolCalls(result.toolCalls, c.request.tools);
+  const costUsd =
+    c.reservation?.commit({
+      model,
+      team: options.team,
+      agentId,
+      ...(taskId === undefined ? {} : { taskId }),
+      callIndex,
+      usage: result.usage,
+      latencyMs: c.modelTimeMs,
+      attempts: attempt,
+    }) ?? options.prices.cost(model, result.usage);
+  c.reservation = undefined;
+  // If the bucket cannot be told, the estimate stays held: the team stops early, never late.
+  await c.permit?.settle(result.usage).catch(() => undefined);
+  c.report(
+    {
+      ...c.base,
+      ...limitWait(c, attempt),
+      attempt,
+      outcome: 'ok',
+      inputTokens: result.usage.inputTokens,
+      outputTokens: result.usage.outputTokens,
+      ...(result.usage.cachedTokens === undefined
+        ? {}
+        : { cachedTokens: result.usage.cachedTokens }),
+      latencyMs: result.latencyMs,
+      costUsd,
+      stopReason: result.stopReason,
+    },
+    { text: result.text, toolCalls, stopReason: result.stopReason },
+  );
+  return {
+    model,
+    text: result.text,
+    toolCalls,
+    invalidToolCalls,
+    usage: result.usage,
+    stopReason: result.stopReason,
+    latencyMs: c.modelTimeMs,
+    attempts: attempt,
+    costUsd,
+  };
 }
 
 /**
@@ -114,159 +302,82 @@ export function createPipelineClient(backend: ModelBackend, options: PipelineOpt
   let closed = false;
   const model = backend.model;
 
-  const report = (r: AttemptReport) => options.onAttempt?.(r);
-
   async function call(
     request: ModelRequest,
     callOptions: { signal?: AbortSignal } = {},
   ): Promise<ModelResponse> {
     const agentId = request.metadata?.agentId ?? 'default';
-    const taskId = request.metadata?.taskId;
     const callIndex = callCounts.get(agentId) ?? 0;
     callCounts.set(agentId, callIndex + 1);
     const who = `${model} (agent ${agentId}, call #${callIndex})`;
     if (closed) throw new ModelError('ABORTED', `${who}: the model client is closed`);
-
-    const ctx: CallContext = {
-      model,
-      agentId,
-      ...(taskId === undefined ? {} : { taskId }),
-      callIndex,
-      random:
-        options.randomKey === 'task' && taskId !== undefined
-          ? root.fork(`task:${taskId}#${request.metadata?.turn ?? callIndex}`)
-          : root.fork(`${agentId}#${callIndex}`),
-      clock: options.clock,
-      timeoutMs: options.timeoutMs,
-      maxOutputTokens: request.maxOutputTokens ?? options.defaultMaxOutputTokens,
+    const ctx = callContext(request, agentId, callIndex, root, options, model);
+    const c: OneCall = {
+      who,
+      request,
+      ctx,
+      base: {
+        model,
+        agentId,
+        ...(ctx.taskId === undefined ? {} : { taskId: ctx.taskId }),
+        callIndex,
+      },
+      plan: backend.plan(request, ctx),
+      backend,
+      options,
+      report: (r, response) =>
+        options.onAttempt?.(r, { request, ...(response ? { response } : {}) }),
+      controller: new AbortController(),
+      jitter: ctx.random.fork('backoff'),
+      modelTimeMs: 0,
+      permit: undefined,
+      reservation: undefined,
     };
-    const base = { model, agentId, ...(taskId === undefined ? {} : { taskId }), callIndex };
-    const plan = backend.plan(request, ctx);
-
-    let reservation: UsageReservation | undefined;
+    const estimate = c.plan.estimate ?? {
+      inputTokens: estimateInputTokens(request),
+      outputTokens: ctx.maxOutputTokens,
+    };
     if (options.ledger !== undefined) {
-      const estimate = plan.estimate ?? {
-        inputTokens: estimateInputTokens(request),
-        outputTokens: ctx.maxOutputTokens,
-      };
       try {
-        reservation = options.ledger.reserve({ ...estimate, model, agentId, team: options.team });
+        c.reservation = options.ledger.reserve({ ...estimate, model, agentId, team: options.team });
       } catch (error) {
-        report({
-          ...base,
-          attempt: 1,
-          outcome: 'budget_exceeded',
-          inputTokens: 0,
-          outputTokens: 0,
-          latencyMs: 0,
-          error: describe(error),
-        });
+        refused(c, error);
         throw error;
       }
     }
-
-    const controller = new AbortController();
+    const { controller } = c;
     const onCallerAbort = () => controller.abort(callOptions.signal?.reason);
     callOptions.signal?.addEventListener('abort', onCallerAbort, { once: true });
     if (callOptions.signal?.aborted) controller.abort(callOptions.signal.reason);
     inFlight.add(controller);
-    const jitter = ctx.random.fork('backoff');
-    let modelTimeMs = 0;
     try {
+      if (options.limiter !== undefined) {
+        try {
+          c.permit = await options.limiter.admit(
+            { ...estimate, model, agentId },
+            controller.signal,
+          );
+        } catch (error) {
+          if (isModelError(error, 'BUDGET_EXCEEDED')) refused(c, error);
+          throw controller.signal.aborted ? aborted(who, 0) : error;
+        }
+        // Waiting for the team's rate is part of the call's model time.
+        c.modelTimeMs += c.permit.waitedModelMs;
+      }
       for (let attempt = 1; ; attempt++) {
         if (controller.signal.aborted) throw aborted(who, attempt - 1);
         let result: AttemptResult;
         try {
-          result = await plan.attempt(attempt, controller.signal);
+          result = await c.plan.attempt(attempt, controller.signal);
         } catch (error) {
-          const failure = controller.signal.aborted
-            ? new AttemptFailure('aborted', 'ABORTED', 'aborted', {
-                retryable: false,
-                cause: error,
-              })
-            : error instanceof AttemptFailure
-              ? error
-              : new AttemptFailure('invalid_response', 'INVALID_RESPONSE', describe(error), {
-                  retryable: false,
-                  cause: error,
-                });
-          modelTimeMs += failure.latencyMs;
-          const tooLong =
-            failure.retryAfterMs !== undefined && failure.retryAfterMs > options.maxRetryAfterMs;
-          const delayMs =
-            !failure.retryable || tooLong
-              ? undefined
-              : nextRetryDelay(options.retry, attempt, modelTimeMs, jitter, failure.retryAfterMs);
-          report({
-            ...base,
-            attempt,
-            outcome: failure.outcome,
-            inputTokens: 0,
-            outputTokens: 0,
-            latencyMs: failure.latencyMs,
-            ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
-            ...(delayMs === undefined ? {} : { delayMs }),
-            error: failure.message,
-          });
-          if (delayMs === undefined) {
-            const why = tooLong
-              ? `; Retry-After ${failure.retryAfterMs}ms exceeds maxRetryAfterMs ${options.maxRetryAfterMs}`
-              : '';
-            throw new ModelError(
-              failure.code,
-              `${who}: ${failure.message} (after ${attempt} attempt${attempt === 1 ? '' : 's'}${why})`,
-              { cause: failure.cause ?? failure, attempts: attempt },
-            );
-          }
-          if (
-            !(await waitModelTime(options.clock, delayMs, backend.timeScale, controller.signal))
-          ) {
-            throw aborted(who, attempt);
-          }
-          modelTimeMs += delayMs;
+          await failedAttempt(c, attempt, error);
           continue;
         }
-        modelTimeMs += result.latencyMs;
-        const { toolCalls, invalidToolCalls } = validateToolCalls(result.toolCalls, request.tools);
-        const costUsd =
-          reservation?.commit({
-            model,
-            team: options.team,
-            agentId,
-            ...(taskId === undefined ? {} : { taskId }),
-            callIndex,
-            usage: result.usage,
-            latencyMs: modelTimeMs,
-            attempts: attempt,
-          }) ?? options.prices.cost(model, result.usage);
-        reservation = undefined;
-        report({
-          ...base,
-          attempt,
-          outcome: 'ok',
-          inputTokens: result.usage.inputTokens,
-          outputTokens: result.usage.outputTokens,
-          ...(result.usage.cachedTokens === undefined
-            ? {}
-            : { cachedTokens: result.usage.cachedTokens }),
-          latencyMs: result.latencyMs,
-          costUsd,
-          stopReason: result.stopReason,
-        });
-        return {
-          model,
-          text: result.text,
-          toolCalls,
-          invalidToolCalls,
-          usage: result.usage,
-          stopReason: result.stopReason,
-          latencyMs: modelTimeMs,
-          attempts: attempt,
-          costUsd,
-        };
+        return await succeeded(c, attempt, result);
       }
     } finally {
-      reservation?.release();
+      c.reservation?.release();
+      await c.permit?.release().catch(() => undefined);
       inFlight.delete(controller);
       callOptions.signal?.removeEventListener('abort', onCallerAbort);
     }

@@ -1,15 +1,17 @@
 import { systemClock } from '@llm-teams/runtime';
 import { createPipelineClient, type ModelBackend } from './call-pipeline.js';
+import { withModelFaults } from './fault-backend.js';
 import { resolveClientOptions, type ModelClientOptions } from './model-client-options.js';
 import { ModelError } from './model-error.js';
 import { parseModelId, type ModelSpec } from './model-id.js';
-import type { AttemptReport, ModelClient } from './model-types.js';
+import type { AttemptContent, AttemptReport, ModelClient } from './model-types.js';
 import { createPriceTable } from './price-table.js';
 import { createAnthropicBackend } from './providers/anthropic-backend.js';
 import { createGoogleBackend } from './providers/google-backend.js';
 import { createOpenAIBackend } from './providers/openai-backend.js';
 import { createCassetteRecorder } from './replay/cassette-recorder.js';
 import { createReplayClient, loadCassette } from './replay/replay-client.js';
+import { createScriptBackend, loadScript } from './script/script-backend.js';
 import { createSimBackend } from './sim/sim-backend.js';
 import { simProfile } from './sim/sim-calibration.js';
 
@@ -29,7 +31,8 @@ export const OPENAI_COMPATIBLE_KEY_VARIABLE = 'OPENAI_COMPATIBLE_API_KEY';
 
 function keyFor(spec: ModelSpec, env: Env, id: string): string {
   if (spec.provider === 'openai-compatible') return env[OPENAI_COMPATIBLE_KEY_VARIABLE] || 'none';
-  if (spec.provider === 'sim' || spec.provider === 'replay') return '';
+  if (spec.provider === 'sim' || spec.provider === 'replay' || spec.provider === 'script')
+    return '';
   const names = API_KEY_VARIABLES[spec.provider];
   for (const name of names) {
     const value = env[name];
@@ -52,11 +55,54 @@ export function checkModelCredentials(modelId: string, env: Env = process.env): 
   keyFor(spec, env, modelId);
   if (spec.provider === 'sim') simProfile(spec.model);
   if (spec.provider === 'replay') loadCassette(spec.model);
+  if (spec.provider === 'script') loadScript(spec.model);
+}
+
+type BackendSpec = ModelSpec & { provider: Exclude<ModelSpec['provider'], 'replay'> };
+
+/** The provider's backend for a model (every provider but replay, which is a client itself). */
+function backendFor(spec: BackendSpec, apiKey: string, options: ModelClientOptions): ModelBackend {
+  const baseURL = options.baseURL === undefined ? {} : { baseURL: options.baseURL };
+  switch (spec.provider) {
+    case 'anthropic':
+      return createAnthropicBackend({ model: spec.model, apiKey, ...baseURL });
+    case 'openai':
+      return createOpenAIBackend({
+        provider: 'openai',
+        model: spec.model,
+        apiKey,
+        ...baseURL,
+      });
+    case 'openai-compatible':
+      return createOpenAIBackend({
+        provider: 'openai-compatible',
+        model: spec.model,
+        apiKey,
+        ...(spec.baseURL === undefined ? {} : { baseURL: spec.baseURL }),
+      });
+    case 'google':
+      return createGoogleBackend({ model: spec.model, apiKey, ...baseURL });
+    case 'script':
+      return createScriptBackend({
+        file: spec.model,
+        ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
+      });
+    case 'sim': {
+      const faults = options.sim?.faults ?? options.faults;
+      const sim = { ...options.sim, ...(faults ? { faults } : {}) };
+      return createSimBackend({
+        name: spec.model,
+        ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
+        sim,
+      });
+    }
+  }
 }
 
 /** A client for a model id (`anthropic:<model>`, `openai:<model>`, `google:<model>`,
- *  `openai-compatible:<model>@<baseURL>`, `sim:<model>`, `replay:<file>`). Checks credentials
- *  first; `recordTo` wraps any of them in a cassette recorder. */
+ *  `openai-compatible:<model>@<baseURL>`, `sim:<model>`, `replay:<file>`, `script:<file>`).
+ *  Checks credentials first; `recordTo` (or a shared `recorder`) wraps any of them in a
+ *  cassette recorder. */
 export function createModelClient(modelId: string, options: ModelClientOptions = {}): ModelClient {
   const spec = parseModelId(modelId);
   const env = options.env ?? process.env;
@@ -64,15 +110,15 @@ export function createModelClient(modelId: string, options: ModelClientOptions =
   const resolved = resolveClientOptions(options, { clock: systemClock });
   const prices = options.ledger?.prices ?? createPriceTable(options.prices);
   const recorder =
-    options.recordTo === undefined ? undefined : createCassetteRecorder(options.recordTo);
+    options.recorder ??
+    (options.recordTo === undefined ? undefined : createCassetteRecorder(options.recordTo));
   const onAttempt =
     recorder === undefined
       ? options.onAttempt
-      : (report: AttemptReport) => {
+      : (report: AttemptReport, content?: AttemptContent) => {
           recorder.onAttempt(report);
-          options.onAttempt?.(report);
+          options.onAttempt?.(report, content);
         };
-  const baseURL = options.baseURL === undefined ? {} : { baseURL: options.baseURL };
 
   let client: ModelClient;
   if (spec.provider === 'replay') {
@@ -86,42 +132,15 @@ export function createModelClient(modelId: string, options: ModelClientOptions =
       ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
     });
   } else {
-    let backend: ModelBackend;
-    switch (spec.provider) {
-      case 'anthropic':
-        backend = createAnthropicBackend({ model: spec.model, apiKey, ...baseURL });
-        break;
-      case 'openai':
-        backend = createOpenAIBackend({
-          provider: 'openai',
-          model: spec.model,
-          apiKey,
-          ...baseURL,
-        });
-        break;
-      case 'openai-compatible':
-        backend = createOpenAIBackend({
-          provider: 'openai-compatible',
-          model: spec.model,
-          apiKey,
-          ...(spec.baseURL === undefined ? {} : { baseURL: spec.baseURL }),
-        });
-        break;
-      case 'google':
-        backend = createGoogleBackend({ model: spec.model, apiKey, ...baseURL });
-        break;
-      case 'sim':
-        backend = createSimBackend({
-          name: spec.model,
-          ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
-          ...(options.sim === undefined ? {} : { sim: options.sim }),
-        });
-        break;
+    let backend = backendFor(spec as BackendSpec, apiKey, options);
+    if (spec.provider !== 'sim' && options.faults) {
+      backend = withModelFaults(backend, options.faults);
     }
     client = createPipelineClient(backend, {
       ...resolved,
       onAttempt,
       ledger: options.ledger,
+      limiter: options.limiter,
       prices,
     });
   }

@@ -1,6 +1,7 @@
 // Model clients: one interface for real providers (Anthropic, OpenAI, Google, OpenAI-compatible),
 // simulated models calibrated on the paper, and replayed cassettes; accounting and budgets.
 export type {
+  AttemptContent,
   AttemptOutcome,
   AttemptReport,
   InvalidToolCall,
@@ -57,10 +58,33 @@ export {
   type UsageTotals,
 } from './usage-ledger.js';
 export type { SimCallInfo, SimFault, SimOptions, SimOracle } from './sim/sim-options.js';
-export { simModelNames, simProfile, type SimProfile } from './sim/sim-calibration.js';
+export { withModelFaults, type ModelFaultHook } from './fault-backend.js';
+export {
+  PAPER_CALIBRATION_FILE,
+  simModelNames,
+  simProfile,
+  type SimProfile,
+} from './sim/sim-calibration.js';
 export {
   CASSETTE_VERSION,
   parseCassette,
   requestDigest,
   type CassetteRecord,
 } from './replay/cassette.js';
+export { createCassetteRecorder, type CassetteRecorder } from './replay/cassette-recorder.js';
+export {
+  hasUsageLimits,
+  parseRateLimit,
+  usageLimitsSchema,
+  type LimitPermit,
+  type LimitRequest,
+  type ModelLimiter,
+  type RateLimit,
+  type UsageLimits,
+} from './limits/usage-limits.js';
+export {
+  createKvUsageLimiter,
+  type KvUsageLimiter,
+  type KvUsageLimiterOptions,
+} from './limits/kv-usage-limiter.js';
+export { genAiContentOf } from './genai-content.js';

@@ -4,9 +4,11 @@ import {
   type CompiledRetryPolicy,
   type RetryPolicy,
 } from '@llm-teams/runtime';
-import type { AttemptReport } from './model-types.js';
+import type { AttemptContent, AttemptReport } from './model-types.js';
+import type { CassetteRecorder } from './replay/cassette-recorder.js';
 import type { ModelPrice } from './price-table.js';
-import type { SimOptions } from './sim/sim-options.js';
+import type { SimCallInfo, SimFault, SimOptions } from './sim/sim-options.js';
+import type { ModelLimiter } from './limits/usage-limits.js';
 import type { UsageLedger } from './usage-ledger.js';
 
 /** Options every client takes (`createModelClient`). Real providers ignore `sim`. */
@@ -29,10 +31,14 @@ export interface ModelClientOptions {
   /** Reply cap when a request names none; also the output side of a budget estimate.
    *  Default 4096. */
   defaultMaxOutputTokens?: number;
-  /** Every attempt, as it ends (the agent layer traces these as `llm` events). */
-  onAttempt?: (report: AttemptReport) => void;
+  /** Every attempt, as it ends (the agent layer traces these as `llm` events), with what it
+   *  was asked and answered (references; for telemetry's content capture, never stored). */
+  onAttempt?: (report: AttemptReport, content?: AttemptContent) => void;
   /** Accounting and budget; usage is committed here. Default: none (cost still computed). */
   ledger?: UsageLedger;
+  /** Team-wide limits (rates per provider, a budget across nodes), asked before each call:
+   *  `createKvUsageLimiter`. Default: none. */
+  limiter?: ModelLimiter;
   /** Price overrides when no ledger is given (a ledger brings its own). */
   prices?: Record<string, ModelPrice>;
   /** The team the calls are accounted to. Default `'default'`. */
@@ -45,11 +51,20 @@ export interface ModelClientOptions {
   baseURL?: string;
   /** Record every exchange to this cassette (JSON Lines) for `replay:<file>`. */
   recordTo?: string;
+  /** Record to a recorder shared by several clients (a team's agents, one cassette); takes
+   *  the place of `recordTo`. */
+  recorder?: CassetteRecorder;
   sim?: SimOptions;
+  /** Model faults for any provider (docs/faults.md, Model faults): asked once per attempt, the
+   *  fault to inject. A simulated model applies them itself (as `sim.faults`, which wins when
+   *  both are given); a real provider's backend is wrapped (`withModelFaults`). Recorded
+   *  (`replay:`) models ignore them. Default: none. */
+  faults?: (call: SimCallInfo) => SimFault | undefined;
   /** What a call's seeded draws (latency, tokens, mistakes) are keyed by. `agent` (default):
    *  the agent and its call counter. `task`: the task and the turn within it
    *  (`metadata.turn`), so a task costs the same whichever agent does it — runs that differ
-   *  only in team size or schedule then compare the same work. Calls without a task fall back
+   *  only in team size or schedule then compare the same work; a call's `metadata.drawKey`
+   *  (a review's reviewer and vote) keeps its draws its own. Calls without a task fall back
    *  to `agent`. */
   randomKey?: 'agent' | 'task';
 }

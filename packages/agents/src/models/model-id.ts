@@ -1,7 +1,7 @@
 import { ModelError } from './model-error.js';
 
 export type ModelProvider =
-  'anthropic' | 'openai' | 'google' | 'openai-compatible' | 'sim' | 'replay';
+  'anthropic' | 'openai' | 'google' | 'openai-compatible' | 'sim' | 'replay' | 'script';
 
 export const MODEL_PROVIDERS: readonly ModelProvider[] = [
   'anthropic',
@@ -10,9 +10,11 @@ export const MODEL_PROVIDERS: readonly ModelProvider[] = [
   'openai-compatible',
   'sim',
   'replay',
+  'script',
 ];
 
-/** A parsed model id. `model` is the provider's model name (or the cassette path for replay). */
+/** A parsed model id. `model` is the provider's model name (the cassette's path for replay,
+ *  the script's for script). */
 export interface ModelSpec {
   provider: ModelProvider;
   model: string;
@@ -24,7 +26,7 @@ export interface ModelSpec {
 export const DEFAULT_MODEL_ID = 'sim:claude-sonnet-4-6';
 
 const FORMS =
-  'anthropic:<model>, openai:<model>, google:<model>, openai-compatible:<model>@<baseURL>, sim:<model>, replay:<file>';
+  'anthropic:<model>, openai:<model>, google:<model>, openai-compatible:<model>@<baseURL>, sim:<model>, replay:<file>, script:<file>';
 
 function malformed(id: string, why: string): ModelError {
   return new ModelError(

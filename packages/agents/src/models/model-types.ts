@@ -47,6 +47,10 @@ export interface ModelRequestMetadata {
   taskId?: string;
   purpose?: ModelPurpose;
   turn?: number;
+  /** Names a call whose draws must be its own although it shares a task and turn with others
+   *  (a review: one per reviewer and vote). Added to the random key when draws are keyed by
+   *  task (`randomKey: 'task'`); ignored otherwise. */
+  drawKey?: string;
 }
 
 export interface ModelRequest {
@@ -114,6 +118,16 @@ export type AttemptOutcome =
 /** One attempt at a model call, reported as it ends: what the agent layer turns into the
  *  runtime's `llm` trace event. A call refused by the budget is reported as attempt 1 with
  *  outcome `budget_exceeded` and no tokens. */
+/**
+ * What an attempt was asked and, when it succeeded, answered: the call's own objects, not
+ * copies, handed to `onAttempt` beside its report for OpenTelemetry's opt-in content capture
+ * (`genAiContentOf`). Never stored: cassettes and traces keep the reports only.
+ */
+export interface AttemptContent {
+  request: ModelRequest;
+  response?: { text: string; toolCalls: readonly ToolCall[]; stopReason: StopReason };
+}
+
 export interface AttemptReport {
   model: string;
   agentId: string;
@@ -132,6 +146,8 @@ export interface AttemptReport {
   retryAfterMs?: number;
   /** The wait before the next attempt, when there will be one. */
   delayMs?: number;
+  /** Model time the call waited for the team's rate limit before its first attempt. */
+  limitWaitMs?: number;
   /** Estimated cost of this attempt (non-zero only for `ok`). */
   costUsd?: number;
   /** Why the model stopped (only for `ok`). */

@@ -12,12 +12,22 @@ function isTeamTool(name: string): name is ToolName {
 }
 
 /** Provider-neutral definitions of the team tools (all of them, or the named ones). */
+const definitions = new Map<string, ToolDefinition[]>();
+
+/** The definitions of these team tools; the same array for the same names (shared: do not
+ *  change it), so what is derived from a request's tools can be kept per array. */
 export function teamToolDefinitions(names: readonly ToolName[] = TOOL_NAMES): ToolDefinition[] {
-  return names.map((name) => ({
-    name,
-    description: toolSchemas[name].description ?? name,
-    inputSchema: toolJsonSchema(name),
-  }));
+  const key = names.join(',');
+  let defs = definitions.get(key);
+  if (!defs) {
+    defs = names.map((name) => ({
+      name,
+      description: toolSchemas[name].description ?? name,
+      inputSchema: toolJsonSchema(name),
+    }));
+    definitions.set(key, defs);
+  }
+  return defs;
 }
 
 /** A tool call as the provider sent it, before validation. `arguments` is either parsed JSON

@@ -78,6 +78,9 @@ export interface UsageLedger {
   reserve(estimate: UsageEstimate): UsageReservation;
   /** Called once, when the budget first refuses a call: where a team learns to stop. */
   onBudgetExceeded(listener: (why: BudgetExceeded) => void): () => void;
+  /** A budget kept elsewhere (the team's, in KV: `createKvUsageLimiter`) was exceeded: this
+   *  ledger becomes exceeded too, refuses every later call and tells its listeners, once. */
+  noteBudgetExceeded(why: BudgetExceeded): void;
   calls(): readonly CallUsageRecord[];
   totals(): UsageTotals;
   summary(): UsageSummary;
@@ -88,6 +91,10 @@ export interface UsageLedgerOptions {
   prices?: Record<string, ModelPrice>;
   /** Default: none. */
   budget?: UsageBudget;
+  /** Who refuses calls past the budget: this ledger (default), or the team's limits in KV
+   *  (`createKvUsageLimiter`, which tells the ledger through `noteBudgetExceeded`): then the
+   *  ledger only reports the budget, so a node never refuses on its own partial view. */
+  budgetKeptBy?: 'ledger' | 'team';
 }
 
 function emptyTotals(): UsageTotals {
@@ -116,6 +123,7 @@ function add(totals: UsageTotals, record: CallUsageRecord): void {
 export function createUsageLedger(options: UsageLedgerOptions = {}): UsageLedger {
   const prices = createPriceTable(options.prices);
   const budget = options.budget;
+  const enforced = options.budgetKeptBy === 'team' ? undefined : budget;
   const records: CallUsageRecord[] = [];
   const run = emptyTotals();
   const inFlight = new Map<number, { tokens: number; usd: number }>();
@@ -133,17 +141,19 @@ export function createUsageLedger(options: UsageLedgerOptions = {}): UsageLedger
     return { tokens, usd };
   };
 
+  const note = (why: BudgetExceeded) => {
+    if (exceeded !== undefined) return;
+    exceeded = why;
+    for (const listener of listeners) listener(why);
+  };
+
   const refuse = (why: Omit<BudgetExceeded, 'reason'>): never => {
     const unit = why.kind === 'tokens' ? ' tokens' : ' USD';
     const fmt = (n: number) => (why.kind === 'usd' ? n.toFixed(4) : String(Math.round(n)));
     const reason =
       `Budget of ${fmt(why.limit)}${unit} exceeded: ${why.agentId}'s call to ${why.model} ` +
       `(estimated ${fmt(why.requested)}${unit}) on top of ${fmt(why.committed)}${unit} spent or in flight`;
-    const full = { ...why, reason };
-    if (exceeded === undefined) {
-      exceeded = full;
-      for (const listener of listeners) listener(full);
-    }
+    note({ ...why, reason });
     throw new ModelError('BUDGET_EXCEEDED', reason);
   };
 
@@ -164,17 +174,17 @@ export function createUsageLedger(options: UsageLedgerOptions = {}): UsageLedger
         throw new ModelError('BUDGET_EXCEEDED', `${exceeded.reason} (the run is stopping)`);
       }
       const now = committed();
-      if (budget?.tokens !== undefined && now.tokens + tokens > budget.tokens) {
+      if (enforced?.tokens !== undefined && now.tokens + tokens > enforced.tokens) {
         refuse({
           ...base,
           kind: 'tokens',
-          limit: budget.tokens,
+          limit: enforced.tokens,
           committed: now.tokens,
           requested: tokens,
         });
       }
-      if (budget?.usd !== undefined && now.usd + usd > budget.usd) {
-        refuse({ ...base, kind: 'usd', limit: budget.usd, committed: now.usd, requested: usd });
+      if (enforced?.usd !== undefined && now.usd + usd > enforced.usd) {
+        refuse({ ...base, kind: 'usd', limit: enforced.usd, committed: now.usd, requested: usd });
       }
       const id = nextReservation++;
       inFlight.set(id, { tokens, usd });
@@ -200,6 +210,7 @@ export function createUsageLedger(options: UsageLedgerOptions = {}): UsageLedger
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    noteBudgetExceeded: note,
     calls: () => records,
     totals: () => ({ ...run }),
     summary() {

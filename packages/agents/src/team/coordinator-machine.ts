@@ -1,56 +1,20 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
-import type { KV } from '@llm-teams/broker';
-import { runtimeOf, type Clock, type MessageEvent, type SendFailedEvent } from '@llm-teams/runtime';
-import type { TaskDoneBody } from '../agent/agent-machine.js';
-import type { TaskBoard } from '../shared/task-board.js';
+import type { CoordinatorEvent } from './coordinator-events.js';
 import {
   allSettled,
   applyDone,
   applyRecover,
   applySuspect,
   applyUndelivered,
+  applyVote,
   blocked,
   plan,
-  stateFromBoard,
-  applyVote,
-  type PlanOptions,
   type PlanState,
   type Send,
-  type VoteBody,
 } from './coordinator-plan.js';
-import { createLeaseKeeper } from './leader-lease.js';
+import { coordinatorLogic, type CoordinatorServices, type Effects } from './coordinator-logic.js';
 
-export interface CoordinatorServices {
-  id: string;
-  workers: readonly string[];
-  priority: ReadonlyMap<string, number>;
-  board: TaskBoard;
-  leases: KV;
-  clock: Clock;
-  timeScale: number;
-  /** Default 2000. */
-  leaseMs: number;
-  /** Straggler checks. Default 100. */
-  tickMs: number;
-  maxAttempts: number;
-  stragglerFactor: number;
-  stragglerMinMs: number;
-  backups: boolean;
-  /** Speculative backups of running tasks when workers are idle at the tail. */
-  tailBackups: boolean;
-  /** Reviewers per completed task; 0: no verification. */
-  verify: number;
-}
-
-export type CoordinatorEvent =
-  | MessageEvent<'task.done', TaskDoneBody>
-  | MessageEvent<'vote.cast', VoteBody>
-  | { type: 'worker.suspected'; worker: string }
-  | { type: 'worker.recovered'; worker: string }
-  | SendFailedEvent
-  | { type: 'lease.acquired'; epoch: number }
-  | { type: 'lease.lost'; reason: string }
-  | { type: 'run.stop' };
+export type { CoordinatorEvent } from './coordinator-events.js';
 
 export interface CoordinatorContext {
   epoch: number;
@@ -58,254 +22,236 @@ export interface CoordinatorContext {
   outcome: 'running' | 'completed' | 'failed';
   /** Suspicions heard while not leading, applied on taking over. */
   suspected: string[];
+  /** Reports heard while taking over (the board may have been read before they were
+   *  written), handled once leading. */
+  deferred: CoordinatorEvent[];
 }
 
+type Stub = 'planOptions' | 'effects';
+const notProvided = (what: Stub) => () => {
+  throw new Error(`coordinator chart: ${what} is provided by createCoordinatorMachine`);
+};
+
 /**
- * The centralized team's coordinator: leader election by lease, then critical-path-first
- * assignment, re-assignment of a suspected worker's tasks, and backup copies of stragglers
- * (first to finish wins; the other copy is cancelled). A standby runs the same machine and
- * takes over when the leader's lease expires, rebuilding its view from the board, so work
- * already done is not redone.
+ * The centralized team's coordinator, as a chart: leader election by lease (standby until
+ * elected), then fencing the board and rebuilding the plan from it (recovering), then leading:
+ * critical-path-first assignment, re-assignment of a suspected worker's tasks, backup copies
+ * of stragglers, verification votes. The planning is `coordinator-plan.ts` (pure), the effects
+ * (sends, trace marks, board writes) are `coordinator-logic.ts`, provided by
+ * `createCoordinatorMachine`. A standby runs the same machine and takes over when the
+ * leader's lease expires, so work already done is not redone; a leader told by a worker that
+ * a newer epoch exists (`leader.fenced`) steps down at once.
  */
-export function createCoordinatorMachine(services: CoordinatorServices) {
-  const s = services;
-  const options = (epoch: number): PlanOptions => ({
-    epoch,
-    now: s.clock.now(),
-    timeScale: s.timeScale,
-    maxAttempts: s.maxAttempts,
-    stragglerFactor: s.stragglerFactor,
-    stragglerMinMs: s.stragglerMinMs,
-    backups: s.backups,
-    tailBackups: s.tailBackups,
-    verify: s.verify,
-  });
-  const sendAll = (system: Parameters<typeof runtimeOf>[0], sends: Send[], state?: PlanState) => {
-    const rt = runtimeOf(system);
-    for (const m of sends) rt.tell(m.to, m.type, m.body);
-    for (const m of state?.marks.splice(0) ?? [])
-      rt.record({ kind: 'mark', name: m.name, ...m.data });
-  };
-
-  // The board keeps each approval, so a coordinator that takes over verifies only what no
-  // quorum approved yet. A failed write costs at most one more vote after a failover.
-  const persistApproval = (system: Parameters<typeof runtimeOf>[0], taskId: string) => {
-    const rt = runtimeOf(system);
-    s.board
-      .update(taskId, (e) => (e.status === 'done' ? { ...e, verified: true } : 'not done'))
-      .then(
-        (outcome) => {
-          if (!outcome.ok) {
-            rt.record({ kind: 'mark', name: 'verify.unrecorded', taskId, reason: outcome.reason });
-          }
+export const coordinatorChart = setup({
+  types: { context: {} as CoordinatorContext, events: {} as CoordinatorEvent },
+  actors: {
+    election: fromCallback<CoordinatorEvent>(() => undefined),
+    takeOver: fromPromise<PlanState | { deposedBy: number }, { epoch: number }>(() =>
+      Promise.reject(new Error('coordinator chart: takeOver is not provided')),
+    ),
+    ticker: fromCallback<CoordinatorEvent>(() => undefined),
+  },
+  actions: {
+    /** Applies a change to the plan, plans again, and performs the effects. */
+    step: notProvided('planOptions'),
+    recordElected: notProvided('effects'),
+    recordLost: notProvided('effects'),
+    recordDeposed: notProvided('effects'),
+    announceEnd: notProvided('effects'),
+    defer: assign({ deferred: ({ context, event }) => [...context.deferred, event] }),
+    replayDeferred: enqueueActions(({ context, enqueue }) => {
+      for (const event of context.deferred) enqueue.raise(event);
+      enqueue.assign({ deferred: [] });
+    }),
+    noteSuspected: assign({
+      suspected: ({ context, event }) =>
+        event.type === 'worker.suspected'
+          ? [...new Set([...context.suspected, event.worker])]
+          : context.suspected,
+    }),
+    noteRecovered: assign({
+      suspected: ({ context, event }) =>
+        event.type === 'worker.recovered'
+          ? context.suspected.filter((w) => w !== event.worker)
+          : context.suspected,
+    }),
+  },
+  guards: {
+    settled: ({ context }) =>
+      context.plan !== undefined && (allSettled(context.plan) || blocked(context.plan)),
+    deposed: ({ event }) => 'deposedBy' in (event as unknown as { output: object }).output,
+    newerEpoch: ({ context, event }) =>
+      event.type === 'leader.fenced' && event.body.seen > context.epoch,
+  },
+}).createMachine({
+  id: 'coordinator',
+  context: { epoch: 0, plan: undefined, outcome: 'running', suspected: [], deferred: [] },
+  invoke: { src: 'election' },
+  initial: 'standby',
+  on: { 'run.stop': '.stopped' },
+  states: {
+    standby: {
+      on: {
+        'lease.acquired': {
+          target: 'recovering',
+          actions: assign({ epoch: ({ event }) => event.epoch, deferred: [] }),
         },
-        (err: unknown) =>
-          rt.record({ kind: 'mark', name: 'verify.unrecorded', taskId, reason: String(err) }),
-      );
-  };
-
-  return setup({
-    types: { context: {} as CoordinatorContext, events: {} as CoordinatorEvent },
-    actors: {
-      leaseKeeper: fromCallback<CoordinatorEvent>(({ sendBack }) => {
-        const keeper = createLeaseKeeper({
-          kv: s.leases,
-          holder: s.id,
-          leaseMs: s.leaseMs,
-          clock: s.clock,
-          onAcquired: (epoch) => sendBack({ type: 'lease.acquired', epoch }),
-          onLost: (reason) => sendBack({ type: 'lease.lost', reason }),
-        });
-        return () => keeper.close();
-      }),
-      loadBoard: fromPromise<PlanState, { epoch: number }>(async ({ input }) =>
-        stateFromBoard(await s.board.all(), s.priority, s.workers, s.clock.now(), {
-          reviewers: s.verify,
-          epoch: input.epoch,
-        }),
-      ),
-      ticker: fromCallback(({ sendBack }) => {
-        const timer = setInterval(() => sendBack({ type: 'tick' }), s.tickMs);
-        return () => clearInterval(timer);
-      }),
-    },
-    actions: {
-      dispatch: enqueueActions(({ context, enqueue, system }) => {
-        const state = context.plan;
-        if (!state) return;
-        const sends = plan(state, options(context.epoch));
-        if (sends.length > 0 || state.marks.length > 0)
-          enqueue(() => sendAll(system, sends, state));
-      }),
-    },
-    guards: {
-      settled: ({ context }) =>
-        context.plan !== undefined && (allSettled(context.plan) || blocked(context.plan)),
-    },
-  }).createMachine({
-    id: 'coordinator',
-    context: { epoch: 0, plan: undefined, outcome: 'running', suspected: [] },
-    invoke: { src: 'leaseKeeper' },
-    initial: 'standby',
-    on: {
-      'run.stop': '.stopped',
-    },
-    states: {
-      standby: {
-        on: {
-          'lease.acquired': {
-            target: 'recovering',
-            actions: assign({ epoch: ({ event }) => event.epoch }),
-          },
-          'worker.suspected': {
-            actions: assign({
-              suspected: ({ context, event }) => [...new Set([...context.suspected, event.worker])],
-            }),
-          },
-          'worker.recovered': {
-            actions: assign({
-              suspected: ({ context, event }) =>
-                context.suspected.filter((w) => w !== event.worker),
-            }),
-          },
-        },
+        'worker.suspected': { actions: 'noteSuspected' },
+        'worker.recovered': { actions: 'noteRecovered' },
       },
-      recovering: {
-        entry: ({ context, system }) =>
-          runtimeOf(system).record({ kind: 'mark', name: 'leader.elected', epoch: context.epoch }),
-        invoke: {
-          src: 'loadBoard',
-          input: ({ context }) => ({ epoch: context.epoch }),
-          onDone: {
+    },
+    recovering: {
+      entry: 'recordElected',
+      // Nothing heard while the board is read is lost. A recovery dropped here left its worker
+      // suspected for the whole reign (a run stalled with every worker idle, after a pause had
+      // them all suspected at once); a report dropped here, of work done after the board was
+      // read, would leave its task running and its worker busy in the plan for good.
+      on: {
+        'worker.suspected': { actions: 'noteSuspected' },
+        'worker.recovered': { actions: 'noteRecovered' },
+        'task.done': { actions: 'defer' },
+        'vote.cast': { actions: 'defer' },
+        'lease.lost': 'standby',
+      },
+      invoke: {
+        src: 'takeOver',
+        input: ({ context }) => ({ epoch: context.epoch }),
+        onDone: [
+          { guard: 'deposed', target: 'standby', actions: 'recordDeposed' },
+          {
             target: 'leading',
             actions: assign({
               plan: ({ context, event }) => {
-                const state = event.output;
+                const state = event.output as PlanState;
                 for (const w of context.suspected) applySuspect(state, w);
                 return state;
               },
             }),
           },
-          onError: 'standby',
-        },
-        on: { 'lease.lost': 'standby' },
-      },
-      leading: {
-        entry: 'dispatch',
-        always: { guard: 'settled', target: 'finished' },
-        invoke: { src: 'ticker' },
-        on: {
-          tick: { actions: 'dispatch' },
-          'task.done': {
-            actions: enqueueActions(({ context, event, enqueue, system }) => {
-              const state = context.plan!;
-              const sends = applyDone(
-                state,
-                event.envelope.from,
-                event.body,
-                options(context.epoch),
-              );
-              sends.push(...plan(state, options(context.epoch)));
-              enqueue.assign({ plan: state });
-              enqueue(() => sendAll(system, sends, state));
-            }),
-          },
-          'vote.cast': {
-            actions: enqueueActions(({ context, event, enqueue, system }) => {
-              const state = context.plan!;
-              applyVote(state, event.envelope.from, event.body, options(context.epoch));
-              const approved = state.marks
-                .filter((m) => m.name === 'vote.decided' && m.data['outcome'] === 'approve')
-                .map((m) => m.data['taskId'] as string);
-              const sends = plan(state, options(context.epoch));
-              enqueue.assign({ plan: state });
-              enqueue(() => sendAll(system, sends, state));
-              for (const taskId of approved) enqueue(() => persistApproval(system, taskId));
-            }),
-          },
-          'worker.suspected': {
-            actions: enqueueActions(({ context, event, enqueue, system }) => {
-              const state = context.plan!;
-              applySuspect(state, event.worker);
-              const sends = plan(state, options(context.epoch));
-              enqueue.assign({
-                plan: state,
-                suspected: [...new Set([...context.suspected, event.worker])],
-              });
-              enqueue(() =>
-                runtimeOf(system).record({
-                  kind: 'mark',
-                  name: 'worker.suspected',
-                  worker: event.worker,
-                }),
-              );
-              if (sends.length > 0) enqueue(() => sendAll(system, sends));
-            }),
-          },
-          // An assignment or review request whose publish kept failing (a broker outage longer
-          // than the publish retry budget) never reached its worker: give the work out again
-          // instead of waiting for a report that cannot come.
-          'send.failed': {
-            guard: ({ event }) =>
-              event.messageType === 'task.assign' || event.messageType === 'task.review',
-            actions: enqueueActions(({ context, event, enqueue, system }) => {
-              const state = context.plan!;
-              // What the lost message gave its worker, from its body.
-              const worker = event.to;
-              const { taskId, backup } = event.body as { taskId: string; backup?: boolean };
-              const review = event.messageType === 'task.review';
-              const held = review ? `review:${taskId}` : taskId;
-              const copy = review ? 'review' : backup ? 'backup' : 'owner';
-              if (!applyUndelivered(state, worker, held)) return;
-              const sends = plan(state, options(context.epoch));
-              enqueue.assign({ plan: state });
-              enqueue(() =>
-                runtimeOf(system).record({
-                  kind: 'mark',
-                  name: 'assign.undelivered',
-                  worker,
-                  held,
-                  copy,
-                  msgId: event.msgId,
-                  messageType: event.messageType,
-                }),
-              );
-              enqueue(() => sendAll(system, sends, state));
-            }),
-          },
-          'worker.recovered': {
-            actions: enqueueActions(({ context, event, enqueue }) => {
-              const state = context.plan!;
-              applyRecover(state, event.worker);
-              enqueue.assign({
-                plan: state,
-                suspected: context.suspected.filter((w) => w !== event.worker),
-              });
-              enqueue('dispatch');
-            }),
-          },
-          'lease.lost': {
-            target: 'standby',
-            actions: ({ event, system }) =>
-              runtimeOf(system).record({ kind: 'mark', name: 'leader.lost', reason: event.reason }),
-          },
-        },
-      },
-      finished: {
-        entry: [
-          assign({
-            outcome: ({ context }) =>
-              context.plan && allSettled(context.plan) && !blocked(context.plan)
-                ? 'completed'
-                : 'failed',
-          }),
-          ({ context, system }) => {
-            runtimeOf(system).broadcast('team', 'run.done', { status: context.outcome });
-          },
         ],
-        type: 'final',
+        onError: 'standby',
       },
-      stopped: { type: 'final' },
+    },
+    leading: {
+      entry: [{ type: 'step', params: { change: 'dispatch' } }, 'replayDeferred'],
+      always: { guard: 'settled', target: 'finished' },
+      invoke: { src: 'ticker' },
+      on: {
+        tick: { actions: { type: 'step', params: { change: 'dispatch' } } },
+        'task.done': { actions: { type: 'step', params: { change: 'done' } } },
+        'vote.cast': { actions: { type: 'step', params: { change: 'vote' } } },
+        'worker.suspected': {
+          actions: [
+            { type: 'step', params: { change: 'suspect' } },
+            assign({
+              suspected: ({ context, event }) => [...new Set([...context.suspected, event.worker])],
+            }),
+          ],
+        },
+        // An assignment or review request whose publish kept failing (a broker outage longer
+        // than the publish retry budget) never reached its worker: give the work out again
+        // instead of waiting for a report that cannot come.
+        'send.failed': {
+          guard: ({ event }) =>
+            event.messageType === 'task.assign' || event.messageType === 'task.review',
+          actions: { type: 'step', params: { change: 'undelivered' } },
+        },
+        'worker.recovered': {
+          actions: [
+            assign({
+              suspected: ({ context, event }) =>
+                context.suspected.filter((w) => w !== event.worker),
+            }),
+            { type: 'step', params: { change: 'recover' } },
+          ],
+        },
+        'lease.lost': { target: 'standby', actions: 'recordLost' },
+        'leader.fenced': { guard: 'newerEpoch', target: 'standby', actions: 'recordDeposed' },
+      },
+    },
+    finished: {
+      entry: [
+        assign({
+          outcome: ({ context }) =>
+            context.plan && allSettled(context.plan) && !blocked(context.plan)
+              ? 'completed'
+              : 'failed',
+        }),
+        'announceEnd',
+      ],
+      type: 'final',
+    },
+    stopped: { type: 'final' },
+  },
+});
+
+/** The coordinator machine of the built-in centralized team. */
+export function createCoordinatorMachine(services: CoordinatorServices) {
+  const logic = coordinatorLogic(services);
+  return coordinatorChart.provide({
+    actors: logic.actors,
+    actions: {
+      step: enqueueActions(({ context, event, enqueue, system }, params) => {
+        const state = context.plan;
+        if (!state) return;
+        const effects: Effects = logic.effects(system);
+        const o = logic.planOptions(context.epoch);
+        const sends: Send[] = [];
+        const change = (params as { change: string }).change;
+        const approved: string[] = [];
+        if (change === 'done' && event.type === 'task.done') {
+          sends.push(...applyDone(state, event.envelope.from, event.body, o));
+        } else if (change === 'vote' && event.type === 'vote.cast') {
+          applyVote(state, event.envelope.from, event.body, o);
+          for (const m of state.marks)
+            if (m.name === 'vote.decided' && m.data['outcome'] === 'approve')
+              approved.push(m.data['taskId'] as string);
+        } else if (change === 'suspect' && event.type === 'worker.suspected') {
+          applySuspect(state, event.worker);
+          effects.mark('worker.suspected', { worker: event.worker });
+        } else if (change === 'recover' && event.type === 'worker.recovered') {
+          applyRecover(state, event.worker);
+        } else if (change === 'undelivered' && event.type === 'send.failed') {
+          // What the lost message gave its worker, from its body.
+          const { taskId, backup } = event.body as { taskId: string; backup?: boolean };
+          const review = event.messageType === 'task.review';
+          const held = review ? `review:${taskId}` : taskId;
+          if (!applyUndelivered(state, event.to, held)) return;
+          effects.mark('assign.undelivered', {
+            worker: event.to,
+            held,
+            copy: review ? 'review' : backup ? 'backup' : 'owner',
+            msgId: event.msgId,
+            messageType: event.messageType,
+          });
+        }
+        sends.push(...plan(state, o));
+        enqueue.assign({ plan: state });
+        enqueue(() => effects.send(sends, state));
+        for (const taskId of approved)
+          enqueue(() => effects.persistApproval(taskId, context.epoch));
+      }),
+      recordElected: ({ context, system }) =>
+        logic.effects(system).mark('leader.elected', { epoch: context.epoch }),
+      recordLost: ({ event, system }) => {
+        const e = event as { reason?: string; validForMs?: number };
+        logic.effects(system).mark('leader.lost', {
+          reason: e.reason ?? '',
+          ...(e.validForMs !== undefined ? { validForMs: e.validForMs } : {}),
+        });
+      },
+      recordDeposed: ({ context, event, system }) =>
+        logic.effects(system).mark('leader.deposed', {
+          epoch: context.epoch,
+          by:
+            event.type === 'leader.fenced'
+              ? event.body.seen
+              : (event as unknown as { output: { deposedBy: number } }).output.deposedBy,
+        }),
+      announceEnd: ({ context, system }) =>
+        logic.effects(system).announceEnd(context.outcome, context.epoch),
     },
   });
 }
+
+export type { CoordinatorServices } from './coordinator-logic.js';

@@ -1,5 +1,18 @@
-import type { VersionedEntry } from '../shared/task-board.js';
-import type { TaskAssignBody, TaskDoneBody } from '../agent/agent-machine.js';
+/**
+ * The coordinator's plan, pure: its view of the tasks and workers (PlanState), what it sends
+ * (plan), and how reports, votes, suspicions and lost messages change it (apply*).
+ * Long file: planning and applying share one state's invariants (a task's owner, backup copy and
+ * review seats move together), which read best side by side; each function is short.
+ */
+import type { VersionedEntry } from '../team-state/task-board.js';
+import type {
+  TaskAssignBody,
+  TaskCancelBody,
+  TaskDoneBody,
+  TaskReviewBody,
+  VoteBody,
+} from '../agent/agent-messages.js';
+import { tally, type QuorumOptions } from '../protocols/quorum-vote.js';
 
 /** The coordinator's view of one task. */
 export interface PlannedTask {
@@ -48,28 +61,18 @@ export interface PlanState {
   /** Each worker's model clock as of its last report (when it became free, in model time). */
   workerModel: Record<string, number>;
   modelNow: number;
+  /** What each busy worker was last given, and when: the model time its work started and the
+   *  real time it was sent (for ordering assignments by model time, `PlanOptions.modelTimeOrder`). */
+  busySince?: Record<string, { model: number; real: number }>;
 }
 
-export interface Send {
-  to: string;
-  type: 'task.assign' | 'task.cancel' | 'task.review';
-  body: TaskAssignBody | { taskId: string; reason: string } | TaskReviewBody;
-}
+/** A command the coordinator sends; every one carries its epoch (fencing). */
+export type Send =
+  | { to: string; type: 'task.assign'; body: TaskAssignBody }
+  | { to: string; type: 'task.cancel'; body: TaskCancelBody }
+  | { to: string; type: 'task.review'; body: TaskReviewBody };
 
-export interface TaskReviewBody {
-  taskId: string;
-  voteId: string;
-  epoch: number;
-  modelTime: number;
-}
-
-export interface VoteBody {
-  taskId: string;
-  voteId: string;
-  value: 'approve' | 'reject';
-  reason?: string;
-  modelTime: number;
-}
+export type { TaskReviewBody, VoteBody };
 
 export interface PlanOptions {
   epoch: number;
@@ -90,6 +93,15 @@ export interface PlanOptions {
   /** Reviewers per completed task (verification quorum); 0 turns verification off. A
    *  strict majority of them decides whether the result stands. */
   verify: number;
+  /** How votes decide (`quorum-vote.ts`). Default: a strict majority of `verify`. */
+  quorum?: QuorumOptions;
+  /** Give out work in model-time order (default false): an idle worker whose model clock is at
+   *  T gets a ready task only when no busy worker could come free before T and claim it first
+   *  in model time. With simulated time compressed, reports arrive in the order of this
+   *  machine's overheads, not of model time; assigning on arrival hands the next task to
+   *  whoever reported first, however far ahead its clock is. The wait costs real time only,
+   *  and ends once the busy worker has run past the straggler threshold in real time. */
+  modelTimeOrder?: boolean;
 }
 
 function median(xs: readonly number[]): number {
@@ -97,11 +109,22 @@ function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-function idleWorkers(state: PlanState): string[] {
-  return Object.entries(state.workers)
+/** Idle workers by id; with `modelTimeOrder`, the earliest free in model time first (ties by
+ *  id). By id is the default: the model-time order did not move S / bound beyond the noise
+ *  (docs/lab.md), and under it the bug zoo's stale-leader (a deposed leader's commands reaching
+ *  a worker that already works for its successor) is no longer found within its budget. */
+function idleWorkers(state: PlanState, o: PlanOptions): string[] {
+  const clock = (w: string) => state.workerModel[w] ?? 0;
+  const idle = Object.entries(state.workers)
     .filter(([w, t]) => t === null && !state.suspected.includes(w))
     .map(([w]) => w)
     .sort();
+  return o.modelTimeOrder ? idle.sort((a, b) => clock(a) - clock(b) || (a < b ? -1 : 1)) : idle;
+}
+
+/** Records that `worker` was given work starting at model time `model` (see `busySince`). */
+function markBusy(state: PlanState, worker: string, model: number, o: PlanOptions): void {
+  (state.busySince ??= {})[worker] = { model, real: o.now };
 }
 
 /** Ready tasks, most critical first (ties by id, so plans are deterministic). */
@@ -115,88 +138,123 @@ export function readyByPriority(state: PlanState): string[] {
 }
 
 /**
- * Assigns ready tasks to idle workers critical-path-first; with spare workers and nothing
- * ready, launches a backup copy of the longest-running straggler. Mutates `state`; returns the
+ * Assigns ready tasks to idle workers critical-path-first, the earliest free in model time
+ * first; workers no ready task needs may back up a straggler. Mutates `state`; returns the
  * messages to send.
  */
 export function plan(state: PlanState, o: PlanOptions): Send[] {
   const sends: Send[] = [];
-  const idle = idleWorkers(state);
+  const idle = idleWorkers(state, o);
+  planReviews(state, o, idle, sends);
+  // Ready work first: a backup copy replays a task that is already running, while a ready task
+  // waits for a worker; the copy gets only the workers left over (and none held for ready work).
+  planAssignments(state, o, idle, sends);
+  planStragglerBackups(state, o, idle, sends);
+  planTailBackups(state, o, idle, sends);
+  return sends;
+}
+
+/** Reviewers for tasks being verified, from the idle workers. */
+function planReviews(state: PlanState, o: PlanOptions, idle: string[], sends: Send[]): void {
   // Reviews first: a task being verified holds up its dependents like a running task.
-  if (o.verify > 0) {
-    for (const [taskId, t] of Object.entries(state.tasks)) {
-      if (t.status !== 'verifying' || !t.voteId) continue;
-      const reviewers = (t.reviewers ??= []);
-      while (reviewers.length < o.verify) {
-        const worker = idle.find((w) => w !== t.owner && !reviewers.includes(w));
-        if (!worker) break;
-        idle.splice(idle.indexOf(worker), 1);
-        reviewers.push(worker);
-        state.workers[worker] = `review:${taskId}`;
-        sends.push({
-          to: worker,
-          type: 'task.review',
-          body: { taskId, voteId: t.voteId, epoch: o.epoch, modelTime: state.modelNow },
-        });
-      }
-    }
-  }
-  // Backups: a task running past the straggler threshold holds up everything after it,
-  // so a spare worker is worth more on its copy than on a fresh task (which can still be
-  // picked up by the next worker to finish).
-  if (o.backups && idle.length > 0 && state.durations.length > 0) {
-    // Straggling is judged in model time first: other workers' completions move the team's
-    // model clock, and a task far behind it is late whatever this machine's load does to real
-    // time. Real time is the fallback (with twice the margin) when nothing else completes.
-    const modelThreshold = o.stragglerFactor * median(state.modelDurations);
-    const realThreshold = Math.max(
-      o.stragglerMinMs,
-      2 * o.stragglerFactor * median(state.durations),
-    );
-    const late = (t: PlannedTask) =>
-      (state.modelDurations.length > 0 &&
-        state.modelNow - (t.assignedModel ?? state.modelNow) > modelThreshold) ||
-      (t.assignedAt !== undefined && o.now - t.assignedAt > realThreshold);
-    const stragglers = Object.entries(state.tasks)
-      .filter(([, t]) => t.status === 'assigned' && !t.backup && late(t))
-      .sort(([, a], [, b]) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0));
-    for (const [taskId, t] of stragglers) {
-      const worker = idle.find((w) => !(w in state.slow));
+  if (o.verify <= 0) return;
+  for (const [taskId, t] of Object.entries(state.tasks)) {
+    if (t.status !== 'verifying' || !t.voteId) continue;
+    const reviewers = (t.reviewers ??= []);
+    while (reviewers.length < o.verify) {
+      const worker = idle.find((w) => w !== t.owner && !reviewers.includes(w));
       if (!worker) break;
       idle.splice(idle.indexOf(worker), 1);
-      if (t.owner) {
-        const ratio = Math.max(
-          (state.modelNow - (t.assignedModel ?? state.modelNow)) /
-            Math.max(1, median(state.modelDurations)),
-          (o.now - (t.assignedAt ?? o.now)) / Math.max(1, 2 * median(state.durations)),
-        );
-        state.slow[t.owner] = Math.max(state.slow[t.owner] ?? 0, ratio);
-      }
-      t.backup = worker;
-      state.workers[worker] = taskId;
-      // In model time the straggler was detected when it had run `stragglerFactor` median
-      // task durations: the backup starts then, or at the latest completion the coordinator has
-      // seen. (Converting the real wait instead would count this machine's tool and scheduling
-      // delays as model time.)
-      const modelTime = Math.max(state.modelNow, (t.assignedModel ?? 0) + modelThreshold);
+      reviewers.push(worker);
+      state.workers[worker] = `review:${taskId}`;
+      // A review starts when the result exists and the reviewer is free.
+      const modelTime = Math.max(state.workerModel[worker] ?? 0, t.doneModel ?? 0);
+      markBusy(state, worker, modelTime, o);
       sends.push({
         to: worker,
-        type: 'task.assign',
-        body: { taskId, backup: true, epoch: o.epoch, modelTime },
+        type: 'task.review',
+        body: { taskId, voteId: t.voteId, epoch: o.epoch, modelTime },
       });
     }
   }
-  const ready = readyByPriority(state);
+}
+
+/** Backup copies of stragglers, for spare workers. */
+function planStragglerBackups(
+  state: PlanState,
+  o: PlanOptions,
+  idle: string[],
+  sends: Send[],
+): void {
+  // Backups: a task running past the straggler threshold holds up everything after it,
+  // so a spare worker is worth more on its copy than on a fresh task (which can still be
+  // picked up by the next worker to finish).
+  if (!o.backups || idle.length === 0 || state.durations.length === 0) return;
+  // Straggling is judged in model time, at the clock of the spare worker that would run the
+  // copy: has the task run `stragglerFactor` median durations by the time that worker is
+  // free? (Not at the latest completion heard from anyone: with simulated time compressed,
+  // reports arrive in an order that is not model time's, and another worker's clock would
+  // call long tasks late that are not.) Real time is the fallback, with twice the margin.
+  const modelThreshold = o.stragglerFactor * median(state.modelDurations);
+  const realThreshold = Math.max(o.stragglerMinMs, 2 * o.stragglerFactor * median(state.durations));
+  const lateFor = (t: PlannedTask, worker: string) =>
+    (state.modelDurations.length > 0 &&
+      (state.workerModel[worker] ?? 0) - (t.assignedModel ?? Infinity) > modelThreshold) ||
+    (t.assignedAt !== undefined && o.now - t.assignedAt > realThreshold);
+  const stragglers = Object.entries(state.tasks)
+    .filter(([, t]) => t.status === 'assigned' && !t.backup)
+    .sort(([, a], [, b]) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0));
+  for (const [taskId, t] of stragglers) {
+    const worker = idle.find((w) => !(w in state.slow) && w !== t.owner && lateFor(t, w));
+    if (!worker) continue;
+    idle.splice(idle.indexOf(worker), 1);
+    const clock = state.workerModel[worker] ?? 0;
+    if (t.owner) {
+      const ratio = Math.max(
+        (clock - (t.assignedModel ?? clock)) / Math.max(1, median(state.modelDurations)),
+        (o.now - (t.assignedAt ?? o.now)) / Math.max(1, 2 * median(state.durations)),
+      );
+      state.slow[t.owner] = Math.max(state.slow[t.owner] ?? 0, ratio);
+    }
+    t.backup = worker;
+    state.workers[worker] = taskId;
+    // The copy starts when its worker is free and the task is late, in model time. (Not at the
+    // latest completion heard: that is another worker's clock, and stamping it would move
+    // this one's forward by time it never worked. Nor the real wait converted: that would
+    // count this machine's delays as model time.)
+    const modelTime = Math.max(clock, (t.assignedModel ?? 0) + modelThreshold);
+    markBusy(state, worker, modelTime, o);
+    sends.push({
+      to: worker,
+      type: 'task.assign',
+      body: { taskId, backup: true, epoch: o.epoch, modelTime },
+    });
+  }
+}
+
+/** Ready tasks to idle workers, most critical first; slow workers only when they help. */
+function planAssignments(state: PlanState, o: PlanOptions, idle: string[], sends: Send[]): void {
+  const remaining = readyByPriority(state);
+  const total = remaining.length;
   const fastWorkers = Object.keys(state.workers).filter(
     (w) => !state.suspected.includes(w) && !(w in state.slow),
   ).length;
-  for (const [i, taskId] of ready.entries()) {
+  const ahead = o.modelTimeOrder ? busyAhead(state, o) : () => 0;
+  // Idle workers come earliest-free first (idleWorkers), so each takes the most critical task
+  // left — after the busy workers that may come free before it in model time have theirs.
+  for (const worker of [...idle]) {
+    const top = remaining[0];
+    if (top === undefined) break;
     // A worker k times slower helps only when the fast ones would need more than k rounds.
-    const worker = idle.find(
-      (w) => !(w in state.slow) || ready.length - i > fastWorkers * (state.slow[w] ?? 1),
-    );
-    if (!worker) break;
+    const given = total - remaining.length;
+    if (worker in state.slow && total - given <= fastWorkers * (state.slow[worker] ?? 1)) continue;
+    const taskId = remaining[ahead(worker)];
     idle.splice(idle.indexOf(worker), 1);
+    // Held: the work left is for workers ahead of it in model time (or more critical than
+    // what is left after theirs). It stays free for the next plan, not for a backup copy.
+    if (taskId === undefined || state.tasks[taskId]!.priority !== state.tasks[top]!.priority)
+      continue;
+    remaining.splice(remaining.indexOf(taskId), 1);
     const t = state.tasks[taskId]!;
     t.status = 'assigned';
     t.owner = worker;
@@ -209,6 +267,7 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
     t.assignedModel = Math.max(readyAt, state.workerModel[worker] ?? 0);
     t.attempts++;
     state.workers[worker] = taskId;
+    markBusy(state, worker, t.assignedModel, o);
     sends.push({
       to: worker,
       type: 'task.assign',
@@ -221,40 +280,72 @@ export function plan(state: PlanState, o: PlanOptions): Send[] {
       },
     });
   }
+}
+
+/**
+ * For model-time order: how many tasks the busy workers may start before `worker`'s clock in
+ * model time. Each that started its work earlier than that clock may come free before it, and
+ * may go on to start a task every median duration until then: a worker one task ahead takes one
+ * task first, a worker many tasks ahead leaves that many to the others. (Counting one per busy
+ * worker whatever the gap gave the worker furthest ahead — the first to report, under compressed
+ * time — task after task that the others would have started earlier.) A worker that has run past
+ * the straggler threshold in real time is not waited for.
+ */
+function busyAhead(state: PlanState, o: PlanOptions): (worker: string) => number {
+  const waitMs = Math.max(o.stragglerMinMs, 2 * o.stragglerFactor * median(state.durations));
+  const typical = median(state.modelDurations);
+  const busy = Object.entries(state.workers)
+    .filter(([w, held]) => held !== null && !state.suspected.includes(w))
+    .map(([w]) => state.busySince?.[w] ?? { model: 0, real: o.now })
+    .filter((b) => o.now - b.real <= waitMs);
+  const starts = (since: number, clock: number) =>
+    typical > 0 ? Math.max(1, Math.floor((clock - since) / typical)) : 1;
+  return (worker) => {
+    const clock = state.workerModel[worker] ?? 0;
+    return busy.filter((b) => b.model < clock).reduce((n, b) => n + starts(b.model, clock), 0);
+  };
+}
+
+/** Backup copies of the longest-running tasks, for idle capacity at the tail. */
+function planTailBackups(state: PlanState, o: PlanOptions, idle: string[], sends: Send[]): void {
   // Idle capacity at the tail (nothing ready to give it): back up running tasks that are past
   // half the median duration, longest-running first, as MapReduce does near the end of a
   // phase. A spare worker costs only tokens here, and a straggler no longer holds the run.
-  if (o.backups && o.tailBackups && state.modelDurations.length > 0) {
-    const tail = 0.5 * median(state.modelDurations);
-    const elapsed = (t: PlannedTask) => state.modelNow - (t.assignedModel ?? state.modelNow);
-    const candidates = Object.entries(state.tasks)
-      .filter(([, t]) => t.status === 'assigned' && !t.backup && elapsed(t) > tail)
-      .sort(
-        ([a, ta], [b, tb]) =>
-          elapsed(tb) - elapsed(ta) || tb.priority - ta.priority || (a < b ? -1 : 1),
-      );
-    for (const [taskId, t] of candidates) {
-      const worker = idle.find((w) => !(w in state.slow) && w !== t.owner);
-      if (!worker) break;
-      idle.splice(idle.indexOf(worker), 1);
-      t.backup = worker;
-      state.workers[worker] = taskId;
-      const modelTime = Math.max(state.modelNow, (t.assignedModel ?? 0) + tail);
-      sends.push({
-        to: worker,
-        type: 'task.assign',
-        body: { taskId, backup: true, epoch: o.epoch, modelTime },
-      });
-    }
+  if (!o.backups || !o.tailBackups || state.modelDurations.length === 0) return;
+  const tail = 0.5 * median(state.modelDurations);
+  // Elapsed at the spare worker's clock, as for stragglers above.
+  const elapsed = (t: PlannedTask, w: string) =>
+    (state.workerModel[w] ?? 0) - (t.assignedModel ?? Infinity);
+  const longest = (t: PlannedTask) => state.modelNow - (t.assignedModel ?? state.modelNow);
+  const candidates = Object.entries(state.tasks)
+    .filter(([, t]) => t.status === 'assigned' && !t.backup)
+    .sort(
+      ([a, ta], [b, tb]) =>
+        longest(tb) - longest(ta) || tb.priority - ta.priority || (a < b ? -1 : 1),
+    );
+  for (const [taskId, t] of candidates) {
+    const worker = idle.find((w) => !(w in state.slow) && w !== t.owner && elapsed(t, w) > tail);
+    if (!worker) continue;
+    idle.splice(idle.indexOf(worker), 1);
+    t.backup = worker;
+    state.workers[worker] = taskId;
+    // The worker was chosen because its clock is past the task's start plus `tail`: the copy
+    // starts there.
+    const modelTime = state.workerModel[worker] ?? 0;
+    markBusy(state, worker, modelTime, o);
+    sends.push({
+      to: worker,
+      type: 'task.assign',
+      body: { taskId, backup: true, epoch: o.epoch, modelTime },
+    });
   }
-  return sends;
 }
 
 /** Applies a worker's report. Returns messages to send (cancelling a losing copy). */
 export function applyDone(
   state: PlanState,
   from: string,
-  body: TaskDoneBody & { skipped?: string },
+  body: TaskDoneBody,
   o: PlanOptions,
 ): Send[] {
   const t = state.tasks[body.taskId];
@@ -289,17 +380,15 @@ export function applyDone(
     }
     t.owner = from;
     t.backup = undefined;
-    if (other && other !== from && state.workers[other] === body.taskId) {
+    // The other copy loses. Its worker is not marked slow here: a straggling owner was marked
+    // when its copy was launched (planStragglerBackups), and a tail copy says nothing of speed.
+    if (other && state.workers[other] === body.taskId) {
       state.workers[other] = null;
-      if (other === t.owner || from !== t.owner) {
-        const ratio = (o.now - (t.assignedAt ?? o.now)) / Math.max(1, median(state.durations));
-        state.slow[other] = Math.max(state.slow[other] ?? 0, ratio);
-      }
       return [
         {
           to: other,
           type: 'task.cancel',
-          body: { taskId: body.taskId, reason: `${from} finished it first` },
+          body: { taskId: body.taskId, reason: `${from} finished it first`, epoch: o.epoch },
         },
       ];
     }
@@ -307,7 +396,7 @@ export function applyDone(
   }
   // A worker found the task done on the board: the board is the truth, whoever reports it
   // (the report of its completion may not have reached this coordinator yet).
-  if (/already done/.test(body.reason ?? '') && !t.redo) {
+  if (body.skip?.code === 'already-done' && !t.redo) {
     if (t.backup && state.workers[t.backup] === body.taskId) state.workers[t.backup] = null;
     t.status = 'done';
     t.backup = undefined;
@@ -343,16 +432,7 @@ export function applyVote(state: PlanState, from: string, body: VoteBody, o: Pla
   const votes = (t.votes ??= {});
   if (from in votes) return;
   votes[from] = body.value;
-  const values = Object.values(votes);
-  const approve = values.filter((v) => v === 'approve').length;
-  const reject = values.length - approve;
-  const majority = Math.floor(o.verify / 2) + 1;
-  const outcome =
-    approve >= majority
-      ? 'approve'
-      : reject >= majority || values.length >= o.verify
-        ? 'reject'
-        : undefined;
+  const { verdict: outcome, approve, reject } = tally(votes, o.verify, o.quorum);
   if (!outcome) return;
   state.marks.push({
     name: 'vote.decided',
@@ -497,6 +577,7 @@ export function stateFromBoard(
       t.owner = entry.owner;
       t.assignedAt = now;
       state.workers[entry.owner] = entry.id;
+      (state.busySince ??= {})[entry.owner] = { model: 0, real: now };
     }
     state.tasks[entry.id] = t;
   }

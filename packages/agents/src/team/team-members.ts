@@ -1,27 +1,13 @@
-import type { KV, NatsConnection } from '@llm-teams/broker';
-import {
-  createFailureDetector,
-  type ActorHost,
-  type Clock,
-  type Random,
-  type TracePayload,
-} from '@llm-teams/runtime';
+import { createFailureDetector, type TraceDetail, type TracePayload } from '@llm-teams/runtime';
 import { createAgentMachine } from '../agent/agent-machine.js';
-import type { Architecture } from '../agent/agent-prompt.js';
-import type { AgentLimits } from '../agent/agent-services.js';
-import {
-  createModelClient,
-  type ModelClient,
-  type ModelClientOptions,
-  type UsageLedger,
-} from '../models/index.js';
-import type { TaskBoard } from '../shared/task-board.js';
-import type { TestRunner } from '../shared/test-runner.js';
-import type { WorkspaceStore } from '../shared/workspace-store.js';
-import type { TaskSpec, TaskSuite } from '../task-spec.js';
+import { isRoundsArch, type Architecture } from '../agent/agent-prompt.js';
 import { AgentsError } from '../agents-error.js';
 import { createToolExecutor } from '../tools/tool-executor.js';
+import { createTaskBoardProtocol } from '../protocols/task-board-protocol.js';
 import { createCoordinatorMachine } from './coordinator-machine.js';
+import { memberModel } from './member-model.js';
+import type { TeamContext } from './team-context.js';
+import { spawnRoundsLead, spawnRoundsWorker } from '../rounds/rounds-members.js';
 
 /** Work and its outcome must not be lost; chatter and cancellations may be. */
 export const TEAM_DELIVERY = {
@@ -30,6 +16,9 @@ export const TEAM_DELIVERY = {
     'task.done': 'at-least-once',
     'task.review': 'at-least-once',
     'vote.cast': 'at-least-once',
+    // A rounds team's lock step: a lost go or step would stall the round for its timeout.
+    'round.go': 'at-least-once',
+    'round.step': 'at-least-once',
   },
 } as const;
 
@@ -39,106 +28,31 @@ export const TEAM_SUPERVISION = {
   backoff: { initialDelayMs: 50, maxDelayMs: 1000 },
 };
 
-/**
- * What every process of a team agrees on: written once to the team's board bucket
- * (`run.config`) by the process that starts the run, read by every `node` that joins it.
- */
-export interface TeamRunConfig {
-  team: string;
-  prefix?: string;
-  arch: Architecture;
-  model: string;
-  seed: string;
-  timeScale: number;
-  /** Wall time the run started: the origin of model time for every process. */
-  runStartMs: number;
-  suite: TaskSuite;
-  workers: string[];
-  coordinators: string[];
-  limits: AgentLimits;
-  coordinator: {
-    leaseMs: number;
-    maxAttempts: number;
-    stragglerFactor: number;
-    stragglerMinMs: number;
-    backups: boolean;
-    tailBackups: boolean;
-  };
-  failureDetection: {
-    kind: 'phi' | 'timeout';
-    heartbeatMs: number;
-    timeoutMs: number;
-    phiThreshold: number;
-  };
-  verify: number;
-}
+export type { TeamContext, TeamRunConfig } from './team-context.js';
 
-/** A process's handle on the team: shared state, local services and its host. */
-export interface TeamContext {
-  config: TeamRunConfig;
-  nc: NatsConnection;
-  host: ActorHost;
-  clock: Clock;
-  random: Random;
-  tasks: ReadonlyMap<string, TaskSpec>;
-  priority: ReadonlyMap<string, number>;
-  boardOf(actor: string): TaskBoard;
-  workspaceOf(actor: string): WorkspaceStore;
-  leases: KV;
-  runner: TestRunner;
-  ledger: UsageLedger;
-  modelOptions: Partial<ModelClientOptions> | undefined;
-  /** Spawns through the host, remembering how (for restarts). */
-  spawn: ActorHost['spawn'];
-  /** What this process opened for its members, closed with the team. */
-  models: ModelClient[];
-  detectors: { close(): void }[];
-}
-
-const recorder = (ctx: TeamContext, id: string) => (p: TracePayload) =>
-  ctx.host.actor(id)?.runtime.record(p);
+const recorder = (ctx: TeamContext, id: string) => (p: TracePayload, detail?: TraceDetail) =>
+  ctx.host.actor(id)?.runtime.record(p, detail);
 
 /** Spawns worker `id` (an agent) in this process. */
 export async function spawnWorker(ctx: TeamContext, id: string): Promise<void> {
-  const { config, clock, host, tasks } = ctx;
+  const { config, host, tasks } = ctx;
+  const clock = ctx.clockOf(id);
   const { arch, workers, coordinators, limits } = config;
   const record = recorder(ctx, id);
-  const model = createModelClient(config.model, {
-    seed: config.seed,
-    clock,
-    // A task costs the same model time whoever does it: team sizes and schedules compare
-    // the same work (docs/models.md).
-    randomKey: 'task',
-    // The agents pace real time to model time themselves (AgentServices.timeScale), so the
-    // client does not sleep; real providers take their real time anyway.
-    timeScale: 0,
-    ledger: ctx.ledger,
-    team: config.team,
-    ...ctx.modelOptions,
-    onAttempt: (r) => {
-      record({
-        kind: 'llm',
-        model: r.model,
-        inputTokens: r.inputTokens,
-        outputTokens: r.outputTokens,
-        ...(r.cachedTokens !== undefined ? { cachedTokens: r.cachedTokens } : {}),
-        latencyMs: r.latencyMs,
-        attempt: r.attempt,
-        outcome: r.outcome,
-        callIndex: r.callIndex,
-        ...(r.taskId !== undefined ? { taskId: r.taskId } : {}),
-        ...(r.error !== undefined ? { error: r.error } : {}),
-        ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
-        ...(r.stopReason !== undefined ? { finishReason: r.stopReason } : {}),
-      });
-      ctx.modelOptions?.onAttempt?.(r);
-    },
-    sim: { ...ctx.modelOptions?.sim, oracle: { task: (t) => tasks.get(t) } },
-  });
-  ctx.models.push(model);
+  const modelId = config.models?.[id] ?? config.model;
+  const model = memberModel(ctx, id, modelId);
   const selfClaiming = arch !== 'centralized';
   const board = ctx.boardOf(id);
   const workspace = ctx.workspaceOf(id);
+  const protocol = createTaskBoardProtocol({
+    board,
+    agentId: id,
+    now: () => clock.now(),
+    leaseMs: limits.leaseMs,
+    record,
+    fencing: config.fencing ?? true,
+    earlyReads: config.earlyReads === true,
+  });
   const executor = createToolExecutor({
     agentId: id,
     tasks,
@@ -157,52 +71,10 @@ export async function spawnWorker(ctx: TeamContext, id: string): Promise<void> {
         return `unknown teammate ${to}; teammates are ${workers.filter((w) => w !== id).join(', ') || '(none)'}`;
       return undefined;
     },
-    ...(selfClaiming
-      ? {
-          claim: async (taskId: string) => {
-            const now = clock.now();
-            const out = await board.update(taskId, (e) =>
-              e.status !== 'open'
-                ? `${taskId} is ${e.status}${e.owner ? ` by ${e.owner}` : ''}`
-                : {
-                    ...e,
-                    status: 'claimed',
-                    owner: id,
-                    claimedAt: now,
-                    leaseUntil: now + limits.leaseMs,
-                    claims: e.claims + 1,
-                  },
-            );
-            return out.ok ? { ok: true as const } : { ok: false as const, reason: out.reason };
-          },
-        }
-      : {}),
-    complete: async (taskId, session) => {
-      const out = await board.update(taskId, (e) => {
-        if (e.status === 'done') return `${taskId} is already done by ${e.owner ?? '?'}`;
-        if (e.owner !== id && e.backup !== id)
-          return `${taskId} is not assigned to you (owner ${e.owner ?? 'none'})`;
-        return {
-          ...e,
-          status: 'done',
-          owner: id,
-          backup: undefined,
-          leaseUntil: undefined,
-          doneAtModel: session.modelNow,
-        };
-      });
-      if (out.ok)
-        record({
-          kind: 'tool',
-          name: 'board.complete',
-          outcome: 'ok',
-          taskId,
-          kvWrite: `board/task.${taskId}@${out.rev}`,
-        });
-      return out.ok ? { ok: true } : { ok: false, reason: out.reason };
-    },
+    ...(selfClaiming ? { claim: (taskId: string) => protocol.claim(taskId) } : {}),
+    complete: (taskId, session) => protocol.complete(taskId, { modelTime: session.modelNow }),
   });
-  const simulated = config.model.startsWith('sim:') || config.model.startsWith('replay:');
+  const simulated = modelId.startsWith('sim:') || modelId.startsWith('replay:');
   const machine = createAgentMachine({
     agentId: id,
     arch,
@@ -212,19 +84,21 @@ export async function spawnWorker(ctx: TeamContext, id: string): Promise<void> {
     coordinators,
     model,
     executor,
-    board,
+    protocol,
     workspace,
     random: ctx.random.fork(`agent/${id}`),
     limits,
     timeScale: simulated ? config.timeScale : 1,
     runStartMs: config.runStartMs,
+    ...(ctx.runStarted ? { runStarted: ctx.runStarted } : {}),
     record,
     now: () => clock.now(),
     clock,
+    fencing: config.fencing ?? true,
   });
   await ctx.spawn(id, machine, {
     input: { agentId: id },
-    durable: arch === 'centralized',
+    durable: arch === 'centralized' && ctx.durableInboxes,
     topics: ['team'],
     heartbeat: { intervalMs: config.failureDetection.heartbeatMs },
   });
@@ -232,32 +106,48 @@ export async function spawnWorker(ctx: TeamContext, id: string): Promise<void> {
 
 /** Spawns coordinator `id` in this process, with the failure detector that feeds it. */
 export async function spawnCoordinator(ctx: TeamContext, id: string): Promise<void> {
-  const { config, clock, host } = ctx;
+  const { config, host } = ctx;
+  const clock = ctx.clockOf(id);
   const c = config.coordinator;
   const machine = createCoordinatorMachine({
     id,
     workers: config.workers,
     priority: ctx.priority,
-    board: ctx.boardOf(id),
-    leases: ctx.leases,
+    protocol: createTaskBoardProtocol({
+      board: ctx.boardOf(id),
+      agentId: id,
+      now: () => clock.now(),
+      leaseMs: c.leaseMs,
+      fencing: config.fencing ?? true,
+    }),
+    leases: ctx.leasesOf(id),
     clock,
     timeScale: config.timeScale,
     leaseMs: c.leaseMs,
+    ...(c.leaseSkewMs !== undefined ? { leaseSkewMs: c.leaseSkewMs } : {}),
     tickMs: 100,
     maxAttempts: c.maxAttempts,
     stragglerFactor: c.stragglerFactor,
     stragglerMinMs: c.stragglerMinMs,
     backups: c.backups,
     tailBackups: c.tailBackups,
+    ...(c.modelTimeOrder ? { modelTimeOrder: true } : {}),
     verify: config.verify,
+    ...(config.quorum !== undefined ? { quorum: { quorum: config.quorum } } : {}),
   });
-  await ctx.spawn(id, machine, { durable: true, topics: ['team'], heartbeat: { intervalMs: 100 } });
+  await ctx.spawn(id, machine, {
+    durable: ctx.durableInboxes,
+    topics: ['team'],
+    heartbeat: { intervalMs: 100 },
+  });
   const fd = config.failureDetection;
   ctx.detectors.push(
     createFailureDetector({
       // The host's one heartbeat subscription: a bad beat is dead-lettered once, not per detector.
       heartbeats: host,
-      clock,
+      // Arrival gaps are measured on the host's clock (a monotonic one), not the member's
+      // wall clock: a wall-clock jump is not a silence.
+      clock: ctx.clock,
       kind: fd.kind,
       timeoutMs: fd.timeoutMs,
       phiThreshold: fd.phiThreshold,
@@ -270,10 +160,20 @@ export async function spawnCoordinator(ctx: TeamContext, id: string): Promise<vo
   );
 }
 
+/** A team's coordinators: a centralized team's leader and standby, a rounds team's lead (the
+ *  paper's harness had no standby), none otherwise. */
+export function teamCoordinators(arch: Architecture, standby = true): string[] {
+  if (arch === 'centralized') return standby ? ['coord1', 'coord2'] : ['coord1'];
+  return isRoundsArch(arch) ? ['coord1'] : [];
+}
+
 /** Spawns a member of the team, worker or coordinator, by id. */
 export async function spawnMember(ctx: TeamContext, id: string): Promise<void> {
-  if (ctx.config.coordinators.includes(id)) await spawnCoordinator(ctx, id);
-  else if (ctx.config.workers.includes(id)) await spawnWorker(ctx, id);
+  const rounds = isRoundsArch(ctx.config.arch);
+  if (ctx.config.coordinators.includes(id))
+    await (rounds ? spawnRoundsLead(ctx, id) : spawnCoordinator(ctx, id));
+  else if (ctx.config.workers.includes(id))
+    await (rounds ? spawnRoundsWorker(ctx, id) : spawnWorker(ctx, id));
   else {
     throw new AgentsError(
       'INVALID_TEAM',

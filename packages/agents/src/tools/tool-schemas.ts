@@ -45,8 +45,16 @@ export type ToolArgs<N extends ToolName> = z.infer<(typeof toolSchemas)[N]>;
 export const TOOL_NAMES = Object.keys(toolSchemas) as ToolName[];
 
 /** JSON Schema of each tool's arguments, for provider tool definitions. */
+const jsonSchemas = new Map<ToolName, Record<string, unknown>>();
+
+/** A tool's JSON Schema, converted once per process (every model request offers the tools;
+ *  the conversion cost more than the rest of a simulated call). Shared: do not change it. */
 export function toolJsonSchema(name: ToolName): Record<string, unknown> {
-  const schema = z.toJSONSchema(toolSchemas[name]) as Record<string, unknown>;
-  delete schema['$schema'];
+  let schema = jsonSchemas.get(name);
+  if (!schema) {
+    schema = z.toJSONSchema(toolSchemas[name]);
+    delete schema['$schema'];
+    jsonSchemas.set(name, schema);
+  }
   return schema;
 }

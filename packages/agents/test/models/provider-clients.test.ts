@@ -11,9 +11,14 @@ import {
   type ModelClientOptions,
   type ModelRequest,
 } from '../../src/models/index.js';
-import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
-import { PROVIDER_FIXTURES, type ProviderFixture } from '../support/provider-wire.js';
-import { createTestClock, type TestClock } from '../support/test-clock.js';
+import {
+  createTestClock,
+  PROVIDER_FIXTURES,
+  startLoopbackServer,
+  type LoopbackServer,
+  type ProviderFixture,
+  type TestClock,
+} from '@llm-teams/testkit';
 
 const request: ModelRequest = {
   system: 'You are agent a1 of a team.',

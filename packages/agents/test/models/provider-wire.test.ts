@@ -7,14 +7,15 @@ import {
   type ModelClient,
   type ModelRequest,
 } from '../../src/models/index.js';
-import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
 import {
   anthropicWire,
+  createTestClock,
   googleWire,
   openaiCompatibleWire,
   openaiWire,
-} from '../support/provider-wire.js';
-import { createTestClock } from '../support/test-clock.js';
+  startLoopbackServer,
+  type LoopbackServer,
+} from '@llm-teams/testkit';
 
 type Json = Record<string, unknown>;
 

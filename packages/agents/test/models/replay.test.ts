@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,10 +10,10 @@ import {
   teamToolDefinitions,
   type AttemptReport,
   type ModelClient,
+  requestDigest,
   type ModelRequest,
 } from '../../src/models/index.js';
-import { startLoopbackServer } from '../support/loopback-server.js';
-import { anthropicWire } from '../support/provider-wire.js';
+import { anthropicWire, createTestClock, startLoopbackServer } from '@llm-teams/testkit';
 import {
   createFakeBoard,
   driveTurn,
@@ -21,7 +21,6 @@ import {
   oracleOf,
   type TurnOptions,
 } from '../support/sim-driver.js';
-import { createTestClock } from '../support/test-clock.js';
 
 const tasks = [makeTask('t01'), makeTask('t02')];
 
@@ -77,7 +76,7 @@ describe('cassettes: record and replay', () => {
     const lines = parseCassette(readFileSync(file, 'utf8'), file);
     const calls = original.runs.reduce((n, r) => n + r.responses.length, 0);
     expect(lines).toHaveLength(calls);
-    expect(lines[0]).toMatchObject({ v: 1, model: 'sim:gemini-3-flash-preview' });
+    expect(lines[0]).toMatchObject({ v: 2, model: 'sim:gemini-3-flash-preview' });
     expect(lines[0]!.digest).toMatch(/^[0-9a-f]{64}$/);
 
     const reports: AttemptReport[] = [];
@@ -92,6 +91,33 @@ describe('cassettes: record and replay', () => {
     const key = (r: AttemptReport) => `${r.agentId}#${r.callIndex}#${r.attempt}:${r.outcome}`;
     expect(reports.map(key).sort()).toEqual(original.reports.map(key).sort());
     expect(ledger.totals().calls).toBe(calls);
+  });
+
+  it('tool results match without their timings, and still differ on what the tools did', () => {
+    const request = (content: string): ModelRequest => ({
+      system: 's',
+      tools: [],
+      messages: [
+        { role: 'user', content: 'Implement t01.' },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'c1', name: 'run_tests', arguments: { taskId: 't01' } }],
+        },
+        { role: 'tool', toolCallId: 'c1', name: 'run_tests', content },
+      ],
+      metadata: { agentId: 'a1' },
+    });
+    const run = (passed: boolean, ms: number, output: string) =>
+      requestDigest(
+        'sim:gpt-5.2',
+        request(JSON.stringify({ passed, taskId: 't01', durationMs: ms, timedOut: false, output })),
+      );
+    const output = (ms: string, dir: string) =>
+      `✔ reverses ASCII (${ms}ms)\nℹ duration_ms ${ms}\n    at file:///tmp/llmt-tests-${dir}/test/t01.test.js:3:9`;
+    const recorded = run(true, 412, output('0.61', 'AbC123'));
+    expect(run(true, 97, output('1.25', 'XyZ789'))).toBe(recorded);
+    expect(run(false, 97, output('1.25', 'XyZ789'))).not.toBe(recorded);
   });
 
   it('a request that differs from the recording says which call diverged and how', async () => {
@@ -143,6 +169,40 @@ describe('cassettes: record and replay', () => {
     expect(await replay.call(request)).toEqual(first);
     const again = await replay.call(request).catch((e: unknown) => e);
     expect(isModelError(again, 'REQUEST_REJECTED')).toBe(true);
+  });
+
+  it("a directory replays its cassettes together (a run's and its nodes'), and refuses a call recorded twice", async () => {
+    const file = join(dir, 'run.jsonl');
+    const original = await record(file);
+    // Split as two processes would have recorded it: a1's calls in one file, a2's in another.
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const of = (agent: string) =>
+      lines.filter((l) => (JSON.parse(l) as { key: { agentId: string } }).key.agentId === agent);
+    const cassettes = join(dir, 'cassettes');
+    mkdirSync(cassettes);
+    writeFileSync(join(cassettes, 'director.jsonl'), of('a1').join('\n') + '\n');
+    writeFileSync(join(cassettes, 'node-a2.jsonl'), of('a2').join('\n') + '\n');
+    writeFileSync(join(cassettes, 'notes.txt'), 'not a cassette');
+    const replay = open(`replay:${cassettes}`);
+    const a1 = await driveTurn(replay, turn('a1', 't01'));
+    const a2 = await driveTurn(replay, turn('a2', 't02'));
+    expect(a1.responses).toEqual(original.runs[0].responses);
+    expect(a2.responses).toEqual(original.runs[1].responses);
+
+    writeFileSync(join(cassettes, 'stale.jsonl'), of('a2')[0]! + '\n');
+    let error: unknown;
+    try {
+      open(`replay:${cassettes}`);
+    } catch (err) {
+      error = err;
+    }
+    expect(isModelError(error) && error.code).toBe('CASSETTE_UNREADABLE');
+    expect(String(error)).toMatch(
+      /Cassettes node-a2.jsonl and stale.jsonl in .* both hold call 0 of a2/,
+    );
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    expect(() => open(`replay:${empty}`)).toThrow(/holds no \*\.jsonl cassette/);
   });
 
   it('replay honours timeScale with the recorded model time', async () => {

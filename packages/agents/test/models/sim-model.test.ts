@@ -1,4 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+/**
+ * The simulated model's specification: tools, scripts, calibration, seeds and time, faults,
+ * budget.
+ * Long file: one describe per facet over the same helpers; read as the model's documentation.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createModelClient,
   createUsageLedger,
@@ -8,9 +13,12 @@ import {
   type ModelClient,
   type ModelClientOptions,
   type SimFault,
+  teamToolDefinitions,
 } from '../../src/models/index.js';
+import { systemClock, type Clock } from '@llm-teams/runtime';
+import type { TaskSpec } from '../../src/task-spec.js';
 import { actions, createFakeBoard, driveTurn, makeTask, oracleOf } from '../support/sim-driver.js';
-import { createTestClock } from '../support/test-clock.js';
+import { createTestClock } from '@llm-teams/testkit';
 
 const tasks = [makeTask('t01'), makeTask('t02', ['t01']), makeTask('t03', [], 3)];
 const clients: ModelClient[] = [];
@@ -145,7 +153,7 @@ describe('simulated model: acting through tools', () => {
     expect(taken.board.files.size).toBe(0);
   });
 
-  it('reviews by reading the files: approves the reference, rejects anything else', async () => {
+  it('reviews by reading the files and running the tests; without errors it approves exactly the reference', async () => {
     const board = createFakeBoard();
     board.files.set('src/t01.js', tasks[0]!.reference['src/t01.js']!);
     const review = {
@@ -156,12 +164,139 @@ describe('simulated model: acting through tools', () => {
       tasks,
       board,
     };
-    const ok = await driveTurn(sim(), review);
-    expect(actions(ok.responses)).toEqual(['read_file', 'text']);
-    expect(ok.responses[1]!.text).toMatch(/^APPROVE/);
+    const exact = { sim: { review: { falseAcceptRate: 0, falseRejectRate: 0 } } };
+    const ok = await driveTurn(sim(exact), review);
+    expect(actions(ok.responses)).toEqual(['read_file', 'run_tests', 'text']);
+    expect(ok.responses[2]!.text).toMatch(/^APPROVE/);
     board.files.set('src/t01.js', 'export const t01 = () => 42;\n');
-    const bad = await driveTurn(sim(), { ...review, agentId: 'r2' });
-    expect(bad.responses[1]!.text).toMatch(/^REJECT/);
+    const bad = await driveTurn(sim(exact), { ...review, agentId: 'r2' });
+    expect(bad.responses[2]!.text).toMatch(/^REJECT/);
+  });
+
+  it(
+    'a reviewer errs at its rates: approves wrong versions and rejects right ones',
+    { timeout: 60_000 },
+    async () => {
+      const verdicts = async (right: boolean) => {
+        const c = sim({
+          seed: 'reviews',
+          sim: { review: { falseAcceptRate: 0.3, falseRejectRate: 0.1 } },
+        });
+        let approved = 0;
+        for (let i = 0; i < 150; i++) {
+          const board = createFakeBoard();
+          board.files.set('src/t01.js', right ? tasks[0]!.reference['src/t01.js']! : 'wrong\n');
+          const { responses } = await driveTurn(c, {
+            agentId: `r${i}`,
+            instructions: 'Review t01.',
+            purpose: 'review',
+            taskId: 't01',
+            tasks,
+            board,
+          });
+          if (/^APPROVE/.test(responses[responses.length - 1]!.text)) approved++;
+        }
+        return approved / 150;
+      };
+      expect(Math.abs(1 - (await verdicts(true)) - 0.1)).toBeLessThan(0.06);
+      expect(Math.abs((await verdicts(false)) - 0.3)).toBeLessThan(0.09);
+    },
+  );
+
+  it("with draws keyed by task, as a team's are, each reviewer of each vote draws its own verdict", async () => {
+    // Keyed by the task and turn alone, every review of t01 would draw one verdict: a right
+    // version misread once would be misread by every reviewer of every vote.
+    const c = sim({
+      seed: 'votes',
+      randomKey: 'task',
+      sim: { review: { falseAcceptRate: 0, falseRejectRate: 0.5 } },
+    });
+    const board = createFakeBoard();
+    board.files.set('src/t01.js', tasks[0]!.reference['src/t01.js']!);
+    const verdict = async (vote: number, agentId: string) => {
+      const { responses } = await driveTurn(c, {
+        agentId,
+        instructions: 'Review t01.',
+        purpose: 'review',
+        taskId: 't01',
+        tasks,
+        board,
+        drawKey: `review:t01#${vote}:${agentId}`,
+      });
+      return responses.at(-1)!.text.slice(0, 6);
+    };
+    const verdicts: string[] = [];
+    for (let vote = 1; vote <= 10; vote++)
+      for (const r of ['r1', 'r2']) verdicts.push(await verdict(vote, r));
+    const approved = verdicts.filter((v) => v === 'APPROV').length;
+    expect(approved).toBeGreaterThan(3);
+    expect(approved).toBeLessThan(17);
+    // Still seeded: the same review draws the same verdict.
+    expect(await verdict(4, 'r2')).toBe(verdicts[7]);
+  });
+
+  it("a wrong version is one of the task's catalogued mistakes, its other files the reference", async () => {
+    const two: TaskSpec = {
+      ...makeTask('t09'),
+      files: ['src/a.js', 'src/b.js'],
+      reference: { 'src/a.js': 'export const a = 1;\n', 'src/b.js': 'export const b = 2;\n' },
+      mistakes: [
+        { kind: 'off-by-one', note: 'a is 2', files: { 'src/a.js': 'export const a = 2;\n' } },
+        { kind: 'wrong-type', note: 'b is text', files: { 'src/b.js': "export const b = '2';\n" } },
+      ],
+    };
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 12; seed++) {
+      const c = createModelClient('sim:gpt-5.2', {
+        env: {},
+        timeScale: 0,
+        seed,
+        sim: { oracle: oracleOf([two]), mistakeRate: 1 },
+      });
+      clients.push(c);
+      const res = await c.call({
+        system: '',
+        messages: [{ role: 'user', content: 'Do t09' }],
+        tools: teamToolDefinitions(),
+        metadata: { agentId: 'a1', taskId: 't09', purpose: 'code' },
+      });
+      const written = Object.fromEntries(
+        res.toolCalls.map((call) => {
+          const args = call.arguments as { path: string; content: string };
+          return [args.path, args.content];
+        }),
+      );
+      const match = two.mistakes!.find(
+        (m) => JSON.stringify({ ...two.reference, ...m.files }) === JSON.stringify(written),
+      );
+      expect(match, JSON.stringify(written)).toBeDefined();
+      seen.add(match!.kind);
+    }
+    expect([...seen].sort()).toEqual(['off-by-one', 'wrong-type']);
+  });
+
+  it("teammates' messages in a request cost input tokens on top of the calibrated draw", async () => {
+    const request = (peers: boolean) => ({
+      system: '',
+      messages: [
+        {
+          role: 'user' as const,
+          content: `Status?${peers ? '\n\n## Messages to you\n- from a2: Done: t01 (src/t01.js).\n- from a3: I am on t02.' : ''}`,
+        },
+      ],
+      tools: teamToolDefinitions(),
+      metadata: { agentId: 'a1', purpose: 'coordinate' as const },
+    });
+    const tokens = async (peers: boolean, perChar?: number) => {
+      const c = sim({
+        seed: 'ctx',
+        sim: perChar === undefined ? {} : { peerTokensPerChar: perChar },
+      });
+      return (await c.call(request(peers))).usage.inputTokens;
+    };
+    const lines = '- from a2: Done: t01 (src/t01.js).'.length + '- from a3: I am on t02.'.length;
+    expect((await tokens(true)) - (await tokens(false))).toBe(Math.round(lines * 0.25));
+    expect(await tokens(true, 0)).toBe(await tokens(false, 0));
   });
 
   it('coordination replies are short text when there is nothing to claim', async () => {
@@ -180,6 +315,29 @@ describe('simulated model: acting through tools', () => {
     clients.push(c);
     const error = await driveTurn(c, codeTurn('t01')).catch((e: unknown) => e);
     expect(isModelError(error, 'MISSING_ORACLE')).toBe(true);
+  });
+});
+
+describe('simulated model: in a script', () => {
+  it('an awaited reply holds the process open, as an open request to a provider does', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const clock: Clock = {
+      ...systemClock,
+      setTimeout: (fn, ms) => {
+        const timer = systemClock.setTimeout(fn, ms) as NodeJS.Timeout;
+        timers.push(timer);
+        return timer;
+      },
+    };
+    const c = sim({ timeScale: 1, clock });
+    const reply = c
+      .call({ system: 's', messages: [{ role: 'user', content: 'Status?' }], tools: [] })
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(timers).toHaveLength(1));
+    // An unref'd wait let a script's `await model.call(...)` exit early (code 13).
+    expect(timers[0]!.hasRef()).toBe(true);
+    await c.close();
+    expect(isModelError(await reply, 'ABORTED')).toBe(true);
   });
 });
 

@@ -116,6 +116,8 @@ export interface TurnOptions {
   /** Earlier conversation to continue. */
   history?: ModelMessage[];
   maxCalls?: number;
+  /** The calls' `metadata.drawKey` (as an agent's reviews carry one). */
+  drawKey?: string;
 }
 
 export interface TurnResult {
@@ -141,6 +143,7 @@ export async function driveTurn(client: ModelClient, options: TurnOptions): Prom
         purpose: options.purpose,
         turn,
         ...(options.taskId === undefined ? {} : { taskId: options.taskId }),
+        ...(options.drawKey === undefined ? {} : { drawKey: options.drawKey }),
       },
     });
     responses.push(res);

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
 import { runTeam } from '@llm-teams/agents';
 import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, useNats } from '@llm-teams/testkit';
 
 /** Prompt tokens the agents sent per completed task (from `model.context` marks). */
 function promptTokensPerTask(events: TraceEvent[]): number {
@@ -17,22 +15,14 @@ function promptTokensPerTask(events: TraceEvent[]): number {
 }
 
 describe('context discipline', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   it('prompt tokens per task do not grow with team size', async () => {
     const perTask: Record<number, number> = {};
     for (const agents of [1, 4]) {
       const trace = createMemoryTrace();
       const result = await runTeam({
-        nc,
+        nc: nats.nc,
         suite: tinySuite({ n: 8, chain: 3 }),
         arch: 'centralized',
         agents,

@@ -1,53 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { doneBody, planOptions, planState } from '../support/plan-state.js';
 import {
+  allSettled,
   applyDone,
+  applyRecover,
   applySuspect,
   applyUndelivered,
   applyVote,
-  longestPathToEnd,
+  blocked,
   plan,
+  readyByPriority,
   stateFromBoard,
-  type PlanState,
 } from '@llm-teams/agents';
 
-const options = {
-  epoch: 1,
-  now: 0,
-  timeScale: 0.01,
-  maxAttempts: 3,
-  stragglerFactor: 2,
-  stragglerMinMs: 10,
-  backups: true,
-  tailBackups: false,
-  verify: 0,
-};
-
-function state(tasks: { id: string; deps: string[] }[], workers: string[]): PlanState {
-  const priority = longestPathToEnd(tasks);
-  return {
-    tasks: Object.fromEntries(
-      tasks.map((t) => [
-        t.id,
-        { deps: t.deps, priority: priority.get(t.id)!, status: 'pending' as const, attempts: 0 },
-      ]),
-    ),
-    workers: Object.fromEntries(workers.map((w) => [w, null])),
-    suspected: [],
-    slow: {},
-    durations: [],
-    modelDurations: [],
-    modelNow: 0,
-    marks: [],
-    workerModel: {},
-  };
-}
-
-const doneBody = (taskId: string, modelTime = 10) => ({
-  taskId,
-  ok: true,
-  modelTime,
-  backup: false,
-});
+const options = planOptions;
+const state = planState;
 
 describe('coordinator planning', () => {
   it('assigns ready tasks critical-path-first', () => {
@@ -97,9 +64,45 @@ describe('coordinator planning', () => {
     expect(s.slow['w2']).toBeGreaterThan(2);
     const cancel = applyDone(s, 'w1', doneBody('b'), { ...options, now: 600 });
     expect(cancel).toEqual([
-      { to: 'w2', type: 'task.cancel', body: { taskId: 'b', reason: 'w1 finished it first' } },
+      {
+        to: 'w2',
+        type: 'task.cancel',
+        body: { taskId: 'b', reason: 'w1 finished it first', epoch: 1 },
+      },
     ]);
     expect(s.tasks['b']!.status).toBe('done');
+  });
+
+  it("judges a straggler at the spare worker's own model clock and starts its copy there", () => {
+    // a (on w1) started at model 0; w2 finished b, a 10 s task, at 10. Real time stays small,
+    // so only model time can call a late.
+    const s = state(
+      [
+        { id: 'a', deps: [] },
+        { id: 'b', deps: [] },
+        { id: 'c', deps: [] },
+      ],
+      ['w1', 'w2', 'w3'],
+    );
+    plan(s, { ...options, now: 0 }); // w1: a, w2: b, w3: c
+    applyDone(s, 'w2', doneBody('b', 10), { ...options, now: 5 });
+    // w3 reports c, a 15 s task, after a completion elsewhere moved the team's clock far ahead:
+    // the team has heard of model time 100, but w2 is free at 10 and w3 at 15.
+    s.modelNow = 100;
+    applyDone(s, 'w3', doneBody('c', 15), { ...options, now: 6 });
+    s.modelNow = 100;
+    // Median 12.5 s x 2 = 25 s: at 10 and 15, a has not run that long. No copy.
+    expect(plan(s, { ...options, now: 7 })).toEqual([]);
+    // w2 comes free again at 40 (say, after a review): a has run 40 > 25 s by then.
+    s.workerModel['w2'] = 40;
+    const sends = plan(s, { ...options, now: 8 });
+    expect(sends).toEqual([
+      {
+        to: 'w2',
+        type: 'task.assign',
+        body: expect.objectContaining({ taskId: 'a', backup: true, modelTime: 40 }) as unknown,
+      },
+    ]);
   });
 
   it("re-assigns a suspected worker's task", () => {
@@ -188,5 +191,370 @@ describe('coordinator planning', () => {
     expect(s.marks.map((m) => m.name)).toEqual(['vote.open', 'vote.decided']);
     const redo = plan(s, o);
     expect(redo[0]!.body).toMatchObject({ taskId: 'a', redo: true });
+  });
+
+  describe('verification votes', () => {
+    const o = { ...options, verify: 3 };
+    /** a done by w1, reviewed by w2, w3, w4. */
+    function verifying() {
+      const s = state([{ id: 'a', deps: [] }], ['w1', 'w2', 'w3', 'w4']);
+      plan(s, o);
+      applyDone(s, 'w1', doneBody('a', 10), o);
+      plan(s, o);
+      return { s, voteId: s.tasks['a']!.voteId! };
+    }
+    const vote = (voteId: string, value: 'approve' | 'reject', modelTime = 20) => ({
+      taskId: 'a',
+      voteId,
+      value,
+      modelTime,
+    });
+
+    it('a result is approved by a strict majority; the decision is marked with the votes', () => {
+      const { s, voteId } = verifying();
+      expect(voteId).toBe('a#1');
+      expect(s.marks).toEqual([
+        { name: 'vote.open', data: { voteId, taskId: 'a', electorate: 3, author: 'w1' } },
+      ]);
+      applyVote(s, 'w2', vote(voteId, 'approve'), o);
+      expect(s.tasks['a']!.status).toBe('verifying');
+      applyVote(s, 'w3', vote(voteId, 'approve', 30), o);
+      expect(s.tasks['a']).toMatchObject({ status: 'done', owner: 'w1', voteId: undefined });
+      expect(s.tasks['a']!.redo).toBeUndefined();
+      expect(s.marks.slice(1)).toEqual([
+        {
+          name: 'vote.decided',
+          data: {
+            voteId,
+            taskId: 'a',
+            outcome: 'approve',
+            votes: { w2: 'approve', w3: 'approve' },
+          },
+        },
+      ]);
+      // The reviewers are free again, their clocks where their votes left them.
+      expect(s.workers).toMatchObject({ w2: null, w3: null, w4: 'review:a' });
+      expect(s.workerModel).toMatchObject({ w2: 20, w3: 30 });
+      expect(s.modelNow).toBe(30);
+      expect(allSettled(s)).toBe(true);
+    });
+
+    it('a split decision is marked as a disagreement', () => {
+      const { s, voteId } = verifying();
+      applyVote(s, 'w2', vote(voteId, 'approve'), o);
+      applyVote(s, 'w3', vote(voteId, 'reject'), o);
+      expect(s.tasks['a']!.status).toBe('verifying');
+      applyVote(s, 'w4', vote(voteId, 'approve'), o);
+      expect(s.tasks['a']!.status).toBe('done');
+      expect(s.marks.map((m) => m.name)).toEqual([
+        'vote.open',
+        'vote.decided',
+        'vote.disagreement',
+      ]);
+      expect(s.marks[2]!.data).toEqual({ voteId, taskId: 'a', approve: 2, reject: 1 });
+    });
+
+    it('a second vote by one reviewer, a vote on a stale vote id and a vote by a non-reviewer are ignored', () => {
+      const { s, voteId } = verifying();
+      applyVote(s, 'w2', vote(voteId, 'reject'), o);
+      // Twice the same reviewer: still one vote.
+      applyVote(s, 'w2', vote(voteId, 'reject'), o);
+      expect(s.tasks['a']!.votes).toEqual({ w2: 'reject' });
+      expect(s.tasks['a']!.status).toBe('verifying');
+      // A vote from an earlier round of the same task.
+      applyVote(s, 'w3', vote('a#0', 'reject'), o);
+      // A worker that was never asked.
+      applyVote(s, 'w1', vote(voteId, 'reject'), o);
+      expect(s.tasks['a']!.votes).toEqual({ w2: 'reject' });
+      expect(s.tasks['a']!.status).toBe('verifying');
+      expect(s.marks.map((m) => m.name)).toEqual(['vote.open']);
+      // The stale voter's seat is freed all the same: its review is over.
+      expect(s.workers['w3']).toBeNull();
+    });
+
+    it('a vote after the decision changes nothing', () => {
+      const { s, voteId } = verifying();
+      applyVote(s, 'w2', vote(voteId, 'approve'), o);
+      applyVote(s, 'w3', vote(voteId, 'approve'), o);
+      applyVote(s, 'w4', vote(voteId, 'reject'), o);
+      expect(s.tasks['a']!.status).toBe('done');
+      expect(s.tasks['a']!.votes).toEqual({ w2: 'approve', w3: 'approve' });
+      expect(s.marks.map((m) => m.name)).toEqual(['vote.open', 'vote.decided']);
+    });
+
+    it('a rejected result on the last attempt fails the task for good', () => {
+      const last = { ...o, maxAttempts: 1 };
+      const s = state([{ id: 'a', deps: [] }], ['w1', 'w2', 'w3', 'w4']);
+      plan(s, last);
+      applyDone(s, 'w1', doneBody('a'), last);
+      plan(s, last);
+      const voteId = s.tasks['a']!.voteId!;
+      applyVote(s, 'w2', vote(voteId, 'reject'), last);
+      applyVote(s, 'w3', vote(voteId, 'reject'), last);
+      expect(s.tasks['a']).toMatchObject({ status: 'failed', owner: undefined, redo: true });
+      expect(blocked(s)).toBe(true);
+    });
+
+    it('reviewers are idle workers other than the author, and start when both are ready', () => {
+      const s = state(
+        [
+          { id: 'a', deps: [] },
+          { id: 'b', deps: [] },
+        ],
+        ['w1', 'w2', 'w3'],
+      );
+      plan(s, o); // w1: a, w2: b
+      s.workerModel['w3'] = 50;
+      applyDone(s, 'w1', doneBody('a', 40), o);
+      const reviews = plan(s, o);
+      // w2 is busy on b: only w3 can review now; the author never reviews its own result.
+      expect(reviews).toEqual([
+        {
+          to: 'w3',
+          type: 'task.review',
+          body: { taskId: 'a', voteId: 'a#1', epoch: 1, modelTime: 50 },
+        },
+      ]);
+      expect(s.tasks['a']!.reviewers).toEqual(['w3']);
+      expect(s.workers['w3']).toBe('review:a');
+      applyDone(s, 'w2', doneBody('b', 30), o);
+      const more = plan(s, o);
+      // w2 joins a's vote (its clock 30 is before a's result at 40); w1 reviews b (its clock 40
+      // is after b's result at 30).
+      expect(more.filter((m) => m.type === 'task.review')).toEqual([
+        {
+          to: 'w2',
+          type: 'task.review',
+          body: { taskId: 'a', voteId: 'a#1', epoch: 1, modelTime: 40 },
+        },
+        {
+          to: 'w1',
+          type: 'task.review',
+          body: { taskId: 'b', voteId: 'b#1', epoch: 1, modelTime: 40 },
+        },
+      ]);
+    });
+  });
+
+  describe('completion reports', () => {
+    it('a second report of a done task changes nothing', () => {
+      const s = state([{ id: 'a', deps: [] }], ['w1', 'w2']);
+      plan(s, { ...options, now: 0 });
+      applyDone(s, 'w1', doneBody('a', 10), { ...options, now: 100 });
+      const before = structuredClone(s);
+      expect(applyDone(s, 'w1', doneBody('a', 10), { ...options, now: 200 })).toEqual([]);
+      expect(applyDone(s, 'w2', doneBody('a', 12), { ...options, now: 200 })).toEqual([]);
+      expect(s.tasks).toEqual(before.tasks);
+      expect(s.durations).toEqual([100]);
+      expect(s.modelDurations).toEqual([10]);
+      // What the reports say of their senders' clocks still counts.
+      expect(s.workerModel).toEqual({ w1: 10, w2: 12 });
+    });
+
+    it('a report while the result is being verified is ignored', () => {
+      const o = { ...options, verify: 1 };
+      const s = state([{ id: 'a', deps: [] }], ['w1', 'w2']);
+      plan(s, o);
+      applyDone(s, 'w1', doneBody('a'), o);
+      expect(applyDone(s, 'w1', { ...doneBody('a'), ok: false }, o)).toEqual([]);
+      expect(s.tasks['a']).toMatchObject({ status: 'verifying', owner: 'w1' });
+    });
+
+    it('a failed attempt puts the task back for another; the last one fails it for good', () => {
+      const o = { ...options, maxAttempts: 2 };
+      const s = state([{ id: 'a', deps: [] }], ['w1']);
+      plan(s, o);
+      applyDone(s, 'w1', { ...doneBody('a'), ok: false }, o);
+      expect(s.tasks['a']).toMatchObject({ status: 'pending', owner: undefined, attempts: 1 });
+      expect(s.workers['w1']).toBeNull();
+      expect(allSettled(s)).toBe(false);
+      plan(s, o);
+      expect(s.tasks['a']!.attempts).toBe(2);
+      applyDone(s, 'w1', { ...doneBody('a'), ok: false }, o);
+      expect(s.tasks['a']!.status).toBe('failed');
+      expect(allSettled(s)).toBe(true);
+      expect(plan(s, o)).toEqual([]);
+    });
+
+    it("a failed copy: the backup's is dropped; the owner's passes the task to its backup", () => {
+      const s = state([{ id: 'a', deps: [] }], ['w1', 'w2']);
+      plan(s, options);
+      s.tasks['a']!.backup = 'w2';
+      s.workers['w2'] = 'a';
+      applyDone(s, 'w2', { ...doneBody('a'), ok: false }, options);
+      expect(s.tasks['a']).toMatchObject({ status: 'assigned', owner: 'w1', backup: undefined });
+      s.tasks['a']!.backup = 'w2';
+      s.workers['w2'] = 'a';
+      applyDone(s, 'w1', { ...doneBody('a'), ok: false }, options);
+      expect(s.tasks['a']).toMatchObject({ status: 'assigned', owner: 'w2', backup: undefined });
+      // A failure reported by someone who holds no copy is not the task's.
+      applyDone(s, 'w1', { ...doneBody('a'), ok: false }, options);
+      expect(s.tasks['a']).toMatchObject({ status: 'assigned', owner: 'w2' });
+    });
+
+    it('a worker that finds the task done on the board settles it, and frees the backup', () => {
+      const s = state([{ id: 'a', deps: [] }], ['w1', 'w2']);
+      plan(s, options);
+      s.tasks['a']!.backup = 'w2';
+      s.workers['w2'] = 'a';
+      const skip = { ...doneBody('a', 33), ok: false, skip: { code: 'already-done' } };
+      expect(applyDone(s, 'w1', skip as never, options)).toEqual([]);
+      expect(s.tasks['a']).toMatchObject({ status: 'done', backup: undefined, doneModel: 33 });
+      expect(s.workers).toEqual({ w1: null, w2: null });
+    });
+
+    it('the owner finishing first cancels the backup, whose worker is not marked slow', () => {
+      const s = state([{ id: 'a', deps: [] }], ['w1', 'w2']);
+      plan(s, { ...options, now: 0 });
+      s.tasks['a']!.backup = 'w2';
+      s.workers['w2'] = 'a';
+      const cancel = applyDone(s, 'w1', doneBody('a'), { ...options, now: 50 });
+      expect(cancel).toEqual([
+        {
+          to: 'w2',
+          type: 'task.cancel',
+          body: { taskId: 'a', reason: 'w1 finished it first', epoch: 1 },
+        },
+      ]);
+      expect(s.workers).toEqual({ w1: null, w2: null });
+      expect(s.slow).toEqual({});
+    });
+
+    it("a report of an unknown task only moves its sender's clock", () => {
+      const s = state([{ id: 'a', deps: [] }], ['w1']);
+      expect(applyDone(s, 'w1', doneBody('zz', 77), options)).toEqual([]);
+      expect(s.workerModel['w1']).toBe(77);
+      expect(s.modelNow).toBe(0);
+    });
+  });
+
+  it('a suspected worker gets no work until it recovers', () => {
+    const s = state(
+      [
+        { id: 'a', deps: [] },
+        { id: 'b', deps: [] },
+      ],
+      ['w1', 'w2'],
+    );
+    applySuspect(s, 'w1');
+    applySuspect(s, 'w1');
+    expect(s.suspected).toEqual(['w1']);
+    expect(plan(s, options).map((m) => m.to)).toEqual(['w2']);
+    applyRecover(s, 'w1');
+    expect(s.suspected).toEqual([]);
+    expect(plan(s, options)).toEqual([
+      { to: 'w1', type: 'task.assign', body: expect.objectContaining({ taskId: 'b' }) as unknown },
+    ]);
+  });
+
+  it('a suspected reviewer that has not voted gives up its seat', () => {
+    const o = { ...options, verify: 2 };
+    const s = state([{ id: 'a', deps: [] }], ['w1', 'w2', 'w3']);
+    plan(s, o);
+    applyDone(s, 'w1', doneBody('a'), o);
+    plan(s, o);
+    const voteId = s.tasks['a']!.voteId!;
+    applyVote(s, 'w2', { taskId: 'a', voteId, value: 'approve', modelTime: 1 }, o);
+    applySuspect(s, 'w2');
+    applySuspect(s, 'w3');
+    expect(s.tasks['a']!.reviewers).toEqual(['w2']);
+  });
+
+  describe('backups at the tail', () => {
+    const tail = { ...options, tailBackups: true };
+    /** b took 10 s of model time; a (on w1) was assigned at model 0 and still runs. */
+    function tailState() {
+      const s = state(
+        [
+          { id: 'a', deps: [] },
+          { id: 'b', deps: [] },
+        ],
+        ['w1', 'w2', 'w3'],
+      );
+      plan(s, { ...tail, now: 0 }); // w1: a, w2: b
+      applyDone(s, 'w2', doneBody('b', 10), { ...tail, now: 1 });
+      return s;
+    }
+
+    it('with nothing ready, a spare worker backs up a task running past half the median duration', () => {
+      const s = tailState();
+      // w3 is free at model 4: a has run 4 < 5 there. w2 is free at 10: 10 > 5.
+      s.workerModel['w3'] = 4;
+      const sends = plan(s, { ...tail, now: 2 });
+      expect(sends).toEqual([
+        {
+          to: 'w2',
+          type: 'task.assign',
+          body: { taskId: 'a', backup: true, epoch: 1, modelTime: 10 },
+        },
+      ]);
+      expect(s.tasks['a']).toMatchObject({ owner: 'w1', backup: 'w2' });
+      expect(s.workers['w2']).toBe('a');
+      // One copy is enough.
+      expect(plan(s, { ...tail, now: 3 })).toEqual([]);
+    });
+
+    it('the copy starts once the task is past half the median, at the earliest', () => {
+      const s = tailState();
+      s.workerModel['w2'] = 0;
+      s.workerModel['w3'] = 6;
+      const sends = plan(s, { ...tail, now: 2 });
+      expect(sends).toEqual([
+        {
+          to: 'w3',
+          type: 'task.assign',
+          body: { taskId: 'a', backup: true, epoch: 1, modelTime: 6 },
+        },
+      ]);
+      s.tasks['a']!.assignedModel = 2;
+      s.tasks['a']!.backup = undefined;
+      s.workers['w3'] = null;
+      s.workerModel['w3'] = 7.5;
+      expect(plan(s, { ...tail, now: 2 })[0]!.body).toMatchObject({ modelTime: 7.5 });
+    });
+
+    it('no tail copies without tailBackups, without backups, or on a known straggler', () => {
+      const off = tailState();
+      expect(plan(off, { ...options, now: 2 })).toEqual([]);
+      expect(plan(tailState(), { ...tail, backups: false, now: 2 })).toEqual([]);
+      const slow = tailState();
+      slow.slow = { w2: 3, w3: 3 };
+      slow.workerModel['w3'] = 20;
+      expect(plan(slow, { ...tail, now: 2 })).toEqual([]);
+    });
+  });
+
+  it('ready tasks: pending with every dependency done, most critical first, ties by id', () => {
+    const s = state(
+      [
+        { id: 'b', deps: [] },
+        { id: 'a', deps: [] },
+        { id: 'c', deps: ['a'] },
+      ],
+      ['w1'],
+    );
+    expect(readyByPriority(s)).toEqual(['a', 'b']);
+    s.tasks['a']!.status = 'done';
+    expect(readyByPriority(s)).toEqual(['b', 'c']);
+    s.tasks['b']!.status = 'assigned';
+    expect(readyByPriority(s)).toEqual(['c']);
+  });
+
+  it('blocked: every task left is failed or depends on a failed one', () => {
+    const s = state(
+      [
+        { id: 'a', deps: [] },
+        { id: 'b', deps: ['a'] },
+        { id: 'c', deps: ['b'] },
+        { id: 'd', deps: [] },
+      ],
+      ['w1'],
+    );
+    expect(blocked(s)).toBe(false);
+    s.tasks['a']!.status = 'failed';
+    expect(blocked(s)).toBe(false); // d can still run
+    s.tasks['d']!.status = 'done';
+    expect(blocked(s)).toBe(true);
+    expect(allSettled(s)).toBe(false);
   });
 });

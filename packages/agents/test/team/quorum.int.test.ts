@@ -1,29 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
 import { runTeam } from '@llm-teams/agents';
 import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, useNats } from '@llm-teams/testkit';
 
 type Mark = TraceEvent & { kind: 'mark' };
 const marks = (events: TraceEvent[], name: string) =>
   events.filter((e): e is Mark => e.kind === 'mark' && e.name === name);
 
 describe('verification quorum', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   it('every task is reviewed by k agents; a byzantine reviewer is outvoted and the disagreement traced', async () => {
     const trace = createMemoryTrace();
     const result = await runTeam({
-      nc,
+      nc: nats.nc,
       suite: tinySuite({ n: 4, chain: 2 }),
       arch: 'centralized',
       agents: 4,
@@ -36,6 +26,8 @@ describe('verification quorum', () => {
       modelOptions: {
         sim: {
           mistakeRate: 0,
+          // The protocol under test, not the reviewers' judgement: reviews are exact.
+          review: { falseAcceptRate: 0, falseRejectRate: 0 },
           // a4 lies in every review it gives.
           faults: (c) =>
             c.agentId === 'a4' && c.purpose === 'review' ? { kind: 'wrong_answer' } : undefined,
@@ -66,7 +58,7 @@ describe('verification quorum', () => {
     const trace = createMemoryTrace();
     let lied = 0;
     const result = await runTeam({
-      nc,
+      nc: nats.nc,
       suite: tinySuite({ n: 2, chain: 1 }),
       arch: 'centralized',
       agents: 3,
@@ -79,6 +71,8 @@ describe('verification quorum', () => {
       modelOptions: {
         sim: {
           mistakeRate: 0,
+          // The protocol under test, not the reviewers' judgement: reviews are exact.
+          review: { falseAcceptRate: 0, falseRejectRate: 0 },
           // Every reviewer lies about t01 the first time: the first vote on it rejects.
           faults: (c) => {
             if (c.purpose !== 'review' || c.taskId !== 't01' || lied >= 2 || c.tools.length > 0)
@@ -99,12 +93,42 @@ describe('verification quorum', () => {
     expect(starts.length).toBe(2);
   });
 
+  it('reviewers misread a right version independently: a wrongly rejected task passes a later vote', async () => {
+    const trace = createMemoryTrace();
+    const result = await runTeam({
+      nc: nats.nc,
+      suite: tinySuite({ n: 3, chain: 1 }),
+      arch: 'centralized',
+      agents: 3,
+      model: 'sim:gpt-5.2',
+      // Under this seed t02's reviews, if every reviewer of every vote drew the task's one
+      // verdict, would all misread it: t02 would be rejected until it failed.
+      seed: 14,
+      timeScale: 0.002,
+      trace,
+      deadlineMs: 90_000,
+      verify: { reviewers: 2 },
+      coordinator: { maxAttempts: 10 },
+      modelOptions: {
+        sim: { mistakeRate: 0, review: { falseAcceptRate: 0, falseRejectRate: 0.3 } },
+      },
+    });
+    expect(result.status, result.reason).toBe('completed');
+    const decided = marks(trace.events, 'vote.decided');
+    for (const id of ['t01', 't02', 't03']) {
+      const outcomes = decided.filter((d) => d['taskId'] === id).map((d) => d['outcome']);
+      expect(outcomes.at(-1), id).toBe('approve');
+    }
+    // Every version was right, so each rejection was a misreading, and it did not stick.
+    expect(decided.some((d) => d['outcome'] === 'reject')).toBe(true);
+  });
+
   it('a coordinator that takes over re-opens the votes its predecessor left open', async () => {
     const trace = createMemoryTrace();
     let killed: Promise<void> | undefined;
     let running: { kill(id: string): Promise<void> } | undefined;
     const result = await runTeam({
-      nc,
+      nc: nats.nc,
       suite: tinySuite({ n: 4, chain: 2 }),
       arch: 'centralized',
       agents: 3,
@@ -114,7 +138,9 @@ describe('verification quorum', () => {
       deadlineMs: 90_000,
       verify: { reviewers: 2 },
       coordinator: { leaseMs: 600 },
-      modelOptions: { sim: { mistakeRate: 0 } },
+      modelOptions: {
+        sim: { mistakeRate: 0, review: { falseAcceptRate: 0, falseRejectRate: 0 } },
+      },
       onStarted: (team) => {
         running = team;
       },

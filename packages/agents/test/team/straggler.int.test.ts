@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
 import { runTeam, type TeamRunOptions } from '@llm-teams/agents';
 import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, useNats } from '@llm-teams/testkit';
 
 type TaskEvent = TraceEvent & { kind: 'task'; modelTime: number };
 
@@ -22,15 +20,7 @@ function meanTaskDuration(events: TraceEvent[]): number {
 }
 
 describe('stragglers', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   // A team with spare capacity (5 agents, 8 independent tasks): what a straggler costs is then
   // the wait for its task, which backups remove. (With no spare capacity a 10x slower agent also
@@ -40,7 +30,7 @@ describe('stragglers', () => {
     slow: boolean,
     backups: boolean,
   ): TeamRunOptions => ({
-    nc,
+    nc: nats.nc,
     suite: tinySuite({ n: 8, chain: 1 }),
     arch: 'centralized',
     agents: 5,
@@ -65,7 +55,7 @@ describe('stragglers', () => {
     },
   });
 
-  it('one agent 10x slower delays a centralized run by less than one task, thanks to backups', async () => {
+  it('one agent 10x slower delays a centralized run by less than the straggler threshold (two tasks), thanks to backups', async () => {
     const baseTrace = createMemoryTrace();
     const baseline = await runTeam(options(baseTrace, false, true));
     const slowTrace = createMemoryTrace();
@@ -100,7 +90,9 @@ describe('stragglers', () => {
       for (const w of last.values()) expect(w.actor, `${w.path} last written`).toBe(done.actor);
     }
     expect(wonByBackup).toBeGreaterThan(0);
-    expect(slowed.makespanModelMs - baseline.makespanModelMs).toBeLessThan(task);
+    // A copy starts once the slow task has run stragglerFactor (2) median durations by a spare
+    // worker's clock (docs/design-notes.md): the straggler costs less than that wait.
+    expect(slowed.makespanModelMs - baseline.makespanModelMs).toBeLessThan(2 * task);
     // Without backups the same straggler costs several tasks' worth.
     expect(unprotected.makespanModelMs - baseline.makespanModelMs).toBeGreaterThan(3 * task);
   });

@@ -1,36 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
 import { runTeam, type RunningTeam, type TeamRunOptions } from '@llm-teams/agents';
 import type { TraceEvent, TraceSink } from '@llm-teams/runtime';
-import { deferred, startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, watchedTrace, useNats } from '@llm-teams/testkit';
 
 type TaskEvent = TraceEvent & { kind: 'task' };
 type ToolEvent = TraceEvent & { kind: 'tool' };
-
-/** A trace that also lets a test wait for a condition over the events so far. */
-function watchedTrace() {
-  const events: TraceEvent[] = [];
-  const waiters: { test: (e: TraceEvent[]) => boolean; resolve: () => void }[] = [];
-  const sink: TraceSink = {
-    write(e) {
-      events.push(e);
-      for (const w of [...waiters]) {
-        if (w.test(events)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve();
-        }
-      }
-    },
-  };
-  const when = (test: (e: TraceEvent[]) => boolean) => {
-    const d = deferred();
-    if (test(events)) d.resolve();
-    else waiters.push({ test, resolve: d.resolve });
-    return d.promise;
-  };
-  return { events, sink, when };
-}
 
 const doneEvents = (events: TraceEvent[]) =>
   events.filter((e): e is TaskEvent => e.kind === 'task' && e.phase === 'done');
@@ -64,18 +38,10 @@ function checkInvariants(events: TraceEvent[], taskCount: number, unrecorded: st
 }
 
 describe('team protocols under failure', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   const base = (trace: TraceSink): TeamRunOptions => ({
-    nc,
+    nc: nats.nc,
     suite: tinySuite({ n: 8, chain: 4 }),
     arch: 'centralized',
     agents: 3,
@@ -92,7 +58,7 @@ describe('team protocols under failure', () => {
     const t = watchedTrace();
     let killed: Promise<void> | undefined;
     const result = await runTeam({
-      ...base(t.sink),
+      ...base(t),
       onStarted: (team: RunningTeam) => {
         killed = t.when((ev) => doneEvents(ev).length >= 2).then(() => team.kill('coord1'));
       },
@@ -119,7 +85,7 @@ describe('team protocols under failure', () => {
     let victim: { agent: string; task: string } | undefined;
     let killed: Promise<void> | undefined;
     const result = await runTeam({
-      ...base(t.sink),
+      ...base(t),
       // Without backups only the failure detector can free the task.
       coordinator: { leaseMs: 600, backups: false },
       onStarted: (team) => {
@@ -146,7 +112,7 @@ describe('team protocols under failure', () => {
     ).toBe(true);
     const finisher = doneEvents(t.events).find((e) => e.taskId === victim!.task)!;
     expect(finisher.actor).not.toBe('a2');
-    const victimFiles = base(t.sink).suite.tasks.find((x) => x.id === victim!.task)!.files;
+    const victimFiles = base(t).suite.tasks.find((x) => x.id === victim!.task)!.files;
     checkInvariants(t.events, 8, victimFiles);
   });
 
@@ -154,7 +120,7 @@ describe('team protocols under failure', () => {
     const t = watchedTrace();
     let crashed: Promise<void> | undefined;
     const result = await runTeam({
-      ...base(t.sink),
+      ...base(t),
       onStarted: (team) => {
         // Crash a2 once it has finished a task and started another: in-memory state is lost.
         crashed = t
@@ -197,7 +163,7 @@ describe('team protocols under failure', () => {
     const t = watchedTrace();
     const suite = tinySuite({ n: 8, chain: 5 });
     const result = await runTeam({
-      ...base(t.sink),
+      ...base(t),
       suite,
       arch: 'decentralized',
       agents: 4,

@@ -1,26 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
 import { runTeam, type Architecture } from '@llm-teams/agents';
 import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, useNats } from '@llm-teams/testkit';
 
 describe('teams complete a DAG', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   for (const arch of ['single', 'centralized', 'decentralized'] as Architecture[]) {
     it(`${arch}`, async () => {
       const trace = createMemoryTrace();
       const result = await runTeam({
-        nc,
+        nc: nats.nc,
         suite: tinySuite(),
         arch,
         agents: 3,

@@ -19,6 +19,8 @@ import {
 } from './task-check.js';
 import { createTeamContext, type TeamContextOptions } from './team-context.js';
 import { checkVotes } from './vote-check.js';
+import { checkFencing } from './fencing-check.js';
+import { checkLeases } from './lease-check.js';
 import { checkConcurrentWrites, checkRewrites } from './workspace-check.js';
 
 export interface AnalyzeOptions extends RuntimeCheckOptions, TeamContextOptions {
@@ -39,6 +41,8 @@ export const CHECKERS = [
   'duplicate-completion',
   'lost-completion',
   'split-vote',
+  'fencing',
+  'lease',
 ] as const;
 
 export interface AnalysisSummary {
@@ -84,6 +88,8 @@ export function analyzeTrace(
     ['duplicate-completion', checkDuplicateCompletions],
     ['lost-completion', checkLostCompletions],
     ['split-vote', checkVotes],
+    ['fencing', checkFencing],
+    ['lease', checkLeases],
   ];
   const findings = sortFindings(
     [
@@ -131,6 +137,6 @@ export async function analyzeTraceFile(
   path: string,
   options: AnalyzeOptions = {},
 ): Promise<AnalysisResult & { events: TraceEvent[] }> {
-  const events = parseTrace(await readFile(path, 'utf8'));
+  const events = parseTrace(await readFile(path, 'utf8'), { source: path });
   return { ...analyzeTrace(events, options), events };
 }

@@ -6,21 +6,25 @@ export function describeEvent(e: TraceEvent): string {
   switch (e.kind) {
     case 'send': {
       const retry = e.attempt > 1 ? ` attempt ${e.attempt}` : '';
-      return `send ${e.type} ${e.msgId} -> ${e.to} (seq ${e.chanSeq}, ${e.mode}${retry})`;
+      const channel = [e.chanSeq !== undefined ? `seq ${e.chanSeq}` : '', e.mode ?? ''];
+      const about = (channel.filter(Boolean).join(', ') + retry).trim();
+      return `send ${e.type} ${e.msgId} -> ${e.to}${about ? ` (${about})` : ''}`;
     }
     case 'recv': {
       const flags = [
-        e.attempt > 1 ? `attempt ${e.attempt}` : '',
+        (e.attempt ?? 1) > 1 ? `attempt ${e.attempt}` : '',
         e.dup ? 'duplicate, not processed' : '',
         e.redelivered ? 'redelivered' : '',
         e.unhandled ? 'unhandled' : '',
       ].filter(Boolean);
-      return `recv ${e.type} ${e.msgId} <- ${e.from} (seq ${e.chanSeq}${flags.length ? ', ' + flags.join(', ') : ''})`;
+      const seq = e.chanSeq !== undefined ? [`seq ${e.chanSeq}`] : [];
+      const about = [...seq, ...flags].join(', ');
+      return `recv ${e.type} ${e.msgId} <- ${e.from}${about ? ` (${about})` : ''}`;
     }
     case 'state':
-      return `state ${e.from || '(start)'} -> ${e.to} on ${e.event}`;
+      return `state ${e.from || '(start)'} -> ${e.to}${e.event !== undefined ? ` on ${e.event}` : ''}`;
     case 'llm':
-      return `llm ${e.model} ${e.inputTokens}/${e.outputTokens} tokens ${e.latencyMs} ms ${e.outcome}`;
+      return `llm ${e.model} ${e.inputTokens}/${e.outputTokens} tokens ${e.latencyMs} ms ${e.outcome ?? ''}`.trimEnd();
     case 'tool': {
       const path = e.path !== undefined ? ` ${e.path}` : '';
       const rev =
@@ -42,11 +46,13 @@ export function describeEvent(e: TraceEvent): string {
     case 'reject':
       return `reject${e.msgId !== undefined ? ` ${e.msgId}` : ''}: ${e.reason}`;
     case 'late':
-      return `late ${e.type} ${e.msgId} <- ${e.from} (actor ${e.status})`;
+      return `late ${e.type} ${e.msgId} <- ${e.from}${e.status !== undefined ? ` (actor ${e.status})` : ''}`;
     case 'mark': {
       const { kind: _k, actor: _a, node: _n, seq: _s, lamport: _l, wall: _w, name, ...rest } = e;
       const more = JSON.stringify(rest);
-      return `mark ${name}${more === '{}' ? '' : ' ' + (more.length > 120 ? more.slice(0, 117) + '...' : more)}`;
+      const detail =
+        more === '{}' ? '' : ' ' + (more.length > 120 ? more.slice(0, 117) + '...' : more);
+      return `mark${name !== undefined ? ` ${name}` : ''}${detail}`;
     }
   }
 }

@@ -147,7 +147,9 @@ export function checkLostCompletions(ctx: TeamContext): Finding[] {
   const end = runEnd(events);
   if (end?.completed) {
     for (const task of ctx.tasks.keys()) {
-      if (dones(ctx, task).length > 0) continue;
+      // Completed on the board counts: an actor stopped by the end of the run (its run.done)
+      // right after its board write never records its `done`, but the task is not lost.
+      if (completions(ctx, task).length > 0) continue;
       const seen = ctx.taskEvents.get(task) ?? [];
       findings.push({
         checker: 'lost-completion',

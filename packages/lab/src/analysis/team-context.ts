@@ -26,8 +26,8 @@ export interface TeamContextOptions {
   /**
    * Count reads-from as causality: a write of revision r of a path happens before every access
    * that read r (a write with `baseRev` r, a read returning `rev` r), and a tool event with
-   * `kvWrite: 'key@r'` before every one with `kvRead` / `kvReads` naming `key@r` (the task
-   * board). Shared state is how one agent learns another's work without a message.
+   * `kvWrite: 'key@r'` before every one with `kvRead` / `kvReads` naming `key@r'` with r' >= r
+   * (the task board: a revision holds what every earlier write of the key made). Shared state is how one agent learns another's work without a message.
    * Default true.
    */
   workspaceCausality?: boolean;
@@ -62,6 +62,36 @@ function kvReadsOf(e: ToolTrace): string[] {
   for (const k of ['kvRead', 'kvBase']) if (typeof e[k] === 'string') out.push(e[k]);
   const many = e['kvReads'];
   if (Array.isArray(many)) for (const r of many) if (typeof r === 'string') out.push(r);
+  return out;
+}
+
+/** `bucket/key@rev` as its key and revision. */
+function parseKvRef(ref: string): { key: string; rev: number } | undefined {
+  const at = ref.lastIndexOf('@');
+  const rev = Number(ref.slice(at + 1));
+  return at > 0 && Number.isInteger(rev) && rev > 0 ? { key: ref.slice(0, at), rev } : undefined;
+}
+
+/**
+ * The traced writes (`kvWrite`) of each key: the first event naming each revision. Reading a
+ * key at revision r reads the state every write up to r made, not only the write of r: a
+ * revision may be written by a step the trace does not show (a new leader fencing the board,
+ * an approval), and the read still learned what the traced writes before it did (a
+ * dependency's completion).
+ */
+function kvWritersOf(events: readonly TraceEvent[]): Map<string, { rev: number; event: number }[]> {
+  const out = new Map<string, { rev: number; event: number }[]>();
+  const seen = new Set<string>();
+  for (let i = 0; i < events.length; i++) {
+    const w = events[i]!.kind === 'tool' ? (events[i] as ToolTrace)['kvWrite'] : undefined;
+    if (typeof w !== 'string' || seen.has(w)) continue;
+    seen.add(w);
+    const at = parseKvRef(w);
+    if (!at) continue;
+    const list = out.get(at.key);
+    if (list) list.push({ rev: at.rev, event: i });
+    else out.set(at.key, [{ rev: at.rev, event: i }]);
+  }
   return out;
 }
 
@@ -119,11 +149,7 @@ export function createTeamContext(
 
   const edges: [number, number][] = [];
   if (options.workspaceCausality ?? true) {
-    const kvWriters = new Map<string, number>();
-    for (let i = 0; i < events.length; i++) {
-      const w = events[i]!.kind === 'tool' ? (events[i] as ToolTrace)['kvWrite'] : undefined;
-      if (typeof w === 'string' && !kvWriters.has(w)) kvWriters.set(w, i);
-    }
+    const kvWriters = kvWritersOf(events);
     const link = (from: number | undefined, to: number) => {
       if (from !== undefined && from !== to) edges.push([from, to]);
     };
@@ -134,7 +160,11 @@ export function createTeamContext(
         const read = isWrite(e) ? e.baseRev : (e.rev ?? e.baseRev);
         if (typeof read === 'number' && read > 0) link(producers.get(key(e.path, read)), i);
       }
-      for (const r of kvReadsOf(e)) link(kvWriters.get(r), i);
+      for (const r of kvReadsOf(e)) {
+        const at = parseKvRef(r);
+        if (!at) continue;
+        for (const w of kvWriters.get(at.key) ?? []) if (w.rev <= at.rev) link(w.event, i);
+      }
     }
   }
   const clocks = deriveVectorClocks(index, { extraEdges: edges });

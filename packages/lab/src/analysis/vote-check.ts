@@ -36,7 +36,7 @@ export function checkVotes(ctx: TeamContext): Finding[] {
   const votes = new Map<string, Vote>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    if (e.kind !== 'mark' || !e.name.startsWith('vote.')) continue;
+    if (e.kind !== 'mark' || !e.name?.startsWith('vote.')) continue;
     const id = voteIdOf(e);
     if (id === undefined) continue;
     let v = votes.get(id);

@@ -6,6 +6,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** stderr is a terminal: progress bars instead of one line per step. */
   isTTY: boolean;
+  /** stdout is a terminal: screens redrawn in place (`watch`). Default false. */
+  stdoutIsTTY?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
 }
@@ -52,6 +54,7 @@ export function processIo(): CliIo {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
     isTTY: process.stderr.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
     cwd: process.cwd(),
     env: process.env,
   };

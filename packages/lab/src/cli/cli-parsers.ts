@@ -99,3 +99,37 @@ export function natsUrlArg(value: string): string {
   }
   return urls.join(',');
 }
+
+/** Keys of a model mix: member ids (`a1`, `coord1`) and the roles `workers`, `coordinators`. */
+const MIX_KEY = /^(a\d+|coord\d+|workers|coordinators)$/;
+
+/** `coord1=anthropic:claude-sonnet-4-6,workers=sim:gpt-5.2`: a model per member or role. */
+export function modelMix(value: string): Record<string, string> {
+  const mix: Record<string, string> = {};
+  for (const item of stringList(value)) {
+    const at = item.indexOf('=');
+    const key = item.slice(0, at).trim();
+    const model = item.slice(at + 1).trim();
+    if (at <= 0 || model === '') {
+      throw new InvalidArgumentError(`${item} is not <member>=<model id>.`);
+    }
+    if (!MIX_KEY.test(key)) {
+      throw new InvalidArgumentError(
+        `${key} is not a member (a1, a2, ..., coord1, coord2) or a role (workers, coordinators).`,
+      );
+    }
+    mix[key] = model;
+  }
+  return mix;
+}
+
+/** Mixes separated by `;`, `none` for the plain team: `none;workers=sim:gpt-5.2`. */
+export function modelMixes(value: string): Record<string, string>[] {
+  const mixes = value
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => (s === 'none' ? {} : modelMix(s)));
+  if (mixes.length === 0) throw new InvalidArgumentError('Must be one or more mixes.');
+  return mixes;
+}

@@ -1,5 +1,6 @@
 import { checkModelCredentials } from '@llm-teams/agents';
-import { listSuites, type SuiteSearchOptions, type SuiteSummary } from '../suites/index.js';
+import { listSuites, type SuiteSummary } from '../suites/suite-loader.js';
+import type { SuiteSearchOptions } from '../suites/suite-source.js';
 import { UsageError } from './cli-context.js';
 
 const sameP = (a: number, b: number) => Math.abs(a - b) < 1e-9;

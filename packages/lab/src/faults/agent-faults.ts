@@ -1,6 +1,7 @@
 import type { RunningTeam } from '@llm-teams/agents';
 import type { Clock, FaultEventPayload, FaultInjector, TimerHandle } from '@llm-teams/runtime';
-import type { AgentFaultSpec } from './fault-plan.js';
+import type { AgentFaultSpec } from './fault-kinds.js';
+import type { AppliedFault } from './applied-fault.js';
 import type { ModelFaults } from './model-faults.js';
 
 export interface AgentFaultDeps {
@@ -10,12 +11,6 @@ export interface AgentFaultDeps {
   clock: Clock;
   /** Records in the director's lane. */
   record: (event: FaultEventPayload) => void;
-}
-
-/** What applying an agent fault left behind: how to heal it, how to stop watching it. */
-export interface AppliedFault {
-  heal?: () => Promise<void>;
-  dispose?: () => void;
 }
 
 /** How often a crashed actor is looked at until it runs again. */
@@ -40,7 +35,7 @@ export async function applyAgentFault(
   const base = { faultId: id, target, actors: [target] };
   if (spec.kind === 'restart') {
     if (team.actor(target)) return undefined;
-    await team.restart(target);
+    await team.restart(target, { faultId: id });
     return {};
   }
   const handle = team.actor(target);
@@ -62,8 +57,8 @@ export async function applyAgentFault(
       return { dispose: () => deps.clock.clearTimeout(timer) };
     }
     case 'kill':
-      await team.kill(target);
-      return { heal: () => team.restart(target) };
+      await team.kill(target, { faultId: id });
+      return { heal: () => team.restart(target, { faultId: id }) };
     case 'pause': {
       record({ kind: 'fault', fault: 'pause', phase: 'start', ...base });
       handle.pauseHeartbeat(true);

@@ -1,32 +1,57 @@
 import type { NatsCluster } from '@llm-teams/broker';
 import type { FaultEventPayload } from '@llm-teams/runtime';
-import type { AppliedFault } from './agent-faults.js';
-import type { BrokerFaultSpec } from './fault-plan.js';
+import type { AppliedFault } from './applied-fault.js';
+import type { BrokerFaultSpec } from './fault-kinds.js';
 
 /**
- * Broker faults on a cluster this process started: kill a nats-server node (SIGKILL: a crash;
- * SIGTERM: a clean shutdown) and restart it with its store; cut a node off by stopping its
+ * Broker faults on servers this process controls: kill a nats-server node (SIGKILL: a crash;
+ * SIGTERM: a clean shutdown) and restart it with its store; pause a node by stopping its
  * process (SIGSTOP): its clients and routes stay connected but nothing moves, as on a host
- * that lost its network, until it is continued (SIGCONT) or the pings time out.
+ * that froze, until it is continued (SIGCONT) or the pings time out.
  */
 export interface BrokerFaults {
   kill(node: string, signal?: 'SIGKILL' | 'SIGTERM', faultId?: string): Promise<void>;
   restart(node: string, faultId?: string): Promise<void>;
-  cut(node: string, faultId?: string): void;
+  pause(node: string, faultId?: string): void;
   heal(node: string, faultId?: string): void;
-  /** Continues every node still cut off, so the cluster can be closed. */
+  /** Continues every node still paused, so the cluster can be closed. */
   close(): void;
 }
 
+/**
+ * The servers broker faults act on: a cluster this process started (`clusterControl`), or the
+ * servers `llm-teams up` left running (`upServerControl`).
+ */
+export interface ServerControl {
+  /** Server names (`n1`, `n2`, ...). */
+  readonly names: readonly string[];
+  /** The running process of a server, if it runs. */
+  pid(name: string): number | undefined;
+  /** Stops a server (SIGKILL: a crash; SIGTERM: a clean stop); its store is kept. */
+  stop(name: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Starts a stopped server again, same ports and store. */
+  restart(name: string): Promise<void>;
+}
+
+/** A cluster this process started, as broker faults see it. */
+export function clusterControl(cluster: NatsCluster): ServerControl {
+  return {
+    names: cluster.nodes.map((n) => n.name),
+    pid: (name) => cluster.node(name).pid,
+    stop: (name, signal) => cluster.stopNode(name, { signal }),
+    restart: (name) => cluster.restartNode(name),
+  };
+}
+
 export function createBrokerFaults(
-  cluster: NatsCluster,
+  servers: ServerControl,
   record: (event: FaultEventPayload) => void,
 ): BrokerFaults {
-  const cut = new Map<string, number>();
+  const paused = new Map<string, number>();
   const idOf = (faultId: string | undefined) => (faultId !== undefined ? { faultId } : {});
   const resume = (node: string) => {
-    const pid = cut.get(node);
-    cut.delete(node);
+    const pid = paused.get(node);
+    paused.delete(node);
     if (pid === undefined) return false;
     try {
       process.kill(pid, 'SIGCONT');
@@ -46,10 +71,10 @@ export function createBrokerFaults(
         signal,
         ...idOf(faultId),
       });
-      await cluster.stopNode(node, { signal });
+      await servers.stop(node, signal);
     },
     async restart(node, faultId) {
-      await cluster.restartNode(node);
+      await servers.restart(node);
       record({
         kind: 'fault',
         fault: 'server.restart',
@@ -58,14 +83,14 @@ export function createBrokerFaults(
         ...idOf(faultId),
       });
     },
-    cut(node, faultId) {
-      const pid = cluster.node(node).pid;
-      if (pid === undefined || cut.has(node)) return;
+    pause(node, faultId) {
+      const pid = servers.pid(node);
+      if (pid === undefined || paused.has(node)) return;
       process.kill(pid, 'SIGSTOP');
-      cut.set(node, pid);
+      paused.set(node, pid);
       record({
         kind: 'fault',
-        fault: 'server.cut',
+        fault: 'server.pause',
         phase: 'start',
         nodes: [node],
         ...idOf(faultId),
@@ -75,7 +100,7 @@ export function createBrokerFaults(
       if (resume(node)) {
         record({
           kind: 'fault',
-          fault: 'server.cut.heal',
+          fault: 'server.pause.heal',
           phase: 'end',
           nodes: [node],
           ...idOf(faultId),
@@ -83,12 +108,12 @@ export function createBrokerFaults(
       }
     },
     close() {
-      for (const node of [...cut.keys()]) resume(node);
+      for (const node of [...paused.keys()]) resume(node);
     },
   };
 }
 
-/** Applies a broker fault; a kill heals by a restart, a cut by continuing the node. */
+/** Applies a broker fault; a kill heals by a restart, a pause by continuing the node. */
 export async function applyBrokerFault(
   id: string,
   spec: BrokerFaultSpec,
@@ -102,6 +127,6 @@ export async function applyBrokerFault(
     await broker.restart(spec.node, id);
     return {};
   }
-  broker.cut(spec.node, id);
+  broker.pause(spec.node, id);
   return { heal: () => Promise.resolve(broker.heal(spec.node, id)) };
 }

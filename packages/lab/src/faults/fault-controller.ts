@@ -1,3 +1,9 @@
+/**
+ * The fault controller of a run: the plan's triggers and heals, live faults from `chaos`, and
+ * each layer's fault applied where it acts.
+ * Long file: one controller's state (armed, active and healed faults, their timers) shared by
+ * its short inner functions, one per layer and per step.
+ */
 import type { RunningTeam, TeamRunOptions } from '@llm-teams/agents';
 import type { NatsCluster, NatsConnection } from '@llm-teams/broker';
 import {
@@ -14,16 +20,22 @@ import {
   type FaultInjector,
   type TimerHandle,
 } from '@llm-teams/runtime';
-import { applyAgentFault, type AppliedFault } from './agent-faults.js';
-import { applyBrokerFault, createBrokerFaults, type BrokerFaults } from './broker-faults.js';
+import type { AppliedFault } from './applied-fault.js';
+import { applyAgentFault } from './agent-faults.js';
 import {
-  parseFaultEntry,
-  type FaultPlan,
-  type PlanContext,
-  type PlannedFault,
-} from './fault-plan.js';
+  applyBrokerFault,
+  clusterControl,
+  createBrokerFaults,
+  type BrokerFaults,
+  type ServerControl,
+} from './broker-faults.js';
+import type { FaultPlan, PlannedFault } from './fault-kinds.js';
+import type { PlanContext } from './fault-refs.js';
+import { parseFaultEntry } from './fault-plan.js';
 import { armTrigger } from './fault-triggers.js';
 import { applyModelFault, ModelFaults } from './model-faults.js';
+import { applyWireFault, type WireHosts } from './wire-faults.js';
+import { applyClockFault, type ClockHosts } from './clock-faults.js';
 
 export interface FaultControllerOptions {
   /** Faults from a fault file (already validated). Default: none, live faults only. */
@@ -37,6 +49,12 @@ export interface FaultControllerOptions {
   nc?: NatsConnection;
   /** The cluster broker faults act on. Default: none (broker faults are refused). */
   cluster?: NatsCluster;
+  /** Servers broker faults act on, when not a `cluster` started here (`llm-teams up`'s). */
+  servers?: ServerControl;
+  /** The hosts behind the wire proxy, where wire faults act. Default: none (refused). */
+  wire?: WireHosts;
+  /** The team's hosts and their clocks, where clock faults act. Default: none (refused). */
+  clocks?: ClockHosts;
   /** Task ids live faults may name. Default: not checked. */
   tasks?: readonly string[];
   /** Node name in control replies. Default `node-<pid>`. */
@@ -47,7 +65,7 @@ export interface FaultControllerOptions {
   onStarted?: (team: RunningTeam) => void;
 }
 
-export type ControlledFaultState = 'armed' | 'active' | 'done' | 'healed';
+export type ControlledFaultState = 'armed' | 'active' | 'healing' | 'done' | 'healed';
 
 export interface ControlledFault {
   id: string;
@@ -79,6 +97,24 @@ interface Entry {
   healTimer?: TimerHandle;
 }
 
+/** Why a fault that fired applied to nothing. */
+function skipReason(fault: PlannedFault): string {
+  switch (fault.layer) {
+    case 'agent':
+      return fault.kind === 'restart'
+        ? `${fault.spec.target} was running`
+        : `${fault.spec.target} was not running`;
+    case 'broker':
+      return 'no NATS servers are controlled here';
+    case 'wire':
+      return 'no wire proxy here';
+    case 'clock':
+      return 'no host clocks here';
+    default:
+      return 'nothing to act on';
+  }
+}
+
 export function createFaultController(options: FaultControllerOptions): FaultController {
   return new Controller(options);
 }
@@ -95,6 +131,7 @@ class Controller implements FaultController {
   /** Faults whose trigger fired before the team was up. */
   readonly #due: Entry[] = [];
   #broker: BrokerFaults | undefined;
+  #servers: ServerControl | undefined;
   #server: FaultControlServer | undefined;
   #live = 0;
   #closed = false;
@@ -109,8 +146,10 @@ class Controller implements FaultController {
       record: (e) => this.#record(undefined, e),
     });
     this.#models = new ModelFaults(random.fork('model'), (agent, e) => this.#record(agent, e));
-    if (options.cluster) {
-      this.#broker = createBrokerFaults(options.cluster, (e) => this.#record(undefined, e));
+    const servers = options.servers ?? (options.cluster && clusterControl(options.cluster));
+    if (servers) {
+      this.#servers = servers;
+      this.#broker = createBrokerFaults(servers, (e) => this.#record(undefined, e));
     }
     // The team's actors act before it is reported up: the run starts with the first of them.
     const stopWatching = this.injector.onMessage(() => {
@@ -156,10 +195,8 @@ class Controller implements FaultController {
     return {
       ...base,
       interceptor: this.injector,
-      modelOptions: {
-        ...base.modelOptions,
-        sim: { ...base.modelOptions?.sim, faults: this.#decide },
-      },
+      // Any provider's model client takes them (a real one through withModelFaults).
+      modelOptions: { ...base.modelOptions, faults: this.#decide },
       onStarted: async (team) => {
         await this.#start(team);
         await base.onStarted?.(team);
@@ -210,9 +247,9 @@ class Controller implements FaultController {
         timeScale: this.#options.timeScale,
       },
       () => {
-        // Agent and broker faults wait for the team to be up: an actor to act on, and no
-        // server lost while the team is still creating its consumers.
-        const waits = entry.fault.layer === 'agent' || entry.fault.layer === 'broker';
+        // Agent, broker and wire faults wait for the team to be up: an actor to act on, and
+        // no server lost while the team is still creating its consumers.
+        const waits = entry.fault.layer !== 'message' && entry.fault.layer !== 'model';
         if (this.#team || !waits) this.#fireLogged(entry);
         else this.#due.push(entry);
       },
@@ -266,6 +303,31 @@ class Controller implements FaultController {
         entry.applied =
           this.#broker && (await applyBrokerFault(fault.id, fault.spec, this.#broker));
         break;
+      case 'clock':
+        entry.applied =
+          this.#options.clocks &&
+          applyClockFault(fault.id, fault.spec, this.#options.clocks, (e) =>
+            this.#record(undefined, e),
+          );
+        break;
+      case 'wire':
+        entry.applied =
+          this.#options.wire &&
+          applyWireFault(fault.id, fault.spec, this.#options.wire, (e) =>
+            this.#record(undefined, e),
+          );
+        break;
+    }
+    if (!entry.applied) {
+      // Fired with nothing to act on (its actor not running, no server or host to act on):
+      // still a fault of the run, so the trace says what became of it.
+      this.#record(undefined, {
+        kind: 'fault',
+        fault: fault.kind,
+        phase: 'skipped',
+        faultId: fault.id,
+        reason: skipReason(fault),
+      });
     }
     if (!entry.applied?.heal) {
       entry.state = 'done';
@@ -284,8 +346,17 @@ class Controller implements FaultController {
     entry.applied?.dispose?.();
     if (entry.fault.layer === 'message') this.injector.clear(entry.fault.id);
     const heal = entry.state === 'active' ? entry.applied?.heal : undefined;
-    entry.state = entry.state === 'armed' ? 'done' : 'healed';
-    await heal?.();
+    if (!heal) {
+      entry.state = entry.state === 'armed' ? 'done' : 'healed';
+      return;
+    }
+    // Healed once the heal is done (a server restarted, an actor respawned), not when it starts.
+    entry.state = 'healing';
+    try {
+      await heal();
+    } finally {
+      entry.state = 'healed';
+    }
   }
 
   #context(): PlanContext {
@@ -301,7 +372,11 @@ class Controller implements FaultController {
           }
         : {}),
       ...(this.#options.tasks ? { tasks: this.#options.tasks } : {}),
-      brokerNodes: this.#options.cluster?.nodes.map((n) => n.name) ?? [],
+      brokerNodes: this.#servers?.names ?? [],
+      // Without a proxy, a live wire fault is not refused but ignored here (another process
+      // may have one).
+      ...(this.#options.wire ? { wire: this.#options.wire } : {}),
+      ...(this.#options.clocks ? { hosts: this.#options.clocks.hosts } : {}),
     };
   }
 
@@ -393,6 +468,8 @@ class Controller implements FaultController {
   /** Whether a live fault has anything to act on in this process, else why not. */
   #appliesHere(fault: PlannedFault): true | string {
     if (fault.layer === 'broker' && !this.#broker) return 'no NATS cluster is controlled here';
+    if (fault.layer === 'wire' && !this.#options.wire) return 'no wire proxy here';
+    if (fault.layer === 'clock' && !this.#options.clocks) return 'no host clocks here';
     if (
       fault.layer === 'agent' &&
       fault.kind !== 'restart' &&
@@ -412,6 +489,11 @@ class Controller implements FaultController {
       this.#clock.clearTimeout(entry.healTimer);
       entry.applied?.dispose?.();
     }
+    // Servers outlive the run (`up`'s): one killed with a heal pending is started again.
+    const healing = [...this.#entries.values()].filter(
+      (e) => e.state === 'active' && e.fault.layer === 'broker' && e.applied?.heal,
+    );
+    await Promise.all(healing.map((e) => e.applied!.heal!().catch(() => undefined)));
     this.injector.close();
     this.#broker?.close();
   }

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FaultSpecError } from '@llm-teams/runtime';
-import { parseFaultPlan, type FaultPlan, type PlanContext } from './fault-plan.js';
+import type { FaultPlan } from './fault-kinds.js';
+import type { PlanContext } from './fault-refs.js';
+import { parseFaultPlan } from './fault-plan.js';
 
 /** Reads fault file text: JSON (`.json`) or YAML (anything else; JSON is YAML too). */
 export function parseFaultFileText(text: string, file = 'faults'): unknown {

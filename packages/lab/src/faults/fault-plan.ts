@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ModelPurpose } from '@llm-teams/agents';
 import {
   durationSchema,
   FaultSpecError,
@@ -8,102 +7,26 @@ import {
   parseMessageFault,
   type MessageFaultKind,
   type MessageFaultSpec,
-  type NamePattern,
 } from '@llm-teams/runtime';
+import {
+  AGENT_FAULT_KINDS,
+  BROKER_FAULT_KINDS,
+  FAULT_KINDS,
+  MODEL_FAULT_KINDS,
+  type FaultHeal,
+  type FaultKind,
+  type FaultLayer,
+  type FaultPlan,
+  type FaultTrigger,
+  type PlannedFault,
+} from './fault-kinds.js';
 import { checkRefs, type PlanContext } from './fault-refs.js';
 import type { TeamRoster } from './team-roster.js';
+import { WIRE_FAULT_KINDS, wireSchemas } from './wire-faults.js';
+import { CLOCK_FAULT_KINDS, clockSchemas } from './clock-faults.js';
 
 /** The team's members a partition splits by default: coordinators and workers. */
 const members = (roster: TeamRoster) => [...roster.coordinators, ...roster.workers];
-
-export const AGENT_FAULT_KINDS = ['crash', 'kill', 'restart', 'pause', 'slow'] as const;
-export const MODEL_FAULT_KINDS = [
-  'rate_limit',
-  'server_error',
-  'timeout',
-  'malformed_tool_call',
-  'truncated_tool_call',
-  'wrong_answer',
-  'latency',
-] as const;
-export const BROKER_FAULT_KINDS = ['server.kill', 'server.restart', 'server.cut'] as const;
-
-export type AgentFaultKind = (typeof AGENT_FAULT_KINDS)[number];
-export type ModelFaultKind = (typeof MODEL_FAULT_KINDS)[number];
-export type BrokerFaultKind = (typeof BROKER_FAULT_KINDS)[number];
-export type FaultKind = MessageFaultKind | AgentFaultKind | ModelFaultKind | BrokerFaultKind;
-export type FaultLayer = 'message' | 'agent' | 'model' | 'broker';
-
-export const FAULT_KINDS: readonly FaultKind[] = [
-  ...MESSAGE_FAULT_KINDS,
-  ...AGENT_FAULT_KINDS,
-  ...MODEL_FAULT_KINDS,
-  ...BROKER_FAULT_KINDS,
-];
-
-export type AgentFaultSpec =
-  | { kind: 'crash'; target: string; reason?: string }
-  | { kind: 'kill' | 'restart' | 'pause'; target: string }
-  | { kind: 'slow'; target: string; factor: number };
-
-/** A fault of the simulated model, per attempt of a model call (`sim.faults`). */
-export interface ModelFaultSpec {
-  kind: ModelFaultKind;
-  /** Workers whose calls it hits (globs). Default: every worker. */
-  agents?: NamePattern;
-  /** Task ids whose calls it hits (globs). Default: any, and calls without a task. */
-  tasks?: NamePattern;
-  purpose?: ModelPurpose;
-  /** Chance that a matching attempt is hit. Default 1. */
-  probability?: number;
-  /** Attempts hit at most. Default: no limit. */
-  count?: number;
-  /** `rate_limit`: the Retry-After the 429 carries. Default: none (the client backs off). */
-  retryAfterMs?: number;
-  /** `server_error`: the status. Default 500. */
-  status?: number;
-  /** `latency`: the multiplier of the reply's model latency. */
-  factor?: number;
-}
-
-export type BrokerFaultSpec =
-  | { kind: 'server.kill'; node: string; signal?: 'SIGKILL' | 'SIGTERM' }
-  | { kind: 'server.restart' | 'server.cut'; node: string };
-
-/** When a fault starts. None: as soon as the team is up. */
-export type FaultTrigger =
-  /** At this model time (ms since the run started). */
-  | { at: number }
-  /** After this many messages (matching the selectors) were sent. */
-  | { after: { messages: number; from?: NamePattern; to?: NamePattern; type?: NamePattern } }
-  /** When the actor enters the state (`working`, or a nested `working.thinking`). */
-  | { when: { actor: string; state: string } };
-
-/** A heal: real ms, or model ms (scaled by the run's time scale). */
-export type FaultHeal = { ms: number } | { modelMs: number };
-
-interface PlannedBase {
-  id: string;
-  trigger?: FaultTrigger;
-  heal?: FaultHeal;
-}
-
-/** One validated entry of a fault file (or one live fault). */
-export type PlannedFault = PlannedBase &
-  (
-    | { layer: 'message'; kind: MessageFaultKind; spec: MessageFaultSpec }
-    | { layer: 'agent'; kind: AgentFaultKind; spec: AgentFaultSpec }
-    | { layer: 'model'; kind: ModelFaultKind; spec: ModelFaultSpec }
-    | { layer: 'broker'; kind: BrokerFaultKind; spec: BrokerFaultSpec }
-  );
-
-export interface FaultPlan {
-  /** Seed of every fault draw. Default: the run's seed. */
-  seed?: string;
-  faults: PlannedFault[];
-}
-
-export type { PlanContext } from './fault-refs.js';
 
 const namePattern = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const shared = {
@@ -176,20 +99,97 @@ const layerSchemas = {
     signal: z.enum(['SIGKILL', 'SIGTERM']).optional(),
   }),
   'server.restart': z.strictObject({ kind: z.literal('server.restart'), ...shared, node: target }),
-  'server.cut': z.strictObject({ kind: z.literal('server.cut'), ...shared, node: target }),
+  'server.pause': z.strictObject({ kind: z.literal('server.pause'), ...shared, node: target }),
+  ...wireSchemas(shared),
+  ...clockSchemas(shared),
 };
 
 /** Kinds that end by themselves or are already a repair: a heal makes no sense. */
-const NO_HEAL = new Set<FaultKind>(['crash', 'restart', 'server.restart']);
+const NO_HEAL = new Set<FaultKind>([
+  'crash',
+  'restart',
+  'server.restart',
+  'wire.reset',
+  'wire.half_open',
+]);
+
+const LAYERS: [FaultLayer, readonly string[]][] = [
+  ['message', MESSAGE_FAULT_KINDS],
+  ['agent', AGENT_FAULT_KINDS],
+  ['model', MODEL_FAULT_KINDS],
+  ['broker', BROKER_FAULT_KINDS],
+  ['wire', WIRE_FAULT_KINDS],
+  ['clock', CLOCK_FAULT_KINDS],
+];
 
 const layerOf = (kind: FaultKind): FaultLayer =>
-  (MESSAGE_FAULT_KINDS as readonly string[]).includes(kind)
-    ? 'message'
-    : (AGENT_FAULT_KINDS as readonly string[]).includes(kind)
-      ? 'agent'
-      : (MODEL_FAULT_KINDS as readonly string[]).includes(kind)
-        ? 'model'
-        : 'broker';
+  LAYERS.find(([, kinds]) => kinds.includes(kind))![0];
+
+// The trigger and heal fields are the same for every layer.
+const commonSchema = z.strictObject({
+  at: shared.at,
+  after: shared.after,
+  when: shared.when,
+  healAfterMs: shared.healAfterMs,
+  healAfterModelMs: shared.healAfterModelMs,
+});
+type CommonFields = z.infer<typeof commonSchema>;
+
+/** The kind's own fields, checked by its layer's schema; problems go to `problems`. */
+function parseLayerSpec(
+  kind: FaultKind,
+  layer: FaultLayer,
+  rest: Record<string, unknown>,
+  healAfterMs: unknown,
+  context: PlanContext,
+  where: string,
+  problems: string[],
+): PlannedFault['spec'] | undefined {
+  let spec: PlannedFault['spec'] | undefined;
+  if (layer === 'message') {
+    const message = healAfterMs === undefined ? rest : { ...rest, healAfterMs };
+    // A partition over "the team" by default; a client that does not know the team leaves
+    // that to the process that does.
+    const fill = kind === 'partition' && rest['shape'] !== 'groups' && rest['actors'] === undefined;
+    if (fill) message['actors'] = context.roster ? members(context.roster) : ['?a', '?b', '?c'];
+    try {
+      spec = parseMessageFault(message, where);
+      if (fill && !context.roster) delete (spec as { actors?: string[] }).actors;
+    } catch (err) {
+      if (!(err instanceof FaultSpecError)) throw err;
+      problems.push(...err.problems.filter((p) => !problems.includes(p)));
+    }
+  } else {
+    const parsed = layerSchemas[kind as Exclude<FaultKind, MessageFaultKind>].safeParse(rest);
+    if (parsed.success) {
+      const { id: _id, ...data } = parsed.data as Record<string, unknown>;
+      spec = data as PlannedFault['spec'];
+    } else problems.push(...formatIssues(where, parsed.error.issues));
+  }
+  return spec;
+}
+
+/** The trigger (at, after or when) and the heal of a fault whose common fields are valid. */
+function triggerAndHeal(
+  c: CommonFields,
+  layer: FaultLayer,
+): { trigger: FaultTrigger | undefined; heal: FaultHeal | undefined } {
+  const trigger: FaultTrigger | undefined =
+    c.at !== undefined
+      ? { at: c.at }
+      : c.after !== undefined
+        ? { after: c.after }
+        : c.when !== undefined
+          ? { when: c.when }
+          : undefined;
+  const heal: FaultHeal | undefined =
+    c.healAfterModelMs !== undefined
+      ? { modelMs: c.healAfterModelMs }
+      : layer !== 'message' && c.healAfterMs !== undefined
+        ? { ms: c.healAfterMs }
+        : undefined;
+  return { trigger, heal };
+}
 
 /**
  * Validates one fault entry; throws `FaultSpecError` with every problem found, each prefixed by
@@ -216,37 +216,17 @@ export function parseFaultEntry(
   const { at, after, when, healAfterMs, healAfterModelMs, ...rest } = raw;
   const problems: string[] = [];
   // The trigger and heal fields are the same for every layer: check them once, here.
-  const common = z
-    .strictObject({
-      at: shared.at,
-      after: shared.after,
-      when: shared.when,
-      healAfterMs: shared.healAfterMs,
-      healAfterModelMs: shared.healAfterModelMs,
-    })
-    .safeParse({ at, after, when, healAfterMs, healAfterModelMs });
+  const common = commonSchema.safeParse({ at, after, when, healAfterMs, healAfterModelMs });
   if (!common.success) problems.push(...formatIssues(where, common.error.issues));
-  let spec: PlannedFault['spec'] | undefined;
-  if (layer === 'message') {
-    const message = healAfterMs === undefined ? rest : { ...rest, healAfterMs };
-    // A partition over "the team" by default; a client that does not know the team leaves
-    // that to the process that does.
-    const fill = kind === 'partition' && rest['shape'] !== 'groups' && rest['actors'] === undefined;
-    if (fill) message['actors'] = context.roster ? members(context.roster) : ['?a', '?b', '?c'];
-    try {
-      spec = parseMessageFault(message, where);
-      if (fill && !context.roster) delete (spec as { actors?: string[] }).actors;
-    } catch (err) {
-      if (!(err instanceof FaultSpecError)) throw err;
-      problems.push(...err.problems.filter((p) => !problems.includes(p)));
-    }
-  } else {
-    const parsed = layerSchemas[kind as Exclude<FaultKind, MessageFaultKind>].safeParse(rest);
-    if (parsed.success) {
-      const { id: _id, ...data } = parsed.data as Record<string, unknown>;
-      spec = data as PlannedFault['spec'];
-    } else problems.push(...formatIssues(where, parsed.error.issues));
-  }
+  const spec = parseLayerSpec(
+    kind as FaultKind,
+    layer,
+    rest,
+    healAfterMs,
+    context,
+    where,
+    problems,
+  );
   if (problems.length > 0) throw new FaultSpecError(problems);
   const c = common.data!;
   const triggers = (['at', 'after', 'when'] as const).filter((k) => c[k] !== undefined);
@@ -261,20 +241,7 @@ export function parseFaultEntry(
   }
   problems.push(...checkRefs(layer, kind as FaultKind, spec!, c.after, c.when, context, where));
   if (problems.length > 0) throw new FaultSpecError(problems);
-  const trigger: FaultTrigger | undefined =
-    c.at !== undefined
-      ? { at: c.at }
-      : c.after !== undefined
-        ? { after: c.after }
-        : c.when !== undefined
-          ? { when: c.when }
-          : undefined;
-  const heal: FaultHeal | undefined =
-    c.healAfterModelMs !== undefined
-      ? { modelMs: c.healAfterModelMs }
-      : layer !== 'message' && c.healAfterMs !== undefined
-        ? { ms: c.healAfterMs }
-        : undefined;
+  const { trigger, heal } = triggerAndHeal(c, layer);
   const id = typeof raw['id'] === 'string' ? raw['id'] : `${kind}-${index + 1}`;
   return {
     id,

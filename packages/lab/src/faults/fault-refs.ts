@@ -5,8 +5,10 @@ import type {
   FaultKind,
   FaultLayer,
   ModelFaultSpec,
-} from './fault-plan.js';
+} from './fault-kinds.js';
 import type { TeamRoster } from './team-roster.js';
+import type { WireFaultSpec } from './wire-faults.js';
+import type { ClockFaultSpec } from './clock-faults.js';
 
 /** What a fault may refer to. An absent list is not checked (a chaos client that does not
  *  know the team); an empty one refuses every reference. */
@@ -16,6 +18,11 @@ export interface PlanContext {
   tasks?: readonly string[];
   /** Nodes of the NATS cluster this process controls (broker faults act on them). */
   brokerNodes?: readonly string[];
+  /** Hosts behind the wire proxy, each with the members it hosts, and the servers behind it
+   *  (wire faults act on the links between them). An empty map: no wire proxy here. */
+  wire?: { hosts: ReadonlyMap<string, readonly string[]>; servers: readonly string[] };
+  /** The team's hosts, each with the members it hosts (clock faults act on their clocks). */
+  hosts?: ReadonlyMap<string, readonly string[]>;
 }
 
 const list = (p: NamePattern | undefined): string[] =>
@@ -47,7 +54,13 @@ const isTopic = (name: string) => name.startsWith('#');
 export function checkRefs(
   layer: FaultLayer,
   kind: FaultKind,
-  spec: MessageFaultSpec | AgentFaultSpec | ModelFaultSpec | BrokerFaultSpec,
+  spec:
+    | MessageFaultSpec
+    | AgentFaultSpec
+    | ModelFaultSpec
+    | BrokerFaultSpec
+    | WireFaultSpec
+    | ClockFaultSpec,
   after: { from?: NamePattern; to?: NamePattern } | undefined,
   when: { actor: string } | undefined,
   context: PlanContext,
@@ -80,6 +93,16 @@ export function checkRefs(
     }
     return problems;
   }
+  if (layer === 'wire') {
+    problems.push(...wireRefs(spec as WireFaultSpec, context, where));
+    return problems;
+  }
+  if (layer === 'clock') {
+    const hosts = context.hosts;
+    const names = hosts && [...new Set([...hosts.keys(), ...[...hosts.values()].flat()])];
+    problems.push(...unknownNames((spec as ClockFaultSpec).hosts, names, 'host', `${where}.hosts`));
+    return problems;
+  }
   if (layer === 'model') {
     const m = spec as ModelFaultSpec;
     problems.push(
@@ -98,4 +121,20 @@ export function checkRefs(
     problems.push(...unknownNames(s.groups?.flat(), actors, 'actor', `${where}.groups`));
   }
   return problems;
+}
+
+/** A wire fault names hosts behind the proxy (or members they host) and its servers. */
+function wireRefs(spec: WireFaultSpec, context: PlanContext, where: string): string[] {
+  const wire = context.wire;
+  if (wire === undefined) return [];
+  if (wire.hosts.size === 0) {
+    return [
+      `${where}: ${spec.kind} needs hosts behind the wire proxy (llm-teams run --hosts each)`,
+    ];
+  }
+  const names = [...new Set([...wire.hosts.keys(), ...[...wire.hosts.values()].flat()])];
+  return [
+    ...unknownNames(spec.hosts, names, 'host', `${where}.hosts`),
+    ...unknownNames(spec.servers, wire.servers, 'server', `${where}.servers`),
+  ];
 }

@@ -1,6 +1,6 @@
 import type { RunningTeam } from '@llm-teams/agents';
 import { nameMatcher, type Clock, type FaultInjector, type TimerHandle } from '@llm-teams/runtime';
-import type { FaultTrigger } from './fault-plan.js';
+import type { FaultTrigger } from './fault-kinds.js';
 
 export interface TriggerContext {
   clock: Clock;

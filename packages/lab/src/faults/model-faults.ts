@@ -1,7 +1,7 @@
 import type { SimCallInfo, SimFault } from '@llm-teams/agents';
 import { nameMatcher, type FaultEventPayload, type Random } from '@llm-teams/runtime';
-import type { AppliedFault } from './agent-faults.js';
-import type { ModelFaultSpec } from './fault-plan.js';
+import type { AppliedFault } from './applied-fault.js';
+import type { ModelFaultSpec } from './fault-kinds.js';
 
 interface ActiveModelFault {
   id: string;
@@ -12,8 +12,8 @@ interface ActiveModelFault {
 }
 
 /**
- * The model faults active right now, as the simulated model's per-attempt hook
- * (`modelOptions.sim.faults`). One fault per attempt: the first active one that matches, in
+ * The model faults active right now, as the model clients' per-attempt hook
+ * (`modelOptions.faults`: any provider). One fault per attempt: the first active one that matches, in
  * the order they were added.
  */
 export class ModelFaults {

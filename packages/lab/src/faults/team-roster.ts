@@ -1,10 +1,11 @@
-import type { Architecture } from '@llm-teams/agents';
+import { teamCoordinators, type Architecture } from '@llm-teams/agents';
 
 /** The actors of a team, as `runTeam` names them: what a fault file may refer to. */
 export interface TeamRoster {
   /** `a1` ... `aN`. */
   workers: string[];
-  /** `coord1` (and the standby `coord2`) in a centralized team; none otherwise. */
+  /** `coord1` (and the standby `coord2`) in a centralized team, the lead `coord1` of a rounds
+   *  team; none otherwise. */
   coordinators: string[];
   /** Every actor, the `director` (which records the run's marks) included. */
   all: string[];
@@ -22,11 +23,6 @@ export interface TeamRosterOptions {
 export function teamRoster(options: TeamRosterOptions): TeamRoster {
   const n = options.arch === 'single' ? 1 : options.agents;
   const workers = Array.from({ length: n }, (_, i) => `a${i + 1}`);
-  const coordinators =
-    options.arch !== 'centralized'
-      ? []
-      : options.standby === false
-        ? ['coord1']
-        : ['coord1', 'coord2'];
+  const coordinators = teamCoordinators(options.arch, options.standby !== false);
   return { workers, coordinators, all: ['director', ...coordinators, ...workers] };
 }

@@ -1,5 +1,5 @@
 import type { TraceEvent } from '@llm-teams/runtime';
-import type { AnalysisResult } from '../analysis/index.js';
+import type { AnalysisResult } from '../analysis/analyze-trace.js';
 
 /** Consistency conflicts of one run (docs/metrics.md). */
 export interface ConflictCounts {

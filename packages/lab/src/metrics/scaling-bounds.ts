@@ -1,4 +1,4 @@
-import { longestPathToEnd, type DagTask } from '../suites/index.js';
+import { longestPathToEnd, type DagTask } from '@llm-teams/agents';
 
 /** Amdahl's bound on speedup with parallel fraction p on n agents: `1 / ((1 - p) + p / n)`. */
 export function amdahlBound(p: number, n: number): number {

@@ -100,3 +100,58 @@ export function fitUsl(points: readonly SpeedupPoint[]): UslFit | undefined {
   }
   return { sigma: bs, kappa: bk, rmse: rmseOf(pts, (n) => uslSpeedup(n, bs, bk)) };
 }
+
+export interface GustafsonFit {
+  /** Parallel fraction at scale in [0, 1]: `S(n) = (1 - p) + p n` for a workload grown with n. */
+  p: number;
+  rmse: number;
+}
+
+/** Gustafson's law: the scaled speedup of a workload that grows with the team. */
+export function gustafsonSpeedup(p: number, n: number): number {
+  return 1 - p + p * n;
+}
+
+/**
+ * Least-squares Gustafson fit. `S(n) - 1 = p (n - 1)` is linear in p through the origin, so the
+ * optimum is closed-form (clamped to [0, 1]).
+ */
+export function fitGustafson(points: readonly SpeedupPoint[]): GustafsonFit | undefined {
+  const pts = usable(points);
+  const xx = pts.reduce((s, pt) => s + (pt.n - 1) ** 2, 0);
+  if (xx === 0) return undefined;
+  const xy = pts.reduce((s, pt) => s + (pt.n - 1) * (pt.speedup - 1), 0);
+  const p = Math.min(1, Math.max(0, xy / xx));
+  return { p, rmse: rmseOf(pts, (n) => gustafsonSpeedup(p, n)) };
+}
+
+export interface PowerLawFit {
+  /** `y = a n^b`. */
+  a: number;
+  /** The growth exponent: 1 linear, 2 quadratic in n. */
+  b: number;
+  /** Points used (those with y > 0). */
+  points: number;
+}
+
+/**
+ * `y = a n^b` by least squares on log y against log n (points with y > 0; at least two sizes).
+ * How messages per run grow with the team: the paper saw decentralized teams' grow roughly with
+ * n squared.
+ */
+export function fitPowerLaw(points: readonly { n: number; y: number }[]): PowerLawFit | undefined {
+  const pts = points.filter((pt) => pt.n > 0 && pt.y > 0 && Number.isFinite(pt.y));
+  if (new Set(pts.map((pt) => pt.n)).size < 2) return undefined;
+  const xs = pts.map((pt) => Math.log(pt.n));
+  const ys = pts.map((pt) => Math.log(pt.y));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  const b = sxy / sxx;
+  return { a: Math.exp(my - b * mx), b, points: pts.length };
+}

@@ -1,9 +1,10 @@
 import type { TraceEvent } from '@llm-teams/runtime';
-import { analyzeTrace, type AnalysisResult } from '../analysis/index.js';
-import { criticalPathLength, parallelFraction } from '../suites/index.js';
+import { analyzeTrace, type AnalysisResult } from '../analysis/analyze-trace.js';
+import { criticalPathLength, parallelFraction } from '@llm-teams/agents';
 import { countConflicts, type ConflictCounts } from './conflict-metrics.js';
 import { readRunStart } from './run-start.js';
 import { criticalPathModelMs } from './scaling-bounds.js';
+import { measureSchedule, type ScheduleMetrics } from './schedule-metrics.js';
 
 /** One agent's attempt at one task, in that agent's model time. */
 export interface TaskSpan {
@@ -53,6 +54,9 @@ export interface RunMetrics {
   backupClaims: number;
   testRuns: { total: number; failed: number };
   checkers: { errors: number; warnings: number };
+  /** How well the work was scheduled: worker time by kind, the ideal list schedule of these
+   *  durations, starts out of model-time order, reassignment latency (schedule-metrics.ts). */
+  schedule: ScheduleMetrics;
 }
 
 export interface MeasureTraceOptions {
@@ -116,24 +120,8 @@ function agentIds(events: readonly TraceEvent[], spans: readonly TaskSpan[]): st
   return [...ids].sort();
 }
 
-/**
- * Measures a run from its trace alone: makespan and work in model time, task durations and the
- * critical path, tokens, messages, idle time, the straggler gap, consistency conflicts and
- * failed test runs. Runs every checker (`analyzeTrace`) unless given its result.
- */
-export function measureTrace(
-  events: readonly TraceEvent[],
-  options: MeasureTraceOptions = {},
-): RunMetrics {
-  const start = readRunStart(events);
-  const declared = start?.tasks ?? [];
-  const deps = Object.fromEntries(declared.map((t) => [t.id, t.deps]));
-  const analysis = options.analysis ?? analyzeTrace(events, { deps });
-  const spans = taskSpans(events);
-
-  const doneTimes = spans.filter((s) => s.outcome === 'done').map((s) => s.endModelMs);
-  const makespan = options.makespanModelMs ?? Math.max(0, ...doneTimes);
-
+/** Model time per task; a backup's span counts only when the backup finished the task. */
+function taskModelTimes(spans: readonly TaskSpan[]): Record<string, number> {
   const taskModelMs: Record<string, number> = {};
   const finishedByBackup = new Set(
     spans.filter((s) => s.backup && s.outcome === 'done').map((s) => `${s.actor}\u0000${s.taskId}`),
@@ -142,13 +130,21 @@ export function measureTrace(
     if (s.backup && !finishedByBackup.has(`${s.actor}\u0000${s.taskId}`)) continue;
     taskModelMs[s.taskId] = (taskModelMs[s.taskId] ?? 0) + (s.endModelMs - s.startModelMs);
   }
-  const work = spans.reduce((sum, s) => sum + (s.endModelMs - s.startModelMs), 0);
+  return taskModelMs;
+}
 
+/** Busy and idle model time per agent; workers absent from the trace were idle throughout. */
+function agentMetrics(
+  events: readonly TraceEvent[],
+  spans: readonly TaskSpan[],
+  makespan: number,
+  declaredAgents: number,
+): AgentMetrics[] {
   const ids = agentIds(events, spans);
-  const teamSize = Math.max(ids.length, options.agents ?? start?.agents ?? 0);
+  const teamSize = Math.max(ids.length, declaredAgents);
   // Workers that never appear in the trace did nothing: idle for the whole run.
   for (let k = 1; ids.length < teamSize; k++) ids.push(`(idle ${k})`);
-  const agents: AgentMetrics[] = ids.map((id) => {
+  return ids.map((id) => {
     const own = spans.filter((s) => s.actor === id);
     const busy = own.reduce(
       (sum, s) =>
@@ -164,10 +160,10 @@ export function measureTrace(
       lastDoneModelMs: Math.max(0, ...done.map((s) => s.endModelMs)),
     };
   });
-  const finishes = agents.map((a) => a.lastDoneModelMs).sort((a, b) => a - b);
-  const nextToLast = finishes.length >= 2 ? finishes[finishes.length - 2]! : makespan;
-  const stragglerGap = Math.max(0, makespan - nextToLast);
+}
 
+/** Tokens, model calls, messages by type, retries and test runs, counted event by event. */
+function countEvents(events: readonly TraceEvent[]) {
   const tokens = { input: 0, output: 0, cached: 0, total: 0 };
   let llmCalls = 0;
   const byType: Record<string, number> = {};
@@ -193,6 +189,45 @@ export function measureTrace(
     }
   }
   tokens.total = tokens.input + tokens.output;
+  return { tokens, llmCalls, messages, byType, retries, testRuns, failedTests };
+}
+
+/**
+ * Measures a run from its trace alone: makespan and work in model time, task durations and the
+ * critical path, tokens, messages, idle time, the straggler gap, consistency conflicts and
+ * failed test runs. Runs every checker (`analyzeTrace`) unless given its result.
+ */
+export function measureTrace(
+  events: readonly TraceEvent[],
+  options: MeasureTraceOptions = {},
+): RunMetrics {
+  const start = readRunStart(events);
+  const declared = start?.tasks ?? [];
+  const deps = Object.fromEntries(declared.map((t) => [t.id, t.deps]));
+  const analysis = options.analysis ?? analyzeTrace(events, { deps });
+  const spans = taskSpans(events);
+
+  const doneTimes = spans.filter((s) => s.outcome === 'done').map((s) => s.endModelMs);
+  const makespan = options.makespanModelMs ?? Math.max(0, ...doneTimes);
+
+  const taskModelMs = taskModelTimes(spans);
+  const work = spans.reduce((sum, s) => sum + (s.endModelMs - s.startModelMs), 0);
+
+  const agents = agentMetrics(events, spans, makespan, options.agents ?? start?.agents ?? 0);
+  const finishes = agents.map((a) => a.lastDoneModelMs).sort((a, b) => a - b);
+  const nextToLast = finishes.length >= 2 ? finishes[finishes.length - 2]! : makespan;
+  const stragglerGap = Math.max(0, makespan - nextToLast);
+
+  const { tokens, llmCalls, messages, byType, retries, testRuns, failedTests } =
+    countEvents(events);
+  const schedule = measureSchedule(
+    events,
+    spans,
+    declared,
+    agents.map((a) => a.id),
+    makespan,
+    taskModelMs,
+  );
 
   return {
     makespanModelMs: makespan,
@@ -222,5 +257,6 @@ export function measureTrace(
     backupClaims: spans.filter((s) => s.backup).length,
     testRuns: { total: testRuns, failed: failedTests },
     checkers: { errors: analysis.summary.errors, warnings: analysis.summary.warnings },
+    schedule,
   };
 }

@@ -9,98 +9,18 @@ import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { createRuntimeTelemetry, registerRuntimeTelemetry } from '@llm-teams/runtime';
-import { LabError } from '../lab-error.js';
+import { telemetrySettings, type TelemetrySettings } from './telemetry-settings.js';
 
 /*
  * The OpenTelemetry SDK of the command line (docs/observability.md). The runtime and the agents
- * depend on the API only; this is the one place that decides whether spans are exported, from
- * the standard variables. Nothing is set up, and the hosts pay nothing, unless an endpoint is.
+ * depend on the API only; this is the one place that starts the SDK, as the standard variables
+ * ask (telemetry-settings.ts). Nothing is set up, and the hosts pay nothing, unless an endpoint is.
  */
-
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
-
-export interface SignalSettings {
-  /** `<endpoint>/v1/<signal>`, or the signal's own endpoint as given. */
-  url: string;
-  protocol: OtlpProtocol;
-}
-
-export interface TelemetrySettings {
-  /** Spans; undefined when off. */
-  traces: SignalSettings | undefined;
-  /** Metrics; undefined when off. */
-  metrics: (SignalSettings & { intervalMs: number }) | undefined;
-  serviceName: string;
-}
 
 export interface TelemetrySession {
   readonly settings: TelemetrySettings;
   /** Exports what is pending and stops the SDK. */
   shutdown(): Promise<void>;
-}
-
-const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
-
-/** One signal's settings from the standard variables, or undefined when it is off. */
-function signalSettings(
-  env: NodeJS.ProcessEnv,
-  signal: 'traces' | 'metrics',
-): SignalSettings | undefined {
-  const upper = signal.toUpperCase();
-  const exporterVar = `OTEL_${upper}_EXPORTER`;
-  const exporters = (env[exporterVar] ?? 'otlp').split(',').map((s) => s.trim());
-  if (exporters.includes('none')) return undefined;
-  const unknown = exporters.filter((e) => e !== 'otlp' && e !== '');
-  if (unknown.length > 0) {
-    throw new LabError(
-      'INVALID_ARGUMENT',
-      `${exporterVar}=${unknown.join(',')} is not supported (otlp or none)`,
-    );
-  }
-  const ownVar = `OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`;
-  const own = env[ownVar]?.trim();
-  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
-  if (!own && !endpoint) return undefined;
-  const url = own || `${endpoint!.replace(/\/+$/, '')}/v1/${signal}`;
-  try {
-    new URL(url);
-  } catch {
-    const name = own ? ownVar : 'OTEL_EXPORTER_OTLP_ENDPOINT';
-    throw new LabError('INVALID_ARGUMENT', `${name} is not a URL: ${url}`);
-  }
-  const ownProtocolVar = `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`;
-  const protocolVar = env[ownProtocolVar] ? ownProtocolVar : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-  const protocol = (env[protocolVar]?.trim() || 'http/protobuf') as OtlpProtocol;
-  if (!PROTOCOLS.includes(protocol)) {
-    throw new LabError(
-      'INVALID_ARGUMENT',
-      `${protocolVar}=${protocol} is not supported (http/protobuf or http/json)`,
-    );
-  }
-  return { url, protocol };
-}
-
-/**
- * What the standard variables ask for; undefined when both traces and metrics are off (no
- * endpoint, or `OTEL_TRACES_EXPORTER` / `OTEL_METRICS_EXPORTER` = `none`). Names the variable
- * of a value it cannot use.
- */
-export function telemetrySettings(env: NodeJS.ProcessEnv): TelemetrySettings | undefined {
-  const traces = signalSettings(env, 'traces');
-  const metricSignal = signalSettings(env, 'metrics');
-  if (!traces && !metricSignal) return undefined;
-  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000);
-  if (!Number.isInteger(interval) || interval <= 0) {
-    throw new LabError(
-      'INVALID_ARGUMENT',
-      `OTEL_METRIC_EXPORT_INTERVAL=${env.OTEL_METRIC_EXPORT_INTERVAL} is not a positive integer (ms)`,
-    );
-  }
-  return {
-    traces,
-    metrics: metricSignal ? { ...metricSignal, intervalMs: interval } : undefined,
-    serviceName: env.OTEL_SERVICE_NAME?.trim() || 'llm-teams',
-  };
 }
 
 /**
@@ -144,6 +64,7 @@ export function startTelemetry(env: NodeJS.ProcessEnv): TelemetrySession | undef
       // Without a provider the API's tracer is a no-op: metrics alone cost no spans.
       tracer: trace.getTracer('@llm-teams/lab'),
       ...(meterProvider ? { meter: meterProvider.getMeter('@llm-teams/lab') } : {}),
+      captureContent: settings.captureContent,
     }),
   );
   return {

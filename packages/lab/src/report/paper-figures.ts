@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { amdahlBound } from '../metrics/index.js';
+import { PAPER_CALIBRATION_FILE } from '@llm-teams/agents';
+import { amdahlBound } from '../metrics/scaling-bounds.js';
 
 /** One row of the paper's measured runs (its public data set, averaged per cell). */
 export interface PaperRun {
@@ -44,8 +43,7 @@ const ARCH_OF: Record<string, PaperFigure['arch']> = {
 
 /** Where the calibration lives: in packages/agents (so a clean clone has it), never ../shared. */
 export function paperCalibrationPath(): string {
-  const agentsIndex = createRequire(import.meta.url).resolve('@llm-teams/agents');
-  return join(dirname(agentsIndex), '..', 'calibration', 'paper-2603.12229.json');
+  return PAPER_CALIBRATION_FILE;
 }
 
 let cached: PaperCalibration | undefined;

@@ -37,6 +37,8 @@ export const ARCH_COLORS: Record<string, string> = {
   centralized: '#1f77b4',
   decentralized: '#d62728',
   single: '#7f7f7f',
+  rounds: '#9467bd',
+  'rounds-claim': '#ff7f0e',
 };
 
 export const archColor = (arch: string, i = 0): string =>

@@ -1,5 +1,5 @@
 import type { TeamRunResult } from '@llm-teams/agents';
-import type { RunMetrics } from '../metrics/index.js';
+import type { RunMetrics } from '../metrics/trace-metrics.js';
 import type { RunSpec } from './run-spec.js';
 
 /** The outcome of one run: `result.json`, and one line of a sweep's `results.jsonl`. */

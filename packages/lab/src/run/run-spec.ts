@@ -5,7 +5,18 @@ export const ARCHITECTURES = [
   'centralized',
   'decentralized',
   'single',
+  'rounds',
+  'rounds-claim',
 ] as const satisfies readonly Architecture[];
+
+/** Keys of a model mix: member ids and the two roles. */
+export const MEMBER_KEY = /^(a\d+|coord\d+|workers|coordinators)$/;
+
+/** A model mix as one canonical string (`a1=sim:gpt-5.2,coord1=...`, keys sorted). */
+export function mixLabel(models: Readonly<Record<string, string>> | undefined): string | undefined {
+  const keys = Object.keys(models ?? {}).sort();
+  return keys.length === 0 ? undefined : keys.map((k) => `${k}=${models![k]}`).join(',');
+}
 
 /** What identifies one run: the grid coordinates plus the seed and the time scale. */
 export const runSpecSchema = z.object({
@@ -24,6 +35,17 @@ export const runSpecSchema = z.object({
   deadlineMs: z.number().int().positive().optional(),
   /** Repetition index within a sweep cell (informational; the seed is what varies). */
   rep: z.number().int().min(0).optional(),
+  /** A heterogeneous team: a model per member id (`a1`, `coord1`) or role (`workers`,
+   *  `coordinators`); the others use `model`. */
+  models: z.record(z.string().regex(MEMBER_KEY), z.string().min(1)).optional(),
+  /** `scaled`: the workload grows with the team, one copy of the suite's task graph per agent
+   *  (Gustafson's setting); default `fixed`, the suite as it is (Amdahl's). */
+  workload: z.enum(['fixed', 'scaled']).optional(),
+  /** A centralized team's coordinator gives out work in model-time order
+   *  (`CoordinatorOptions.modelTimeOrder`); other architectures have no coordinator, so
+   *  `normalizeRunSpec` drops it for them. Default false, resolved by the team's run
+   *  configuration. */
+  modelTimeOrder: z.boolean().optional(),
 });
 
 export type RunSpec = z.infer<typeof runSpecSchema>;
@@ -38,9 +60,27 @@ export const DEFAULT_RUN_SPEC = {
   timeScale: 0.01,
 } as const satisfies RunSpec;
 
-/** A spec with `single` normalized to one agent, so equal runs get equal keys. */
+/** A spec with `single` normalized to one agent and defaults left out, so equal runs get
+ *  equal keys. */
 export function normalizeRunSpec(spec: RunSpec): RunSpec {
-  return spec.arch === 'single' ? { ...spec, agents: 1 } : spec;
+  const { models, workload, modelTimeOrder, ...rest } = spec;
+  return {
+    ...rest,
+    ...(spec.arch === 'single' ? { agents: 1 } : {}),
+    ...(mixLabel(models) !== undefined ? { models } : {}),
+    ...(workload === 'scaled' ? { workload } : {}),
+    ...(modelTimeOrder === true && spec.arch === 'centralized' ? { modelTimeOrder } : {}),
+  };
+}
+
+/** The grid key's tail for what is not the default: the model mix, a scaled workload, the
+ *  coordinator's model-time order. */
+function extras(s: RunSpec): string {
+  const mix = mixLabel(s.models);
+  return (
+    `${mix !== undefined ? `|models=${mix}` : ''}${s.workload === 'scaled' ? '|scaled' : ''}` +
+    (s.modelTimeOrder === true ? '|model-time-order' : '')
+  );
 }
 
 /**
@@ -49,13 +89,13 @@ export function normalizeRunSpec(spec: RunSpec): RunSpec {
  */
 export function runKey(spec: RunSpec): string {
   const s = normalizeRunSpec(spec);
-  return `${s.suite}|p=${s.p}|${s.arch}|n=${s.agents}|${s.model}|seed=${s.seed}`;
+  return `${s.suite}|p=${s.p}|${s.arch}|n=${s.agents}|${s.model}|seed=${s.seed}${extras(s)}`;
 }
 
 /** A file-system-safe slug of a key, for per-run directories. */
 export function runSlug(spec: RunSpec): string {
   const s = normalizeRunSpec(spec);
-  return `${s.suite}-p${s.p}-${s.arch}-n${s.agents}-${s.model}-s${s.seed}`.replace(
+  return `${s.suite}-p${s.p}-${s.arch}-n${s.agents}-${s.model}-s${s.seed}${extras(s)}`.replace(
     /[^A-Za-z0-9._-]+/g,
     '_',
   );

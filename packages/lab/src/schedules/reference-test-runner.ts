@@ -1,5 +1,9 @@
-import type { TaskSpec, TestRunner, TestRunResult } from '@llm-teams/agents';
-import { dependencyClosure } from '../suites/index.js';
+import {
+  dependencyClosure,
+  type TaskSpec,
+  type TestRunner,
+  type TestRunResult,
+} from '@llm-teams/agents';
 
 /**
  * A test outcome oracle that runs in-process: a task's tests pass iff each of its files, and

@@ -1,8 +1,11 @@
 import type { TaskSuite } from '@llm-teams/agents';
 import type { NatsConnection } from '@llm-teams/broker';
 import { createReplayStrategy, RuntimeError } from '@llm-teams/runtime';
-import { loadSuite, type SuiteSearchOptions } from '../suites/index.js';
-import { decodeChoices, type ScheduleFile } from './schedule-file.js';
+import { loadSuite } from '../suites/suite-loader.js';
+import type { SuiteSearchOptions } from '../suites/suite-source.js';
+import type { LoadedTeam } from '../teams/team-dir.js';
+import { decodeChoices, isDefinedScheduleTeam, type ScheduleFile } from './schedule-file.js';
+import { loadScheduledTeam } from './scheduled-defined-team.js';
 import { uniqueTeamName } from './schedule-trace.js';
 import { runScheduledTeam, type ScheduledRunOutcome } from './scheduled-team-run.js';
 
@@ -11,6 +14,10 @@ export interface ReplayOptions extends SuiteSearchOptions {
   file: ScheduleFile;
   /** The suite, if already loaded; default: loaded by the file's suite id and p. */
   suite?: TaskSuite;
+  /** A team of one's own, if already loaded; default: loaded from the file's directory (or
+   *  `teamDir`), refused if its team.ts changed. */
+  definedTeam?: LoadedTeam;
+  teamDir?: string;
   /** Default: `uniqueTeamName()`. */
   teamName?: string;
   prefix?: string;
@@ -33,16 +40,21 @@ export interface ReplayResult {
 /** Re-runs a team under a saved schedule, following its choices exactly. */
 export async function replaySchedule(options: ReplayOptions): Promise<ReplayResult> {
   const { file } = options;
-  const suite =
-    options.suite ??
-    (await loadSuite({
-      suite: file.team.suite,
-      p: file.team.p,
-      ...(options.searchDirs ? { searchDirs: options.searchDirs } : {}),
-    }));
+  const team = file.team;
+  const subject = isDefinedScheduleTeam(team)
+    ? { definedTeam: options.definedTeam ?? (await loadScheduledTeam(team, options.teamDir)) }
+    : {
+        suite:
+          options.suite ??
+          (await loadSuite({
+            suite: team.suite,
+            p: team.p,
+            ...(options.searchDirs ? { searchDirs: options.searchDirs } : {}),
+          })),
+      };
   const outcome = await runScheduledTeam({
     nc: options.nc,
-    suite,
+    ...subject,
     team: file.team,
     strategy: createReplayStrategy(decodeChoices(file.choices)),
     teamName: options.teamName ?? uniqueTeamName(),

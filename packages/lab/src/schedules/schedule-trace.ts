@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
 import type { TraceEvent } from '@llm-teams/runtime';
 
 let made = 0;
@@ -6,11 +7,12 @@ let made = 0;
 /**
  * A team name no other run on the server has, always 20 characters long: the name is inside
  * every envelope, and byte counts in the trace (dead letters) must not differ between a run
- * and its replay.
+ * and its replay. Threads of one process (a search's) count apart: the thread's id leads the
+ * count.
  */
 export function uniqueTeamName(): string {
   const part = (n: number, width: number) => n.toString(36).padStart(width, '0').slice(-width);
-  return `s${part(Date.now(), 9)}${part(process.pid, 4)}${part(made++, 6)}`;
+  return `s${part(Date.now(), 9)}${part(process.pid, 4)}${part(threadId, 2)}${part(made++, 4)}`;
 }
 
 /**

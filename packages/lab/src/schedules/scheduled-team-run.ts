@@ -1,8 +1,9 @@
-import { runTeam, type TaskSuite, type TestRunner } from '@llm-teams/agents';
+import { runTeam, type RunningTeam, type TaskSuite, type TestRunner } from '@llm-teams/agents';
 import { createTeamSubjects, type NatsConnection } from '@llm-teams/broker';
 import {
   createScheduleController,
   createScheduleDriver,
+  createStepBatcher,
   createVirtualClock,
   natsScheduleDecider,
   serveScheduleController,
@@ -10,12 +11,27 @@ import {
   type ScheduleDeviation,
   type ScheduleRunEnd,
   type ScheduleStrategy,
+  type StepBatcher,
+  type ScheduleDriver,
   type TraceEvent,
 } from '@llm-teams/runtime';
-import { analyzeTrace } from '../analysis/index.js';
-import { deleteTeamResources } from '../run/index.js';
+import { analyzeTrace } from '../analysis/analyze-trace.js';
+import { deleteTeamResources } from '../run/nats-session.js';
+import type { LoadedTeam } from '../teams/team-dir.js';
+import { createMemberClocks } from './member-clocks.js';
 import { createReferenceTestRunner } from './reference-test-runner.js';
-import type { ScheduleTeam } from './schedule-file.js';
+import { BUG_NAMES, knownBug, type BugVariant } from './bug-zoo.js';
+import {
+  isDefinedScheduleTeam,
+  type AnyScheduleTeam,
+  type DefinedScheduleTeam,
+  type ScheduleTeam,
+} from './schedule-file.js';
+import {
+  definedTeamDeps,
+  runScheduledDefinedTeam,
+  type ScheduleGates,
+} from './scheduled-defined-team.js';
 import { normalizeTrace, traceDigest } from './schedule-trace.js';
 
 /** Hosts are named this in every controlled run, so traces compare across processes. */
@@ -25,8 +41,11 @@ const DIRECTOR = 'director';
 
 export interface ScheduledRunOptions {
   nc: NatsConnection;
-  suite: TaskSuite;
-  team: ScheduleTeam;
+  /** The suite of a built-in team (`team` a `ScheduleTeam`). */
+  suite?: TaskSuite;
+  /** A team of one's own, loaded (`team` a `DefinedScheduleTeam`). */
+  definedTeam?: LoadedTeam;
+  team: AnyScheduleTeam;
   strategy: ScheduleStrategy;
   /** Team name (a subject token), unique per run on a shared server. */
   teamName: string;
@@ -36,20 +55,24 @@ export interface ScheduledRunOptions {
   controller?: 'local' | 'nats';
   /** Checkers whose errors count as a failure. Default: every checker. */
   checkers?: readonly string[];
-  /** Default: `createReferenceTestRunner(suite.tasks)`. */
+  /** Built-in teams. Default: `createReferenceTestRunner(suite.tasks)`. */
   testRunner?: TestRunner;
   /** Delete the team's streams and buckets afterwards (not awaited: the next run need not
    *  wait for it). Default true. */
   cleanup?: boolean;
   /** Gets the cleanup's promise, so a caller can await all of them before closing NATS. */
   onCleanup?: (done: Promise<void>) => void;
+  /** Shared by the runs on `nc` that run at once (`createStepBatcher`), so their steps leave
+   *  together. Default: this run's own. */
+  batcher?: StepBatcher;
 }
 
 export interface ScheduledRunOutcome {
   teamName: string;
   /** Some counted checker reported an error. */
   failed: boolean;
-  /** Checkers that reported errors, sorted. */
+  /** Checkers that reported errors, sorted; `team-failed` when a team of one's own ended
+   *  itself as failed (its own check: `{ ok: false }` to the director, a failed task). */
   failures: string[];
   /** One line per error finding: `checker: verdict`. */
   findings: string[];
@@ -80,9 +103,7 @@ export interface ScheduledRunOutcome {
 export async function runScheduledTeam(options: ScheduledRunOptions): Promise<ScheduledRunOutcome> {
   const started = performance.now();
   const { nc, team, teamName } = options;
-  if ((team.arch as string) === 'centralized') {
-    throw new Error('controlled schedules support decentralized and single teams only');
-  }
+  const subject = scheduledSubject(options);
   const clock = createVirtualClock();
   const controller = createScheduleController({ strategy: options.strategy });
   const subjects = createTeamSubjects({
@@ -96,51 +117,49 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
   // Trace length at each decision: maps a finding's events back to the decision that made
   // them, so shrinking can ignore what came after.
   const traceAt: number[] = [];
+  const batcher = options.batcher ?? createStepBatcher(nc);
+  let running: RunningTeam | undefined;
+  const memberClocks = createMemberClocks(clock, () => running);
+  let crashes = 0;
   const driver = createScheduleDriver({
     clock,
+    tick: batcher.tick,
     decide: (enabled) => {
       traceAt.push(events.length);
       return remote ? remote(enabled) : controller.decide(enabled);
     },
-    flush: () => nc.flush(),
+    flush: batcher.flush,
     maxSteps: team.maxSteps,
+    pauseMs: team.pauseMs,
+    onPause: (actor, untilMs) =>
+      running?.host.actor(actor)?.runtime.record({
+        kind: 'mark',
+        name: 'sched.pause',
+        untilMs: untilMs - clock.originMs,
+      }),
+    onJump: memberClocks.jump,
+    jumpMs: team.jumpMs,
+    onCrash: async (actor) => {
+      if (!running) throw new Error(`crash of ${actor} before the team started`);
+      const faultId = `sched.crash.${++crashes}`;
+      await running.kill(actor, { faultId });
+      await running.restart(actor, { faultId });
+    },
     onWindDown: (_reason, d) => {
       // Past the deadline, the director's next look at the board ends the run.
       clock.jumpTo(clock.originMs + team.deadlineMs + 1);
       d.restrict(new Set([DIRECTOR]));
     },
   });
-  let startSchedule!: () => void;
-  let startedAt = 0;
-  let endedAt = 0;
-  const scheduled = new Promise<ScheduleRunEnd>((resolve, reject) => {
-    startSchedule = () => {
-      startedAt = performance.now();
-      void driver.run().then((e) => {
-        endedAt = performance.now();
-        resolve(e);
-      }, reject);
-    };
-  });
-  const runner = options.testRunner ?? createReferenceTestRunner(options.suite.tasks);
-  const teamRun = runTeam({
+  const schedule = scheduleRun(driver);
+  const gates: ScheduleGates = {
     nc,
-    suite: options.suite,
-    arch: team.arch,
-    agents: team.agents,
-    model: team.model,
-    seed: team.seed,
     team: teamName,
     ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
     node: SCHEDULE_NODE,
-    timeScale: 0,
-    deadlineMs: team.deadlineMs,
     clock,
-    testRunner: runner,
     deliveryGate: driver.deliveryGate,
     sharedStateGate: driver.sharedStateGate,
-    unsafeSharedState: team.unsafe,
-    storage: 'memory',
     trace: {
       write(e) {
         events.push(e);
@@ -148,65 +167,36 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
       },
     },
     // Only now: while the team is being set up, hosts await NATS round trips of their own.
-    onStarted: () => {
-      startSchedule();
+    onStarted: (t) => {
+      running = t;
+      schedule.start();
     },
-  });
-  let status = 'stuck';
-  let reason: string | undefined;
-  let end: ScheduleRunEnd;
+    memberClock: memberClocks.clockOf,
+  };
+  const { teamRun, runner } = startTeam(subject, gates, options);
+  let ended: RunEnding;
   try {
-    // A schedule that cannot end the run (stuck, or wound down without success) must not
-    // hang: whichever settles first decides.
-    const first = await Promise.race([
-      teamRun.then((r) => ({ team: r })),
-      scheduled.then((e) => ({ end: e })),
-    ]);
-    if ('team' in first) {
-      status = first.team.status;
-      reason = first.team.reason;
-      end = await scheduled;
-    } else {
-      end = first.end;
-      if (end.reason === 'stopped') {
-        const r = await teamRun;
-        status = r.status;
-        reason = r.reason;
-      } else {
-        reason = `schedule ended: ${end.reason}`;
-        teamRun.catch(() => undefined);
-      }
-    }
+    ended = await runEnding(teamRun, schedule.ended);
   } finally {
     driver.close();
     served?.close();
-    if (!options.testRunner) await runner.close();
+    if (!options.testRunner) await runner?.close();
     if (options.cleanup ?? true) {
       const done = deleteTeamResources(nc, teamName, options.prefix).catch(() => undefined);
       options.onCleanup?.(done);
     }
   }
   const checkFrom = performance.now();
-  const deps = Object.fromEntries(options.suite.tasks.map((t) => [t.id, t.deps]));
-  const analysis = analyzeTrace(events, { deps });
-  const counted = options.checkers ? new Set(options.checkers) : undefined;
-  const errors = analysis.findings.filter(
-    (f) => f.severity === 'error' && (!counted || counted.has(f.checker)),
-  );
+  const { findings, lastRelevant } = judgeRun(events, subject, options.checkers, ended);
   const trace = normalizeTrace(events, teamName);
-  let lastRelevant = -1;
-  for (const f of errors) {
-    for (const ref of f.events)
-      lastRelevant = Math.max(lastRelevant, analysis.index.find(ref) ?? -1);
-  }
   return {
     teamName,
-    failed: errors.length > 0,
-    failures: [...new Set(errors.map((f) => f.checker))].sort(),
-    findings: errors.map((f) => `${f.checker}: ${f.verdict}`),
-    status,
-    ...(reason !== undefined ? { reason } : {}),
-    end,
+    failed: findings.length > 0,
+    failures: [...new Set(findings.map((f) => f.checker))].sort(),
+    findings: findings.map((f) => `${f.checker}: ${f.verdict}`),
+    status: ended.status,
+    ...(ended.reason !== undefined ? { reason: ended.reason } : {}),
+    end: ended.end,
     choices: [...controller.choices],
     deviations: [...controller.deviations],
     failureStep: lastRelevant < 0 ? undefined : decisionOf(traceAt, lastRelevant),
@@ -214,11 +204,165 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
     trace,
     traceDigest: traceDigest(trace),
     wallMs: performance.now() - started,
-    timing: {
-      setupMs: (startedAt || checkFrom) - started,
-      scheduleMs: (endedAt || checkFrom) - (startedAt || checkFrom),
-      teardownMs: checkFrom - (endedAt || checkFrom),
-      checkMs: performance.now() - checkFrom,
+    timing: timingOf(started, schedule.times, checkFrom),
+  };
+}
+
+/** The schedule's end, once `start` runs the driver (when the team is up), and when it ran
+ *  (0: never). */
+function scheduleRun(driver: ScheduleDriver) {
+  const times = { startedAt: 0, endedAt: 0 };
+  let start!: () => void;
+  const ended = new Promise<ScheduleRunEnd>((resolve, reject) => {
+    start = () => {
+      times.startedAt = performance.now();
+      void driver.run().then((e) => {
+        times.endedAt = performance.now();
+        resolve(e);
+      }, reject);
+    };
+  });
+  return { ended, start, times };
+}
+
+/** Where a run's wall time went. */
+function timingOf(
+  started: number,
+  { startedAt, endedAt }: { startedAt: number; endedAt: number },
+  checkFrom: number,
+): ScheduledRunOutcome['timing'] {
+  return {
+    setupMs: (startedAt || checkFrom) - started,
+    scheduleMs: (endedAt || checkFrom) - (startedAt || checkFrom),
+    teardownMs: checkFrom - (endedAt || checkFrom),
+    checkMs: performance.now() - checkFrom,
+  };
+}
+
+/** Starts the scheduled team: a suite's (with its test runner) or one of one's own. */
+function startTeam(subject: ScheduledSubject, gates: ScheduleGates, options: ScheduledRunOptions) {
+  const runner =
+    subject.kind === 'suite'
+      ? (options.testRunner ?? createReferenceTestRunner(subject.suite.tasks))
+      : undefined;
+  const teamRun =
+    subject.kind === 'defined'
+      ? runScheduledDefinedTeam(subject.loaded, subject.team, gates)
+      : runTeam({
+          ...gates,
+          suite: subject.suite,
+          arch: subject.team.arch,
+          agents: subject.team.agents,
+          model: subject.team.model,
+          seed: subject.team.seed,
+          timeScale: subject.team.timeScale,
+          deadlineMs: subject.team.deadlineMs,
+          testRunner: runner!,
+          ...(subject.team.verify > 0 ? { verify: { reviewers: subject.team.verify } } : {}),
+          ...teamVariant(subject.team),
+          storage: 'memory',
+        });
+  return { teamRun, runner };
+}
+
+/** How a scheduled run ended: the team's status (`stuck` when it never said), and the
+ *  schedule's end. */
+interface RunEnding {
+  status: string;
+  reason: string | undefined;
+  end: ScheduleRunEnd;
+}
+
+/**
+ * A schedule that cannot end the run (stuck, or wound down without success) must not hang:
+ * whichever of the team and the schedule settles first decides.
+ */
+async function runEnding(
+  teamRun: Promise<{ status: string; reason?: string | undefined }>,
+  scheduled: Promise<ScheduleRunEnd>,
+): Promise<RunEnding> {
+  const first = await Promise.race([
+    teamRun.then((r) => ({ team: r })),
+    scheduled.then((e) => ({ end: e })),
+  ]);
+  if ('team' in first) {
+    return { status: first.team.status, reason: first.team.reason, end: await scheduled };
+  }
+  const end = first.end;
+  if (end.reason === 'stopped') {
+    const r = await teamRun;
+    return { status: r.status, reason: r.reason, end };
+  }
+  teamRun.catch(() => undefined);
+  return { status: 'stuck', reason: `schedule ended: ${end.reason}`, end };
+}
+
+/** The run's checker errors (those counted), and the last trace event any of them rests on. */
+function judgeRun(
+  events: TraceEvent[],
+  subject: ScheduledSubject,
+  checkers: readonly string[] | undefined,
+  { status, reason }: RunEnding,
+): { findings: { checker: string; verdict: string }[]; lastRelevant: number } {
+  const deps =
+    subject.kind === 'suite'
+      ? Object.fromEntries(subject.suite.tasks.map((t) => [t.id, t.deps]))
+      : definedTeamDeps(subject.loaded.definition);
+  const analysis = analyzeTrace(events, { deps });
+  const counted = checkers ? new Set(checkers) : undefined;
+  const errors = analysis.findings.filter(
+    (f) => f.severity === 'error' && (!counted || counted.has(f.checker)),
+  );
+  const findings = errors.map((f) => ({ checker: f.checker, verdict: f.verdict }));
+  let lastRelevant = -1;
+  for (const f of errors) {
+    for (const ref of f.events)
+      lastRelevant = Math.max(lastRelevant, analysis.index.find(ref) ?? -1);
+  }
+  // A team of one's own checks itself: ending as failed is what its author asserts against.
+  if (subject.kind === 'defined' && status === 'failed') {
+    findings.push({ checker: TEAM_FAILED, verdict: reason ?? 'the team ended as failed' });
+    lastRelevant = Math.max(
+      lastRelevant,
+      events.findIndex((e) => e.kind === 'mark' && e.name === 'run.end'),
+    );
+  }
+  return { findings, lastRelevant };
+}
+
+/** The failure of a team of one's own that ended itself as failed. */
+export const TEAM_FAILED = 'team-failed';
+
+type ScheduledSubject =
+  | { kind: 'suite'; suite: TaskSuite; team: ScheduleTeam }
+  | { kind: 'defined'; loaded: LoadedTeam; team: DefinedScheduleTeam };
+
+/** The team a run schedules, with what it needs: a suite, or a loaded team directory. */
+function scheduledSubject(options: ScheduledRunOptions): ScheduledSubject {
+  const { team } = options;
+  if (isDefinedScheduleTeam(team)) {
+    if (!options.definedTeam) throw new Error(`team ${team.name}: definedTeam is not loaded`);
+    return { kind: 'defined', loaded: options.definedTeam, team };
+  }
+  if (!options.suite) throw new Error(`suite ${team.suite}: suite is not loaded`);
+  return { kind: 'suite', suite: options.suite, team };
+}
+
+/** The team's protocol settings and deliberately broken parts: the schedule's own (`unsafe`,
+ *  `fencing`, `leaseSkewMs`), then its bug's over them. */
+function teamVariant(team: ScheduleTeam): BugVariant {
+  const bug = team.bug === undefined ? undefined : knownBug(team.bug);
+  if (team.bug !== undefined && !bug) {
+    throw new Error(`unknown bug ${JSON.stringify(team.bug)}; known bugs: ${BUG_NAMES.join(', ')}`);
+  }
+  const v = bug?.variant ?? {};
+  return {
+    fencing: team.fencing,
+    ...v,
+    coordinator: { leaseSkewMs: team.leaseSkewMs, ...v.coordinator },
+    unsafeSharedState: {
+      board: team.unsafe.board || v.unsafeSharedState?.board === true,
+      files: team.unsafe.files || v.unsafeSharedState?.files === true,
     },
   };
 }

@@ -126,7 +126,7 @@ export async function shrinkSchedule(
   if (none) return { outcome: none.outcome, runs, minimal: true };
   // A race is an order of conflicting steps: reorderings of steps that commute are removed
   // first, while every conflicting one is kept; then everything is shrunk.
-  await ddmin((d) => d.action === 'drop' || stepsConflict(d.step, d.fallback));
+  await ddmin((d) => d.action !== undefined || stepsConflict(d.step, d.fallback));
   await ddmin(() => false);
   // What is saved is a run's own deviations: minimise those.
   anchor = true;
@@ -145,7 +145,7 @@ export async function shrinkSchedule(
   }
   // A message that was both reordered and dropped may need the reordering only.
   const undrop = cur
-    .filter((d) => d.action === 'drop' && d.step !== d.fallback)
+    .filter((d) => d.action !== undefined && d.step !== d.fallback)
     .map((d) => cur.map((x) => (x === d ? { ...d, action: undefined } : x)));
   if (undrop.length > 0) {
     const kept = await firstFailing(undrop);

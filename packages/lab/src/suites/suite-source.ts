@@ -4,6 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { TaskSpec, TaskSuite } from '@llm-teams/agents';
 import type { z } from 'zod';
 import { LabError } from '../lab-error.js';
+import {
+  MISTAKES_FILE,
+  applyMistake,
+  mistakeCatalogSchema,
+  type MistakeEntry,
+} from './mistake-catalog.js';
 import { mergeModuleFragment, mergeSpecFragment } from './module-fragment.js';
 import {
   TASK_ID_PATTERN,
@@ -32,6 +38,10 @@ interface TaskFiles {
   spec: string | undefined;
   reference: Record<string, string>;
   tests: Record<string, string>;
+  /** The mistake catalog beside the reference (a variant's applies to the merged files). */
+  mistakes: MistakeEntry[];
+  /** Why `mistakes.json` could not be read. */
+  mistakesProblem?: string;
 }
 
 interface TaskSource extends TaskFiles {
@@ -86,10 +96,16 @@ async function readTree(dir: string): Promise<Record<string, string>> {
 }
 
 async function readTaskFiles(dir: string): Promise<TaskFiles> {
+  const catalog = await readOptional(join(dir, MISTAKES_FILE));
+  const parsed = catalog === undefined ? undefined : parseManifest(catalog, mistakeCatalogSchema);
   return {
     spec: await readOptional(join(dir, 'spec.md')),
     reference: await readTree(join(dir, 'reference')),
     tests: await readTree(join(dir, 'tests')),
+    mistakes: parsed?.ok ? parsed.data.mistakes : [],
+    ...(parsed && !parsed.ok
+      ? { mistakesProblem: `${MISTAKES_FILE} is invalid: ${parsed.why}` }
+      : {}),
   };
 }
 
@@ -176,9 +192,17 @@ export async function readSuiteSource(dir: string): Promise<SuiteSource> {
     if (files.spec === undefined || files.spec.trim() === '') {
       issues.push(suiteIssue(at, 'MISSING_FILE', 'has no spec.md (or it is empty)'));
     }
+    if (files.mistakesProblem)
+      issues.push(suiteIssue(at, 'INVALID_MISTAKES', files.mistakesProblem));
     const variants = new Map<string, TaskFiles>();
     for (const name of await subdirectories(join(taskDir, 'variants'))) {
-      variants.set(name, await readTaskFiles(join(taskDir, 'variants', name)));
+      const variant = await readTaskFiles(join(taskDir, 'variants', name));
+      if (variant.mistakesProblem) {
+        issues.push(
+          suiteIssue(at, 'INVALID_MISTAKES', `variant ${name}: ${variant.mistakesProblem}`),
+        );
+      }
+      variants.set(name, variant);
     }
     tasks.set(taskId, { id: taskId, manifest: taskManifest, ...files, variants });
   }
@@ -247,8 +271,20 @@ export function composeStructure(
           variant.spec === undefined ? task.spec : mergeSpecFragment(task.spec ?? '', variant.spec),
         reference: mergeFiles(task.reference, variant.reference),
         tests: mergeFiles(task.tests, variant.tests),
+        // The base task's catalog was checked against the base tests, not the variant's.
+        mistakes: variant.mistakes,
       };
     }
+    const reference = files.reference;
+    const mistakes = files.mistakes.flatMap((m) => {
+      const applied = applyMistake(reference, m);
+      if (applied.ok) return [applied.mistake];
+      const where = entry.variant === undefined ? '' : ` (variant ${entry.variant})`;
+      issues.push(
+        suiteIssue(at, 'INVALID_MISTAKES', `a ${m.kind} mistake${where}: ${applied.why}`),
+      );
+      return [];
+    });
     tasks.push({
       id: entry.task,
       title: task.manifest.title,
@@ -258,6 +294,7 @@ export function composeStructure(
       reference: files.reference,
       tests: files.tests,
       ...(task.manifest.weight === undefined ? {} : { weight: task.manifest.weight }),
+      ...(mistakes.length > 0 ? { mistakes } : {}),
     });
   }
   const suite: TaskSuite = {

@@ -1,13 +1,14 @@
 import { posix } from 'node:path';
-import type { TaskSpec, TaskSuite } from '@llm-teams/agents';
-import { LabError } from '../lab-error.js';
-import { TASK_ID_PATTERN, type StructureManifest } from './suite-manifest.js';
 import {
   criticalPathLength,
   dependencyClosure,
   findDependencyCycle,
   totalWork,
-} from './task-dag.js';
+  type TaskSpec,
+  type TaskSuite,
+} from '@llm-teams/agents';
+import { LabError } from '../lab-error.js';
+import { TASK_ID_PATTERN, type StructureManifest } from './suite-manifest.js';
 
 export type SuiteIssueCode =
   /** suite.json / task.json is not valid JSON or does not match its schema; a bad task id. */
@@ -38,7 +39,9 @@ export type SuiteIssueCode =
   /** The structure's task count, critical path or p differs from what it declares. */
   | 'TASK_COUNT'
   | 'CRITICAL_PATH'
-  | 'PARALLEL_FRACTION';
+  | 'PARALLEL_FRACTION'
+  /** A mistake catalog is malformed or no longer applies to the reference. */
+  | 'INVALID_MISTAKES';
 
 /** One problem with a suite, located as precisely as possible. */
 export interface SuiteIssue {
@@ -112,23 +115,15 @@ export interface ValidateTaskSuiteOptions {
   omitted?: ReadonlySet<string>;
 }
 
-/**
- * Structural checks of an in-memory suite: the graph (duplicates, unknown dependencies,
- * cycles), the files (declared vs reference, conflicts, tests present) and the imports (code
- * may import only its own files and those of its transitive dependencies).
- */
-export function validateTaskSuite(
-  suite: TaskSuite,
-  options: ValidateTaskSuiteOptions = {},
-): SuiteIssue[] {
-  const omitted = options.omitted ?? new Set<string>();
-  const issues: SuiteIssue[] = [];
-  const at = (task?: string): IssueContext => ({
-    suite: suite.id,
-    p: suite.p,
-    ...(task === undefined ? {} : { task }),
-  });
+/** What the checks of one suite share: the suite, where to report, and how to place a report. */
+interface SuiteCheck {
+  suite: TaskSuite;
+  issues: SuiteIssue[];
+  at: (task?: string) => IssueContext;
+}
 
+/** Ids are plain tokens and unique; returns the tasks by id (first of a duplicate). */
+function checkIds({ suite, issues, at }: SuiteCheck): Map<string, TaskSpec> {
   const byId = new Map<string, TaskSpec>();
   for (const task of suite.tasks) {
     if (!TASK_ID_PATTERN.test(task.id)) {
@@ -148,7 +143,15 @@ export function validateTaskSuite(
       byId.set(task.id, task);
     }
   }
+  return byId;
+}
 
+/** Dependencies name known tasks and form no cycle; returns whether the graph is a DAG. */
+function checkGraph(
+  { suite, issues, at }: SuiteCheck,
+  byId: Map<string, TaskSpec>,
+  omitted: ReadonlySet<string>,
+): boolean {
   let graphOk = issues.every((i) => i.code !== 'DUPLICATE_TASK');
   for (const task of suite.tasks) {
     for (const dep of task.deps) {
@@ -174,7 +177,12 @@ export function validateTaskSuite(
     );
     graphOk = false;
   }
+  return graphOk;
+}
 
+/** Each task declares files, has a reference for each and no other, and writes no file another
+ *  task writes; returns the writer of each file. */
+function checkFiles({ suite, issues, at }: SuiteCheck): Map<string, string> {
   const writer = new Map<string, string>();
   for (const task of suite.tasks) {
     if (task.files.length === 0) {
@@ -211,7 +219,11 @@ export function validateTaskSuite(
       }
     }
   }
+  return writer;
+}
 
+/** Each task has tests, on paths no other file uses, that import at least one of its files. */
+function checkTests({ suite, issues, at }: SuiteCheck, writer: Map<string, string>): void {
   const testOwner = new Map<string, string>();
   for (const task of suite.tasks) {
     const testFiles = byPath(Object.keys(task.tests));
@@ -246,8 +258,14 @@ export function validateTaskSuite(
       );
     }
   }
+}
 
-  if (!graphOk) return issues;
+/** Code imports only its task's files and those of its transitive dependencies. */
+function checkImports(
+  { suite, issues, at }: SuiteCheck,
+  byId: Map<string, TaskSpec>,
+  writer: Map<string, string>,
+): void {
   for (const task of suite.tasks) {
     const allowed = new Set(task.files);
     for (const dep of dependencyClosure(suite.tasks, task.id)) {
@@ -274,7 +292,29 @@ export function validateTaskSuite(
       }
     }
   }
-  return issues;
+}
+
+/**
+ * Structural checks of an in-memory suite: the graph (duplicates, unknown dependencies,
+ * cycles), the files (declared vs reference, conflicts, tests present) and the imports (code
+ * may import only its own files and those of its transitive dependencies).
+ */
+export function validateTaskSuite(
+  suite: TaskSuite,
+  options: ValidateTaskSuiteOptions = {},
+): SuiteIssue[] {
+  const check: SuiteCheck = {
+    suite,
+    issues: [],
+    at: (task) => ({ suite: suite.id, p: suite.p, ...(task === undefined ? {} : { task }) }),
+  };
+  const byId = checkIds(check);
+  const graphOk = checkGraph(check, byId, options.omitted ?? new Set<string>());
+  const writer = checkFiles(check);
+  checkTests(check, writer);
+  // The import rule needs the dependency closure, which only a DAG has.
+  if (graphOk) checkImports(check, byId, writer);
+  return check.issues;
 }
 
 const GRAPH_CODES: ReadonlySet<SuiteIssueCode> = new Set([

@@ -3,9 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { TaskSpec, TaskSuite } from '@llm-teams/agents';
+import { dependencyClosure, type TaskSpec, type TaskSuite } from '@llm-teams/agents';
 import { LabError } from '../lab-error.js';
-import { dependencyClosure } from './task-dag.js';
 
 /**
  * Files every workspace that runs suite code needs besides the tasks' files: suite modules

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { isRunRecord, type RunRecord } from '../run/index.js';
+import { isRunRecord, type RunRecord } from '../run/run-record.js';
 
 export interface ResultsFile {
   records: RunRecord[];

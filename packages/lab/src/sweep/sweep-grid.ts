@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { DEFAULT_MODEL_ID } from '@llm-teams/agents';
-import { ARCHITECTURES, normalizeRunSpec, runKey, type RunSpec } from '../run/index.js';
+import {
+  ARCHITECTURES,
+  MEMBER_KEY,
+  normalizeRunSpec,
+  runKey,
+  type RunSpec,
+} from '../run/run-spec.js';
 
 /** A sweep: every combination of suites x p x agents x arch x models, `reps` times. */
 export const sweepGridSchema = z.object({
@@ -9,6 +15,21 @@ export const sweepGridSchema = z.object({
   agents: z.array(z.number().int().min(1).max(64)).min(1),
   arch: z.array(z.enum(ARCHITECTURES)).min(1),
   models: z.array(z.string().min(1)).min(1),
+  /** Model mixes (heterogeneous teams): each a model per member id or role on top of the
+   *  cell's model; `{}` is the plain team. Default: `[{}]`. */
+  mixes: z
+    .array(z.record(z.string().regex(MEMBER_KEY), z.string().min(1)))
+    .min(1)
+    .optional(),
+  /** `fixed` (the suite as it is) and / or `scaled` (one copy of its task graph per agent).
+   *  Default: `['fixed']`. */
+  workloads: z
+    .array(z.enum(['fixed', 'scaled']))
+    .min(1)
+    .optional(),
+  /** Centralized cells run with the coordinator's model-time order
+   *  (`RunSpec.modelTimeOrder`); the other architectures are unaffected. Default false. */
+  modelTimeOrder: z.boolean().optional(),
   reps: z.number().int().min(1).max(1000),
   /** Rep r runs with seed `<seed>-r<r>`, the same across cells, so runs pair up by seed. */
   seed: z.string().min(1),
@@ -51,21 +72,28 @@ export function expandGrid(grid: SweepGrid): RunSpec[] {
     for (const suite of g.suites) {
       for (const p of g.p) {
         for (const model of g.models) {
-          for (const agents of [...g.agents].sort((a, b) => b - a)) {
-            for (const arch of g.arch) {
-              const spec = normalizeRunSpec({
-                suite,
-                p,
-                arch,
-                agents,
-                model,
-                seed: repSeed(g.seed, rep),
-                timeScale: g.timeScale,
-                rep,
-                ...(g.deadlineMs !== undefined ? { deadlineMs: g.deadlineMs } : {}),
-              });
-              const key = runKey(spec);
-              if (!specs.has(key)) specs.set(key, spec);
+          for (const models of g.mixes ?? [{}]) {
+            for (const workload of g.workloads ?? ['fixed']) {
+              for (const agents of [...g.agents].sort((a, b) => b - a)) {
+                for (const arch of g.arch) {
+                  const spec = normalizeRunSpec({
+                    suite,
+                    p,
+                    arch,
+                    agents,
+                    model,
+                    models,
+                    workload,
+                    seed: repSeed(g.seed, rep),
+                    timeScale: g.timeScale,
+                    rep,
+                    ...(g.deadlineMs !== undefined ? { deadlineMs: g.deadlineMs } : {}),
+                    ...(g.modelTimeOrder === true ? { modelTimeOrder: true } : {}),
+                  });
+                  const key = runKey(spec);
+                  if (!specs.has(key)) specs.set(key, spec);
+                }
+              }
             }
           }
         }

@@ -1,72 +1,46 @@
 import { linearRegression } from 'simple-statistics';
+import { CONFLICT_KINDS, type ConflictCounts } from '../metrics/conflict-metrics.js';
+import { amdahlBound, workSpanBound } from '../metrics/scaling-bounds.js';
 import {
-  CONFLICT_KINDS,
-  amdahlBound,
   fitAmdahl,
+  fitGustafson,
+  fitPowerLaw,
   fitUsl,
-  meanCi,
-  meanOf,
-  workSpanBound,
   type AmdahlFit,
-  type ConflictCounts,
-  type MeanCi,
+  type GustafsonFit,
+  type PowerLawFit,
   type UslFit,
-} from '../metrics/index.js';
-import type { RunRecord } from '../run/index.js';
+} from '../metrics/scaling-fits.js';
+import { meanCi, meanOf, type MeanCi } from '../metrics/summary-statistics.js';
+import type { ScheduleMetrics } from '../metrics/schedule-metrics.js';
+import type { BaselineKind, CellSummary, Workload } from './sweep-cell.js';
+import type { RunRecord } from '../run/run-record.js';
+import { mixLabel } from '../run/run-spec.js';
+import {
+  compareWithBaselines,
+  paperFindings,
+  type Comparison,
+  type Finding,
+} from './sweep-comparison.js';
 
-/** Where a run's T1 came from (docs/metrics.md, Speedup). */
-export type BaselineKind =
-  /** The n = 1 run of the same suite, p, architecture, model and seed. */
-  | 'same-arch'
-  /** The `single` run of the same suite, p, model and seed. */
-  | 'single'
-  /** The mean of every completed n = 1 run of the same suite, p and model (no seed match). */
-  | 'pooled';
+export type { BaselineKind, CellSummary, Workload } from './sweep-cell.js';
 
-/** One grid cell: a (suite, p, arch, model, n) across its reps. */
-export interface CellSummary {
-  suite: string;
-  p: number;
-  arch: string;
-  model: string;
-  n: number;
-  runs: number;
-  completed: number;
-  /** Parallel fraction of the task graph (unit weights). */
-  dagP: number;
-  makespanModelMs: MeanCi;
-  /** Per rep T1 / T(n), T1 from the rep's baseline. */
-  speedup: MeanCi;
-  amdahlBound: number;
-  /** Per rep min(n, T1 / T_inf). */
-  workSpanBound: MeanCi;
-  /** Mean speedup / bound. */
-  efficiencyAmdahl: number;
-  efficiencyWorkSpan: number;
-  tokens: { input: MeanCi; output: MeanCi; total: MeanCi };
-  /** Per rep tokens(n) / tokens(baseline). */
-  tokenMultiplier: MeanCi;
-  /** Mean over reps of speedup / token multiplier. */
-  speedupPerTokenMultiplier: number;
-  messages: { total: MeanCi; byType: Record<string, number> };
-  idleFraction: MeanCi;
-  stragglerGapModelMs: MeanCi;
-  stragglerGapFraction: MeanCi;
-  conflicts: Record<keyof ConflictCounts, MeanCi>;
-  failedTestRuns: MeanCi;
-  baselines: Partial<Record<BaselineKind, number>>;
-}
-
-/** One scaling curve: a (suite, p, arch, model) over n. */
+/** One scaling curve: a (suite, p, arch, model, mix, workload) over n. */
 export interface CurveSummary {
   suite: string;
   p: number;
   arch: string;
   model: string;
+  mix?: string;
+  workload: Workload;
   dagP: number;
   points: { n: number; speedup: number }[];
   amdahl?: AmdahlFit;
   usl?: UslFit;
+  /** Scaled workloads: Gustafson's law fitted to the scaled speedups. */
+  gustafson?: GustafsonFit;
+  /** Messages per run against n as `a n^b` (b = 2: quadratic growth). */
+  messagePowerLaw?: PowerLawFit;
   /** Least-squares slope of messages per run against n: extra messages per added agent. */
   messageGrowthPerAgent?: number;
   messageGrowthByType: Record<string, number>;
@@ -81,6 +55,19 @@ export interface SweepSummary {
   incomplete: Record<string, number>;
   cells: CellSummary[];
   curves: CurveSummary[];
+  /** Ours against the rounds baselines on the same draws (sweep-comparison.ts): per suite, p,
+   *  model, mix and n, the speedup over the baseline and the token ratio, beside the paper's. */
+  comparisons: Comparison[];
+  /** The paper's findings checked on the baselines, with how far ours move them. */
+  findings: Finding[];
+  /** Per architecture (and workload), messages per run against n over all its curves, as
+   *  `a n^b`: the mean over curves at each n, fitted. */
+  messageGrowth: {
+    arch: string;
+    workload: Workload;
+    fit: PowerLawFit;
+    points: { n: number; messages: number }[];
+  }[];
 }
 
 interface Baseline {
@@ -91,8 +78,11 @@ interface Baseline {
 }
 
 const completed = (r: RunRecord) => r.result.status === 'completed';
+const workloadOf = (r: RunRecord): Workload => r.spec.workload ?? 'fixed';
 const curveId = (r: RunRecord) =>
-  `${r.spec.suite}\u0000${r.spec.p}\u0000${r.spec.arch}\u0000${r.spec.model}`;
+  `${r.spec.suite}\u0000${r.spec.p}\u0000${r.spec.arch}\u0000${r.spec.model}\u0000${mixLabel(r.spec.models) ?? ''}\u0000${workloadOf(r)}`;
+/** The model work of a run's tasks: what one agent would take for the same workload. */
+const workOf = (r: RunRecord) => Object.values(r.metrics.taskModelMs).reduce((a, b) => a + b, 0);
 
 function baselineFinder(records: readonly RunRecord[]) {
   const ones = records.filter((r) => completed(r) && r.result.agents === 1);
@@ -101,7 +91,10 @@ function baselineFinder(records: readonly RunRecord[]) {
   return (r: RunRecord): Baseline | undefined => {
     const { suite, p, model, seed } = r.spec;
     const same = exact.get(`${curveId(r)}\u0000${seed}`);
-    const single = exact.get(`${suite}\u0000${p}\u0000single\u0000${model}\u0000${seed}`);
+    const tail = `${mixLabel(r.spec.models) ?? ''}\u0000${workloadOf(r)}`;
+    const single = exact.get(
+      `${suite}\u0000${p}\u0000single\u0000${model}\u0000${tail}\u0000${seed}`,
+    );
     const pick = same ?? single;
     if (pick) {
       return {
@@ -112,7 +105,12 @@ function baselineFinder(records: readonly RunRecord[]) {
       };
     }
     const pool = ones.filter(
-      (o) => o.spec.suite === suite && o.spec.p === p && o.spec.model === model,
+      (o) =>
+        o.spec.suite === suite &&
+        o.spec.p === p &&
+        o.spec.model === model &&
+        mixLabel(o.spec.models) === mixLabel(r.spec.models) &&
+        workloadOf(o) === workloadOf(r),
     );
     if (pool.length === 0) return undefined;
     return {
@@ -137,15 +135,22 @@ function summarizeCell(
   const multipliers: number[] = [];
   const perToken: number[] = [];
   const baselines: CellSummary['baselines'] = {};
+  const scaled = workloadOf(first) === 'scaled';
   for (const r of done) {
     const b = find(r);
     if (!b) continue;
     baselines[b.kind] = (baselines[b.kind] ?? 0) + 1;
-    const s =
-      r.result.makespanModelMs > 0 ? b.makespanModelMs / r.result.makespanModelMs : Number.NaN;
-    const m = b.tokens > 0 ? r.metrics.tokens.total / b.tokens : Number.NaN;
+    const t = r.result.makespanModelMs;
+    // A scaled workload has no n = 1 run of its size: its serial time is its own work (at
+    // n = 1 work and makespan agree), and its tokens compare with n baselines' worth.
+    const s = t > 0 ? (scaled ? workOf(r) : b.makespanModelMs) / t : Number.NaN;
+    const m = b.tokens > 0 ? r.metrics.tokens.total / (b.tokens * (scaled ? n : 1)) : Number.NaN;
     speedups.push(s);
-    bounds.push(workSpanBound(n, b.makespanModelMs, b.spanModelMs));
+    bounds.push(
+      scaled
+        ? workSpanBound(n, workOf(r), r.metrics.criticalPathModelMs)
+        : workSpanBound(n, b.makespanModelMs, b.spanModelMs),
+    );
     multipliers.push(m);
     perToken.push(s / m);
   }
@@ -161,6 +166,8 @@ function summarizeCell(
     p: first.spec.p,
     arch: first.spec.arch,
     model: first.spec.model,
+    ...(mixLabel(first.spec.models) !== undefined ? { mix: mixLabel(first.spec.models)! } : {}),
+    workload: workloadOf(first),
     n,
     runs: cell.length,
     completed: done.length,
@@ -189,9 +196,27 @@ function summarizeCell(
     idleFraction: meanCi(done.map((r) => r.metrics.idleFraction)),
     stragglerGapModelMs: meanCi(done.map((r) => r.metrics.stragglerGapModelMs)),
     stragglerGapFraction: meanCi(done.map((r) => r.metrics.stragglerGapFraction)),
+    schedule: scheduleOf(done),
     conflicts,
     failedTestRuns: meanCi(done.map((r) => r.metrics.testRuns.failed)),
     baselines,
+  };
+}
+
+/** Per-rep schedule figures; records from before the schedule was measured count as NaN. */
+function scheduleOf(done: readonly RunRecord[]): CellSummary['schedule'] {
+  const of = (f: (s: ScheduleMetrics) => number) =>
+    meanCi(
+      done.map((r) => {
+        const s = (r.metrics as { schedule?: ScheduleMetrics }).schedule;
+        return s ? f(s) : Number.NaN;
+      }),
+    );
+  return {
+    listScheduleEfficiency: of((s) => s.listScheduleEfficiency),
+    idleWhileReady: of((s) => s.shares.idleWhileReady),
+    wastedCopies: of((s) => s.shares.wastedCopies),
+    outOfOrderStarts: of((s) => (s.starts > 0 ? s.outOfOrderStarts / s.starts : 0)),
   };
 }
 
@@ -206,8 +231,10 @@ function summarizeCurve(cells: readonly CellSummary[]): CurveSummary {
     .map((c) => ({ n: c.n, speedup: c.speedup.mean }));
   const amdahl = fitAmdahl(points);
   const usl = fitUsl(points);
+  const gustafson = first.workload === 'scaled' ? fitGustafson(points) : undefined;
   const withRuns = sorted.filter((c) => c.completed > 0);
   const growth = slope(withRuns.map((c) => [c.n, c.messages.total.mean]));
+  const power = fitPowerLaw(withRuns.map((c) => ({ n: c.n, y: c.messages.total.mean })));
   const types = new Set(withRuns.flatMap((c) => Object.keys(c.messages.byType)));
   const byType: Record<string, number> = {};
   for (const t of [...types].sort()) {
@@ -219,10 +246,14 @@ function summarizeCurve(cells: readonly CellSummary[]): CurveSummary {
     p: first.p,
     arch: first.arch,
     model: first.model,
+    ...(first.mix !== undefined ? { mix: first.mix } : {}),
+    workload: first.workload,
     dagP: first.dagP,
     points,
     ...(amdahl ? { amdahl } : {}),
     ...(usl ? { usl } : {}),
+    ...(gustafson ? { gustafson } : {}),
+    ...(power ? { messagePowerLaw: power } : {}),
     ...(growth !== undefined ? { messageGrowthPerAgent: growth } : {}),
     messageGrowthByType: byType,
   };
@@ -258,9 +289,11 @@ export function summarizeSweep(records: readonly RunRecord[]): SweepSummary {
         a.model.localeCompare(b.model) ||
         a.n - b.n,
     );
-  const curves = groupBy(cells, (c) => `${c.suite}\u0000${c.p}\u0000${c.arch}\u0000${c.model}`).map(
-    summarizeCurve,
-  );
+  const curves = groupBy(
+    cells,
+    (c) =>
+      `${c.suite}\u0000${c.p}\u0000${c.arch}\u0000${c.model}\u0000${c.mix ?? ''}\u0000${c.workload}`,
+  ).map(summarizeCurve);
   const incomplete: Record<string, number> = {};
   for (const r of latest)
     if (!completed(r)) incomplete[r.result.status] = (incomplete[r.result.status] ?? 0) + 1;
@@ -272,5 +305,22 @@ export function summarizeSweep(records: readonly RunRecord[]): SweepSummary {
     incomplete,
     cells,
     curves,
+    comparisons: compareWithBaselines(latest, cells),
+    findings: paperFindings(cells),
+    messageGrowth: messageGrowth(cells),
   };
+}
+
+/** Per architecture and workload: mean messages per run over its cells at each n, fitted. */
+function messageGrowth(cells: readonly CellSummary[]): SweepSummary['messageGrowth'] {
+  return groupBy(
+    cells.filter((c) => c.completed > 0),
+    (c) => `${c.arch}\u0000${c.workload}`,
+  ).flatMap((group) => {
+    const points = groupBy(group, (c) => String(c.n))
+      .map((at) => ({ n: at[0]!.n, messages: meanOf(at.map((c) => c.messages.total.mean)) }))
+      .sort((a, b) => a.n - b.n);
+    const fit = fitPowerLaw(points.map((pt) => ({ n: pt.n, y: pt.messages })));
+    return fit ? [{ arch: group[0]!.arch, workload: group[0]!.workload, fit, points }] : [];
+  });
 }

@@ -1,11 +1,9 @@
 import type { NatsAuthFlags } from '@llm-teams/broker';
-import {
-  openNatsSession,
-  runExperiment,
-  type NatsSession,
-  type RunRecord,
-  type RunSpec,
-} from '../run/index.js';
+import type { UsageLimits } from '@llm-teams/agents';
+import { openNatsSession, type NatsSession } from '../run/nats-session.js';
+import { runExperiment } from '../run/run-experiment.js';
+import type { RunRecord } from '../run/run-record.js';
+import type { RunSpec } from '../run/run-spec.js';
 
 /** Parent -> worker. */
 export type WorkerRequest =
@@ -15,6 +13,7 @@ export type WorkerRequest =
       node: string;
       natsAuthFlags?: NatsAuthFlags;
       searchDirs?: string[];
+      usageLimits?: UsageLimits;
     }
   | { type: 'run'; id: number; spec: RunSpec; outDir?: string; team: string };
 
@@ -63,6 +62,7 @@ export function serveSweepWorker(): void {
         report: false,
         ...(msg.outDir !== undefined ? { outDir: msg.outDir } : {}),
         ...(init.searchDirs ? { searchDirs: init.searchDirs } : {}),
+        ...(init.usageLimits ? { teamOptions: { usageLimits: init.usageLimits } } : {}),
       });
       send({ type: 'result', id: msg.id, record });
     } catch (err) {

@@ -1,7 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { NatsAuthFlags } from '@llm-teams/broker';
-import type { RunRecord, RunSpec } from '../run/index.js';
+import type { UsageLimits } from '@llm-teams/agents';
+import type { RunRecord } from '../run/run-record.js';
+import type { RunSpec } from '../run/run-spec.js';
 import type { WorkerReply, WorkerRequest } from './sweep-worker.js';
 
 /** The worker entry: a JS shim that registers tsx and serves `serveSweepWorker`. */
@@ -18,6 +20,8 @@ export interface WorkerPoolOptions {
   searchDirs?: readonly string[];
   /** Default `SWEEP_WORKER_SCRIPT`. */
   script?: string;
+  /** Team-wide limits of every run (sent to the workers with their init). */
+  usageLimits?: UsageLimits;
 }
 
 export interface RunJob {
@@ -108,6 +112,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       natsUrl: options.natsUrl,
       node: name,
       ...(options.natsAuthFlags ? { natsAuthFlags: options.natsAuthFlags } : {}),
+      ...(options.usageLimits ? { usageLimits: options.usageLimits } : {}),
       ...(options.searchDirs ? { searchDirs: [...options.searchDirs] } : {}),
     };
     child.send(init);

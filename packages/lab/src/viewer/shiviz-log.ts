@@ -5,7 +5,7 @@ import {
   type TraceIndex,
   type VectorClocks,
 } from '@llm-teams/runtime';
-import { describeEvent } from '../analysis/index.js';
+import { describeEvent } from '../analysis/explain.js';
 
 /** The parser ShiViz applies to each entry: a line of text, then `host {"host": n, ...}`. */
 export const SHIVIZ_REGEX = String.raw`(?<event>.*)\n(?<host>\S*) (?<clock>{.*})`;

@@ -1,20 +1,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseTrace, type Finding, type TraceEvent } from '@llm-teams/runtime';
-import { analyzeTrace, type AnalyzeOptions } from '../analysis/index.js';
-import { clientCore } from './client-core.js';
-import { clientDraw } from './client-draw.js';
-import { clientUi } from './client-ui.js';
-import {
-  ARROW_STYLES,
-  EVENT_KINDS,
-  SPAN_STYLES,
-  STUB_STYLES,
-  buildSpaceTimeModel,
-  type SpaceTimeModelOptions,
-} from './space-time-model.js';
+import { analyzeTrace, type AnalyzeOptions } from '../analysis/analyze-trace.js';
+import { pageScript } from './page-script.js';
+import { buildSpaceTimeModel, type SpaceTimeModelOptions } from './space-time-model.js';
 
-export type SpaceTimeHtmlOptions = SpaceTimeModelOptions;
+export interface SpaceTimeHtmlOptions extends SpaceTimeModelOptions {
+  /** A live page: where its updates come from (server-sent events of the model; see
+   *  live-view-server.ts). Default: none, a page of the events given. */
+  live?: { events: string };
+}
 
 const STYLE = `
 *{box-sizing:border-box}html,body{margin:0;height:100%;font:13px system-ui,sans-serif;color:#222}
@@ -62,14 +57,11 @@ export function renderSpaceTimeHtml(
   options: SpaceTimeHtmlOptions = {},
 ): string {
   const model = buildSpaceTimeModel(events, findings, options);
+  const live = options.live
+    ? `<script type="application/json" id="st-live">${JSON.stringify(options.live).replace(/</g, '\\u003c')}</script>\n`
+    : '';
   // `<` escaped keeps `</script>` and `<!--` in trace strings from ending the block.
   const data = JSON.stringify(model).replace(/</g, '\\u003c');
-  const constants = [
-    `var KINDS = ${JSON.stringify(EVENT_KINDS)};`,
-    `var ARROW_STYLES = ${JSON.stringify(ARROW_STYLES)};`,
-    `var STUB_STYLES = ${JSON.stringify(STUB_STYLES)};`,
-    `var SPAN_STYLES = ${JSON.stringify(SPAN_STYLES)};`,
-  ].join('\n');
   const legend = LEGEND.map(
     ([name, color]) => `<span><i style="background:${color}"></i>${name}</span>`,
   ).join('');
@@ -81,7 +73,7 @@ export function renderSpaceTimeHtml(
 <body><div id="st-root">
 <div id="st-main"><canvas id="st-canvas"></canvas></div>
 <div id="st-side">
-<section><h2>${escapeHtml(model.title)}</h2><div id="st-stats"></div>
+<section><h2>${escapeHtml(model.title)}</h2>${options.live ? '<div id="st-live-status"></div>' : ''}<div id="st-stats"></div>
 <div style="margin-top:6px"><label>time axis <select id="st-axis"><option value="lamport">Lamport</option><option value="wall">wall clock</option></select></label>
 <button id="st-fit" type="button">fit all</button></div>
 <div style="font-size:11px;color:#777;margin-top:4px">wheel: zoom, shift+wheel: scroll lanes, drag: pan, 0: fit, click: details</div></section>
@@ -94,14 +86,8 @@ export function renderSpaceTimeHtml(
 <section class="st-legend"><h2>Legend</h2>${legend}</section>
 </div></div><div id="st-tip"></div>
 <script type="application/json" id="st-data">${data}</script>
-<script>
-(function () {
-'use strict';
-${constants}
-${clientCore}
-${clientDraw}
-${clientUi}
-})();
+${live}<script>
+${pageScript()}
 </script>
 </body></html>
 `;
@@ -112,13 +98,17 @@ export interface WriteSpaceTimeOptions extends SpaceTimeHtmlOptions, AnalyzeOpti
   findings?: Finding[];
 }
 
-/** Reads a trace file, runs the checkers, and writes the page (what `llm-teams view` calls). */
+/** Reads a trace file (or takes its events), runs the checkers, and writes the page (what
+ *  `llm-teams view` calls). */
 export async function writeSpaceTimeHtml(
-  tracePath: string,
+  trace: string | readonly TraceEvent[],
   outPath: string,
   options: WriteSpaceTimeOptions = {},
 ): Promise<{ events: number; findings: number; bytes: number }> {
-  const events = parseTrace(await readFile(tracePath, 'utf8'));
+  const events =
+    typeof trace === 'string'
+      ? parseTrace(await readFile(trace, 'utf8'), { source: trace })
+      : trace;
   let findings = options.findings;
   let extra: SpaceTimeModelOptions = {};
   if (!findings) {

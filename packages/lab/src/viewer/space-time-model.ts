@@ -1,54 +1,22 @@
 import {
   analyzeDelivery,
   createTraceIndex,
-  messageFaultOf,
   outageOf,
-  type DeliveryOutcome,
   type DeliveryReport,
   type Finding,
   type TraceEvent,
   type TraceIndex,
 } from '@llm-teams/runtime';
-
-/** Event kinds in the order of their codes in the model. */
-export const EVENT_KINDS = [
-  'send',
-  'recv',
-  'state',
-  'llm',
-  'tool',
-  'task',
-  'fault',
-  'reject',
-  'mark',
-] as const;
-/** Arrow styles (a send to its receive, or to the reject that dead-lettered it). */
-export const ARROW_STYLES = [
-  'message',
-  'retry',
-  'duplicate',
-  'redelivered',
-  'delayed',
-  'dead-letter',
-] as const;
-/** Stub styles: transmissions that reached no one. */
-export const STUB_STYLES = [
-  'dropped',
-  'lost',
-  'in-flight',
-  'superseded',
-  'untraced',
-  'send-failed',
-] as const;
-/** Shaded periods: an outage fault (partition, killed server) or an actor down. */
-export const SPAN_STYLES = ['outage', 'down'] as const;
-
-export const FLAG_DUP = 1;
-export const FLAG_REDELIVERED = 2;
-export const FLAG_UNHANDLED = 4;
-export const FLAG_RETRY = 8;
-export const FLAG_DURABLE = 16;
-export const FLAG_BROADCAST = 32;
+import {
+  EVENT_KINDS,
+  FLAG_BROADCAST,
+  FLAG_DUP,
+  FLAG_DURABLE,
+  FLAG_REDELIVERED,
+  FLAG_RETRY,
+  FLAG_UNHANDLED,
+} from './space-time-codes.js';
+import { addMessages } from './space-time-messages.js';
 
 /**
  * What the page draws, computed once: columns per event (in trace order), a string table,
@@ -129,33 +97,8 @@ export function buildSpaceTimeModel(
 ): SpaceTimeModel {
   const index = options.analysis?.index ?? createTraceIndex(events);
   const delivery = options.analysis?.delivery ?? analyzeDelivery(index);
-  const strings: string[] = [];
-  const stringIds = new Map<string, number>();
-  const str = (s: string) => {
-    let id = stringIds.get(s);
-    if (id === undefined) {
-      id = strings.length;
-      strings.push(s);
-      stringIds.set(s, id);
-    }
-    return id;
-  };
-
-  // Lanes grouped by node (in order of first appearance), host lanes (`@node`) last.
-  const nodeOf = new Map<string, string>();
-  for (const e of events) if (!nodeOf.has(e.actor)) nodeOf.set(e.actor, e.node);
-  const nodes = [...new Set(nodeOf.values())];
-  const lanes = [...index.actors].sort((x, y) => {
-    const nx = nodes.indexOf(nodeOf.get(x)!);
-    const ny = nodes.indexOf(nodeOf.get(y)!);
-    if (nx !== ny) return nx - ny;
-    const hx = x.startsWith('@') ? 1 : 0;
-    const hy = y.startsWith('@') ? 1 : 0;
-    if (hx !== hy) return hx - hy;
-    return index.actorNumber(x)! - index.actorNumber(y)!;
-  });
+  const { lanes, laneNodes } = orderLanes(events, index);
   const laneOf = new Map(lanes.map((id, k) => [id, k]));
-
   const n = events.length;
   let wall0 = n > 0 ? events[0]!.wall : 0;
   for (const e of events) if (e.wall < wall0) wall0 = e.wall;
@@ -165,8 +108,8 @@ export function buildSpaceTimeModel(
     axis: options.axis ?? 'lamport',
     wall0,
     lanes,
-    laneNodes: lanes.map((id) => nodeOf.get(id)!),
-    strings,
+    laneNodes,
+    strings: [],
     k: new Array<number>(n),
     a: new Array<number>(n),
     seq: new Array<number>(n),
@@ -182,156 +125,117 @@ export function buildSpaceTimeModel(
     types: [],
     findings: [],
   };
+  addColumns(model, events, index, laneOf);
+  addMessages(model, index, delivery, laneOf);
+  addSpans(model, index, laneOf);
+  model.findings = findings.map((f) => findingOf(f, index));
+  return model;
+}
+
+/**
+ * Lanes grouped by node (in order of first appearance), host lanes (`@node`) last. A lane is
+ * an actor on a node (an actor restored on another node has a lane there too).
+ */
+function orderLanes(
+  events: readonly TraceEvent[],
+  index: TraceIndex,
+): { lanes: string[]; laneNodes: string[] } {
+  const nodeOf = new Map<string, string>();
+  events.forEach((e, i) => {
+    const lane = index.actors[index.actorOf[i]!]!;
+    if (!nodeOf.has(lane)) nodeOf.set(lane, e.node);
+  });
+  const nodes = [...new Set(nodeOf.values())];
+  const lanes = [...index.actors].sort((x, y) => {
+    const nx = nodes.indexOf(nodeOf.get(x)!);
+    const ny = nodes.indexOf(nodeOf.get(y)!);
+    if (nx !== ny) return nx - ny;
+    const hx = x.startsWith('@') ? 1 : 0;
+    const hy = y.startsWith('@') ? 1 : 0;
+    if (hx !== hy) return hx - hy;
+    return index.actorNumber(x)! - index.actorNumber(y)!;
+  });
+  return { lanes, laneNodes: lanes.map((id) => nodeOf.get(id)!) };
+}
+
+/** Fills the per-event columns, the string table, `x` and the message types. */
+function addColumns(
+  model: SpaceTimeModel,
+  events: readonly TraceEvent[],
+  index: TraceIndex,
+  laneOf: Map<string, number>,
+): void {
+  const stringIds = new Map<string, number>();
+  const str = (s: string) => {
+    let id = stringIds.get(s);
+    if (id === undefined) {
+      id = model.strings.length;
+      model.strings.push(s);
+      stringIds.set(s, id);
+    }
+    return id;
+  };
   const types = new Set<string>();
   const kindCode = new Map<string, number>(EVENT_KINDS.map((k, c) => [k, c]));
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const rec = e as unknown as Record<string, unknown>;
     model.k[i] = kindCode.get(e.kind) ?? 8;
-    model.a[i] = laneOf.get(e.actor)!;
+    model.a[i] = laneOf.get(index.actors[index.actorOf[i]!]!)!;
     model.seq[i] = e.seq;
     model.l[i] = e.lamport;
-    model.w[i] = e.wall - wall0;
+    model.w[i] = e.wall - model.wall0;
     const label = rec[LABEL_KEY[e.kind] ?? 'name'];
     model.t[i] = str(typeof label === 'string' ? label : e.kind);
     const msgId = rec['msgId'];
     model.m[i] = typeof msgId === 'string' ? str(msgId) : -1;
-    let flags = 0;
-    if (e.kind === 'send' || e.kind === 'recv') {
-      types.add(e.type);
-      if (e.attempt > 1) flags |= FLAG_RETRY;
-      if (e.mode === 'at-least-once') flags |= FLAG_DURABLE;
-      if (e.kind === 'send' && e.to.startsWith('#')) flags |= FLAG_BROADCAST;
-      if (e.kind === 'recv') {
-        if (e.dup) flags |= FLAG_DUP;
-        if (e.redelivered) flags |= FLAG_REDELIVERED;
-        if (e.unhandled) flags |= FLAG_UNHANDLED;
-      }
-    }
-    model.f[i] = flags;
-    const skip = IN_COLUMNS[e.kind];
-    const extra: Record<string, unknown> = {};
-    let any = false;
-    for (const key of Object.keys(rec)) {
-      if (COMMON.has(key) || skip?.has(key)) continue;
-      extra[key] = rec[key];
-      any = true;
-    }
-    if (any) model.x.push(i, extra);
+    if (e.kind === 'send' || e.kind === 'recv') types.add(e.type);
+    model.f[i] = flagsOf(e);
+    const extra = extraFields(e);
+    if (extra) model.x.push(i, extra);
   }
   model.types = [...types].sort();
-  addMessages(model, index, delivery, laneOf);
-  addSpans(model, index, laneOf);
-  for (const f of findings) {
-    const resolve = (refs: readonly { actor: string; seq: number }[] | undefined) =>
-      (refs ?? []).map((r) => index.find(r)).filter((i): i is number => i !== undefined);
-    model.findings.push({
-      checker: f.checker,
-      severity: f.severity,
-      verdict: f.verdict,
-      ev: resolve(f.events),
-      chain: resolve(f.chain),
-      ...(f.noChain ? { noChain: f.noChain } : {}),
-    });
-  }
-  return model;
 }
 
-const STUB_OF: Partial<Record<DeliveryOutcome, number>> = {
-  dropped: 0,
-  lost: 1,
-  'in-flight': 2,
-  untraced: 4,
-  'send-failed': 5,
-};
+function flagsOf(e: TraceEvent): number {
+  if (e.kind !== 'send' && e.kind !== 'recv') return 0;
+  let flags = 0;
+  if ((e.attempt ?? 1) > 1) flags |= FLAG_RETRY;
+  if (e.mode === 'at-least-once') flags |= FLAG_DURABLE;
+  if (e.kind === 'send' && e.to.startsWith('#')) flags |= FLAG_BROADCAST;
+  if (e.kind === 'recv') {
+    if (e.dup) flags |= FLAG_DUP;
+    if (e.redelivered) flags |= FLAG_REDELIVERED;
+    if (e.unhandled) flags |= FLAG_UNHANDLED;
+  }
+  return flags;
+}
 
-function addMessages(
-  model: SpaceTimeModel,
-  index: TraceIndex,
-  delivery: DeliveryReport,
-  laneOf: Map<string, number>,
-): void {
-  const { events } = index;
-  const style = (name: (typeof ARROW_STYLES)[number]) => ARROW_STYLES.indexOf(name);
-  const delayed = new Set<string>();
-  for (const e of events) {
-    const f = messageFaultOf(e);
-    if (f && f.action === 'delay') delayed.add(`${f.msgId}\u0000${e.actor}`);
+/** The fields of `e` that have no column of their own, or undefined when there are none. */
+function extraFields(e: TraceEvent): Record<string, unknown> | undefined {
+  const rec = e as unknown as Record<string, unknown>;
+  const skip = IN_COLUMNS[e.kind];
+  const extra: Record<string, unknown> = {};
+  let any = false;
+  for (const key of Object.keys(rec)) {
+    if (COMMON.has(key) || skip?.has(key)) continue;
+    extra[key] = rec[key];
+    any = true;
   }
-  for (let r = 0; r < events.length; r++) {
-    const recv = index.recv(r);
-    const s = index.sendOf[r]!;
-    if (!recv || s < 0) continue;
-    const sender = events[s]!.actor;
-    const st = recv.dup
-      ? style('duplicate')
-      : recv.redelivered
-        ? style('redelivered')
-        : delayed.has(`${recv.msgId}\u0000${recv.actor}`) ||
-            delayed.has(`${recv.msgId}\u0000${sender}`)
-          ? style('delayed')
-          : recv.attempt > 1
-            ? style('retry')
-            : style('message');
-    model.arrows.push(s, r, st);
-  }
-  const outcomes = new Map<string, DeliveryOutcome>();
-  for (const d of delivery.messages) {
-    if (d.topic) {
-      // Broadcast members judged undelivered get a stub toward their lane.
-      const st = STUB_OF[d.outcome];
-      if (st !== undefined) model.stubs.push(d.sends[0]!, laneOf.get(d.to) ?? -1, st);
-      else if (d.outcome === 'dead-lettered' || d.outcome === 'late')
-        model.arrows.push(d.sends[0]!, d.evidence[0]!, style('dead-letter'));
-      continue;
-    }
-    outcomes.set(d.msgId, d.outcome);
-  }
-  // Direct transmissions that no receive matched, one by one, so that a dropped first attempt
-  // shows even when its retry got through.
-  const usedRejects = new Set<number>();
-  const usedDrops = new Set<number>();
-  for (let s = 0; s < events.length; s++) {
-    const send = index.send(s);
-    if (!send || send.to.startsWith('#') || index.recvsOfSend(s).length > 0) continue;
-    const related = index.eventsWithMsg(send.msgId);
-    const sends = index.sendsOf(send.msgId);
-    const nextSend = sends.find((x) => x > s && events[x]!.actor === send.actor);
-    const drop = related.find((i) => {
-      if (usedDrops.has(i)) return false;
-      const f = messageFaultOf(events[i]!);
-      if (!f || f.action !== 'drop') return false;
-      const e = events[i]!;
-      if (f.side === 'send') {
-        return e.actor === send.actor && i > s && (nextSend === undefined || i < nextSend);
-      }
-      return e.actor === send.to;
-    });
-    const target = laneOf.get(send.to) ?? -1;
-    if (drop !== undefined) {
-      usedDrops.add(drop);
-      model.stubs.push(s, target, 0);
-      continue;
-    }
-    // A dead letter, or a late arrival at an actor that had stopped: the message's end.
-    const reject = related.find(
-      (i) =>
-        !usedRejects.has(i) &&
-        (events[i]!.kind === 'reject' || events[i]!.kind === 'late') &&
-        (events[i]!.actor === send.to || events[i]!.actor.startsWith('@')),
-    );
-    if (reject !== undefined) {
-      usedRejects.add(reject);
-      model.arrows.push(s, reject, style('dead-letter'));
-      continue;
-    }
-    const outcome = outcomes.get(send.msgId);
-    const st =
-      outcome === 'delivered' || outcome === 'dead-lettered' || outcome === 'late'
-        ? 3
-        : STUB_OF[outcome ?? 'lost'];
-    model.stubs.push(s, target, st ?? 1);
-  }
+  return any ? extra : undefined;
+}
+
+function findingOf(f: Finding, index: TraceIndex): SpaceTimeModel['findings'][number] {
+  const resolve = (refs: readonly { actor: string; seq: number }[] | undefined) =>
+    (refs ?? []).map((r) => index.find(r)).filter((i): i is number => i !== undefined);
+  return {
+    checker: f.checker,
+    severity: f.severity,
+    verdict: f.verdict,
+    ev: resolve(f.events),
+    chain: resolve(f.chain),
+    ...(f.noChain ? { noChain: f.noChain } : {}),
+  };
 }
 
 function addSpans(model: SpaceTimeModel, index: TraceIndex, laneOf: Map<string, number>): void {
@@ -362,21 +266,22 @@ function addSpans(model: SpaceTimeModel, index: TraceIndex, laneOf: Map<string, 
   for (const start of open)
     for (const lane of lanesFor(start)) model.spans.push(lane, start, -1, 0);
   // An actor is down from its crash to its restart, or for good once it failed.
-  for (const lane of index.lanes) {
+  for (const [a, lane] of index.lanes.entries()) {
+    const here = laneOf.get(index.actors[a]!)!;
     let down = -1;
     for (const i of lane) {
       const e = events[i]!;
       if (e.kind !== 'mark') continue;
       if (e.name === 'actor.crashed' && down < 0) down = i;
       else if (e.name === 'actor.failed') {
-        model.spans.push(laneOf.get(e.actor)!, down >= 0 ? down : i, -1, 1);
+        model.spans.push(here, down >= 0 ? down : i, -1, 1);
         down = -2;
         break;
       } else if ((e.name === 'actor.restarted' || e.name === 'actor.restored') && down >= 0) {
-        model.spans.push(laneOf.get(e.actor)!, down, i, 1);
+        model.spans.push(here, down, i, 1);
         down = -1;
       }
     }
-    if (down >= 0) model.spans.push(laneOf.get(events[down]!.actor)!, down, -1, 1);
+    if (down >= 0) model.spans.push(here, down, -1, 1);
   }
 }

@@ -142,6 +142,30 @@ describe('temporal violations', () => {
     expect(f!.verdict).toMatch(/^w3 started b without knowing its dependency a was done/);
   });
 
+  it('accept a start that read a later revision of the completed entry, written by a step the trace does not show', () => {
+    // The chaos soak's case (seed 300, run 19): a server's SIGKILL cost coord1 its lease;
+    // coord2, elected, fenced every board entry with its epoch (a's revision 52, not traced
+    // as a write) and the worker of b read a at 52.
+    const t = createTraceBuilder();
+    t.mark('director', 'run.start', {
+      tasks: [
+        { id: 'a', deps: [] },
+        { id: 'b', deps: ['a'] },
+      ],
+    });
+    t.tool('w1', 'board.claim', { taskId: 'a', kvWrite: 'board/task.a@3' });
+    t.tool('w1', 'board.complete', { taskId: 'a', kvWrite: 'board/task.a@51' });
+    t.task('w1', 'a', 'done');
+    t.tool('w2', 'board.read', { taskId: 'b', kvReads: ['board/task.a@52'] });
+    t.task('w2', 'b', 'start');
+    // A read of a revision before the completion learned only of the claim.
+    t.tool('w3', 'board.read', { taskId: 'b', kvReads: ['board/task.a@50'] });
+    t.task('w3', 'b', 'start');
+    const [f, ...rest] = checkTemporal(context(t));
+    expect(rest).toEqual([]);
+    expect(f!.verdict).toMatch(/^w3 started b without knowing its dependency a was done/);
+  });
+
   it('accept a start that learned of the completion through a message', () => {
     const t = createTraceBuilder();
     t.task('w1', 'a', 'done');
@@ -176,6 +200,25 @@ describe('duplicate and lost completions', () => {
     const [f, ...rest] = checkLostCompletions(context(t));
     expect(rest).toEqual([]);
     expect(f!.verdict).toBe('the run ended as completed, but t2 was never completed');
+  });
+
+  it('count a completion on the board whose done event the end of the run cut short', () => {
+    const t = createTraceBuilder();
+    t.mark('lead', 'run.tasks', { tasks: TASKS.slice(0, 2) });
+    t.task('w1', 't1', 'done');
+    t.task('w2', 't2', 'start');
+    t.tool('w2', 'board.complete', { outcome: 'ok', taskId: 't2' });
+    t.mark('lead', 'run.end', { completed: true });
+    expect(checkLostCompletions(context(t))).toEqual([]);
+    // A refused completion is no completion.
+    const u = createTraceBuilder();
+    u.mark('lead', 'run.tasks', { tasks: TASKS.slice(0, 2) });
+    u.task('w1', 't1', 'done');
+    u.tool('w2', 'board.complete', { outcome: 'refused', taskId: 't2' });
+    u.mark('lead', 'run.end', { completed: true });
+    expect(checkLostCompletions(context(u)).map((f) => f.verdict)).toEqual([
+      'the run ended as completed, but t2 was never completed (nor ever worked on)',
+    ]);
   });
 
   it('find a task lost with a failed actor, unless someone took it over', () => {

@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
 import { runTeam, type Architecture } from '@llm-teams/agents';
 import { createMemoryTrace } from '@llm-teams/runtime';
 import { analyzeTrace, renderFindingsText } from '@llm-teams/lab';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, useNats } from '@llm-teams/testkit';
 
 /**
  * The checkers against traces of real teams (simulated models, a real nats-server): tasks
@@ -12,21 +10,13 @@ import { tinySuite } from '../../../../test/support/tiny-suite.js';
  * Whatever the run's outcome, a correct team leaves no anomaly behind.
  */
 describe('checkers on real team runs', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   for (const arch of ['single', 'centralized', 'decentralized'] as Architecture[]) {
     it(`find nothing in a ${arch} run`, { timeout: 90_000 }, async () => {
       const trace = createMemoryTrace();
       const result = await runTeam({
-        nc,
+        nc: nats.nc,
         suite: tinySuite(),
         arch,
         agents: 3,

@@ -1,28 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startNatsServer } from '@llm-teams/broker';
 import { isRunRecord, readResults } from '@llm-teams/lab';
-
-const BIN = fileURLToPath(new URL('../../bin/llm-teams.js', import.meta.url));
-
-/** Runs the real `llm-teams` bin in a child process, as a user would. */
-function llmTeams(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from '@llm-teams/testkit';
 
 describe('llm-teams (the bin)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmt-cli-'));
@@ -30,7 +12,7 @@ describe('llm-teams (the bin)', () => {
 
   it('run: one team on the embedded nats-server writes result.json, trace.jsonl and report.html', async () => {
     const out = join(dir, 'run');
-    const res = await llmTeams([
+    const res = await runCli([
       'run',
       '--suite',
       'tiny',
@@ -64,7 +46,7 @@ describe('llm-teams (the bin)', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<canvas id="chart-timeline">/);
 
     // analyze and view read what run wrote.
-    const analyzed = await llmTeams(['analyze', join(out, 'trace.jsonl'), '--json']);
+    const analyzed = await runCli(['analyze', join(out, 'trace.jsonl'), '--json']);
     expect(analyzed.code, analyzed.stderr).toBe(0);
     const json = JSON.parse(analyzed.stdout) as {
       analysis: { summary: { ok: boolean } };
@@ -72,7 +54,7 @@ describe('llm-teams (the bin)', () => {
     };
     expect(json.analysis.summary.ok).toBe(true);
     expect(json.metrics.tasks).toEqual({ declared: 6, done: 6 });
-    const viewed = await llmTeams(['view', join(out, 'trace.jsonl')]);
+    const viewed = await runCli(['view', join(out, 'trace.jsonl')]);
     expect(viewed.code, viewed.stderr).toBe(0);
     expect(existsSync(join(out, 'trace.html'))).toBe(true);
   });
@@ -96,12 +78,12 @@ describe('llm-teams (the bin)', () => {
         join(dir, out),
       ];
       const login = ['--nats-user', 'runner', '--nats-pass', password];
-      const refused = await llmTeams(args('auth-none'));
+      const refused = await runCli(args('auth-none'));
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/authorization/i);
       // A refusal is a named error: its message, not a stack trace.
       expect(refused.stderr).not.toMatch(/\n\s+at /);
-      const wrong = await llmTeams([
+      const wrong = await runCli([
         ...args('auth-wrong'),
         '--nats-user',
         'runner',
@@ -110,7 +92,7 @@ describe('llm-teams (the bin)', () => {
       ]);
       expect(wrong.code).not.toBe(0);
       expect(wrong.stderr).toMatch(/authorization/i);
-      const res = await llmTeams([...args('auth-flags'), ...login]);
+      const res = await runCli([...args('auth-flags'), ...login]);
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toMatch(/^completed:/);
       // The password is a secret: never printed, never traced.
@@ -118,7 +100,7 @@ describe('llm-teams (the bin)', () => {
       expect(readFileSync(join(dir, 'auth-flags', 'trace.jsonl'), 'utf8')).not.toContain(password);
 
       // A sweep's worker processes connect with the same flags (passed over IPC).
-      const sweep = await llmTeams([
+      const sweep = await runCli([
         'sweep',
         '--suites',
         'tiny',
@@ -140,17 +122,22 @@ describe('llm-teams (the bin)', () => {
     }
   });
 
-  it('every command that connects declares the credential flags', async () => {
-    for (const command of ['run', 'node', 'chaos', 'explore', 'replay', 'sweep']) {
-      const help = await llmTeams([command, '--help']);
-      expect(help.code, `${command} --help`).toBe(0);
-      for (const flag of ['--nats-user', '--nats-pass-file', '--nats-creds', '--tls-ca'])
-        expect(help.stdout, `${command} --help`).toContain(flag);
-    }
-  });
+  // Six CLI processes one after another: the timeout leaves room for a loaded machine.
+  it(
+    'every command that connects declares the credential flags',
+    { timeout: 180_000 },
+    async () => {
+      for (const command of ['run', 'node', 'chaos', 'explore', 'replay', 'sweep']) {
+        const help = await runCli([command, '--help']);
+        expect(help.code, `${command} --help`).toBe(0);
+        for (const flag of ['--nats-user', '--nats-pass-file', '--nats-creds', '--tls-ca'])
+          expect(help.stdout, `${command} --help`).toContain(flag);
+      }
+    },
+  );
 
   it('a bad flag exits 2 with a message naming the flag and the allowed values', async () => {
-    const res = await llmTeams(['run', '--arch', 'ring']);
+    const res = await runCli(['run', '--arch', 'ring']);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(
       /--arch <arch>.*'ring' is invalid.*Allowed choices are centralized, decentralized, single/,
@@ -175,11 +162,11 @@ describe('llm-teams (the bin)', () => {
       '--out',
       out,
     ];
-    const first = await llmTeams(['sweep', ...grid, '--limit', '1']);
+    const first = await runCli(['sweep', ...grid, '--limit', '1']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^stopped: 2 runs in the grid, 0 done before, 1 run now/);
     expect(first.stderr).toMatch(/\[1\/2\] completed tiny\|p=0.5\|centralized/);
-    const second = await llmTeams(['sweep', ...grid]);
+    const second = await runCli(['sweep', ...grid]);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(
       /^completed: 2 runs in the grid, 1 done before, 1 run now \(0 failed\)/,

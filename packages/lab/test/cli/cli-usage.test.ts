@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '@llm-teams/lab';
+import { cliIn } from '../faults/cli-process.js';
 
-/** Runs the CLI in-process; usage errors are caught before any server starts. */
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTTY: false,
-    cwd: process.cwd(),
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+/** The CLI in-process (usage errors are caught before any server starts). */
+const cli = cliIn(process.cwd());
+const LOST_UPDATE = new URL('../schedules/fixtures/lost-update-team', import.meta.url).pathname;
+const SCHEDULE_OF_SUITE = new URL('./fixtures/tiny-schedule.json', import.meta.url).pathname;
 
 describe('llm-teams usage errors exit 2 and name the flag', () => {
   const cases: [string[], RegExp][] = [
@@ -44,10 +34,26 @@ describe('llm-teams usage errors exit 2 and name the flag', () => {
     [['sweep', '--preset', 'huge'], /--preset <name>.*'huge' is invalid.*paper/],
     [['sweep', '--suites', 'math,nope'], /--suites: unknown suite "nope"/],
     [['sweep', '--p', '0.3', '--suites', 'math'], /--p: suite math has no structure with p = 0.3/],
-    [['analyze'], /missing required argument 'trace'/],
+    [['sweep', '--models', 'none;a1=sim:nope'], /--models sim:nope: .*claude-sonnet-4-6/],
+    [['sweep', '--models', 'lead=sim:gpt-5.2'], /--models <mixes>.*lead is not a member/],
+    [['sweep', '--workload', 'fixed,huge'], /--workload <list>.*Not allowed: huge/],
+    [['run', '--workload', 'huge'], /--workload <kind>.*'huge' is invalid.*fixed, scaled/],
+    [['analyze'], /missing required argument 'traces'/],
     [['analyze', 'no-such-trace.jsonl'], /<trace>: no such file/],
     [['view', 'x.jsonl', '--axis', 'sideways'], /--axis <axis>.*lamport, wall/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [
+      ['explore', '--team', LOST_UPDATE, '--suite', 'tiny'],
+      /--suite does not apply with --team \(the team says who works and how\)/,
+    ],
+    [
+      ['explore', '--team', LOST_UPDATE, '--model', 'openai-compatible:m@http://127.0.0.1:9/v1'],
+      /--team: member c1 uses model openai-compatible:m@.*: controlled schedules need replies that take no time .*script:<file>, replay:<cassette>/,
+    ],
+    [
+      ['replay', SCHEDULE_OF_SUITE, '--team', LOST_UPDATE],
+      /--team: the schedule is of the built-in team on suite tiny, not of a team directory/,
+    ],
   ];
   for (const [argv, message] of cases) {
     it(argv.join(' '), async () => {

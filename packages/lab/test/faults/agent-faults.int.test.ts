@@ -1,22 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, useNats } from '@llm-teams/testkit';
 import { faultEvents, indexOf, marks, of, runWithFaults } from './team-harness.js';
 
 describe('agent faults', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   it('crash: in-memory state is lost, supervision restarts the actor and its assignment comes back', async () => {
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       faults: [
         { id: 'boom', kind: 'crash', target: 'a2', when: { actor: 'a2', state: 'working' } },
       ],
@@ -49,19 +39,34 @@ describe('agent faults', () => {
     expect(again.length).toBeGreaterThan(0);
   });
 
-  it('kill, then a live restart: the killed actor comes back and the run completes', async () => {
-    const { result, events } = await runWithFaults(nc, {
-      faults: [{ kind: 'kill', target: 'a3', when: { actor: 'a3', state: 'working' } }],
+  it('kill, then a live restart: the killed actor comes back and the run completes; each names its fault, and a kill of the dead actor is traced as skipped', async () => {
+    const { result, events } = await runWithFaults(nats.nc, {
+      faults: [{ id: 'down', kind: 'kill', target: 'a3', when: { actor: 'a3', state: 'working' } }],
       during: async (trace, controller) => {
         await trace.when((ev) => ev.some((e) => e.kind === 'fault' && e.fault === 'kill'));
+        controller.add({ id: 'again', kind: 'kill', target: 'a3' });
+        await trace.when((ev) => ev.some((e) => e.kind === 'fault' && e.phase === 'skipped'));
         controller.add({ id: 'back', kind: 'restart', target: 'a3' });
       },
     });
     expect(result.status, result.reason).toBe('completed');
     const kill = indexOf(events, (e) => e.kind === 'fault' && e.fault === 'kill');
     const restart = indexOf(events, (e) => e.kind === 'fault' && e.fault === 'restart');
-    expect(events[kill]).toMatchObject({ actor: 'director', target: 'a3' });
-    expect(events[restart]).toMatchObject({ actor: 'director', target: 'a3' });
+    expect(events[kill]).toMatchObject({
+      actor: 'director',
+      target: 'a3',
+      phase: 'start',
+      faultId: 'down',
+    });
+    expect(events[restart]).toMatchObject({
+      actor: 'director',
+      target: 'a3',
+      phase: 'end',
+      faultId: 'back',
+    });
+    expect(of(events, 'fault').filter((e) => e.phase === 'skipped')).toEqual([
+      expect.objectContaining({ fault: 'kill', faultId: 'again', reason: 'a3 was not running' }),
+    ]);
     expect(restart).toBeGreaterThan(kill);
     // Nothing from a3 while it was down; a new incarnation (a state from nothing) after.
     const a3 = events.map((e, i) => [e, i] as const).filter(([e]) => e.actor === 'a3');
@@ -70,7 +75,7 @@ describe('agent faults', () => {
   });
 
   it('pause: the paused worker is suspected by the failure detector, then resumes', async () => {
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       faults: [
         { kind: 'pause', target: 'a2', when: { actor: 'a2', state: 'working' }, healAfterMs: 1500 },
       ],
@@ -92,7 +97,7 @@ describe('agent faults', () => {
   });
 
   it('slow: the agent becomes a straggler, and the coordinator backs its task up', async () => {
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       suite: tinySuite({ n: 6, chain: 1 }),
       faults: [{ kind: 'slow', target: 'a2', factor: 10 }],
       team: {

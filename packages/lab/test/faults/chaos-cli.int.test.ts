@@ -2,48 +2,26 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
+import { cliIn } from './cli-process.js';
 import { parseTrace } from '@llm-teams/runtime';
-import { main, type CliIo } from '@llm-teams/lab';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, useNats } from '@llm-teams/testkit';
 import { faultEvents, runWithFaults } from './team-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmt-chaos-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI in-process. */
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTTY: false,
-    cwd: dir,
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+/** The CLI in-process (usage errors are caught before any server starts). */
+const cli = cliIn(dir);
 
 describe('llm-teams chaos', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   it('adds, lists and clears faults in a running team over its control subject', async () => {
     const said: Record<string, Awaited<ReturnType<typeof cli>>> = {};
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       suite: tinySuite({ n: 4, chain: 2 }),
       faults: [],
-      controller: { nc, node: 'team-node' },
+      controller: { nc: nats.nc, node: 'team-node' },
       during: async (_trace, _controller, team) => {
         const chaos = (...args: string[]) =>
           cli('chaos', ...args, '--team', team.team, '--nats', nats.url, '--wait-ms', '300');
@@ -60,7 +38,7 @@ describe('llm-teams chaos', () => {
     expect(result.status, result.reason).toBe('completed');
     expect(said['add']).toMatchObject({ code: 0, stdout: 'team-node: added mute, nap\n' });
     expect(said['list']!.stdout).toMatch(
-      /^team-node: mute delay active; nap pause (active|healed)\n$/,
+      /^team-node: mute delay active; nap pause (active|healing|healed)\n$/,
     );
     expect(said['bad']!.code).toBe(1);
     expect(said['bad']!.stdout).toMatch(

@@ -111,14 +111,14 @@ faults:
         { kind: 'pause', target: 'a1', at: '1s', when: { actor: 'a1', state: 'working' } },
         { kind: 'pause', target: 'a1', healAfterMs: '-2s' },
         { kind: 'wrong_answer', tasks: 't09' },
-        { kind: 'server.cut', node: 'n7' },
+        { kind: 'server.pause', node: 'n7' },
         { kind: 'partition', shape: 'isolate', target: 'a1', actors: ['a1', 'a4'] },
         { kind: 'rate_limit', probability: 2 },
         { kind: 'slow', target: 'coord1', factor: 3 },
         { kind: 'drop', after: { messages: 2, typ: 'x' } },
       ]),
     ).toEqual([
-      'faults[0]: unknown fault kind "explode"; known kinds: drop, delay, duplicate, reorder, hold, partition, crash, kill, restart, pause, slow, rate_limit, server_error, timeout, malformed_tool_call, truncated_tool_call, wrong_answer, latency, server.kill, server.restart, server.cut',
+      'faults[0]: unknown fault kind "explode"; known kinds: drop, delay, duplicate, reorder, hold, partition, crash, kill, restart, pause, slow, rate_limit, server_error, timeout, malformed_tool_call, truncated_tool_call, wrong_answer, latency, server.kill, server.restart, server.pause, wire.latency, wire.bandwidth, wire.partition, wire.reset, wire.half_open, clock.skew, clock.drift',
       'faults[1]: unknown field "form"',
       'faults[2].to: unknown actor "a9"; the team has director, coord1, coord2, a1, a2, a3',
       'faults[3].delay: bad duration "soon": use ms (a number >= 0) or a string like 500ms, 2s, 1.5m',
@@ -150,6 +150,82 @@ faults:
     ]);
   });
 
+  it('checks wire faults against the hosts behind the proxy and its servers', () => {
+    const wire = {
+      hosts: new Map([
+        ['director', ['director']],
+        ['h1', ['a1', 'a2']],
+        ['h2', ['a3']],
+      ]),
+      servers: ['n1', 'n2'],
+    };
+    const plan = parseFaultPlan(
+      [
+        { kind: 'wire.partition', hosts: 'a3', servers: 'n2', healAfterMs: '2s' },
+        { kind: 'wire.latency', hosts: 'h*', latencyMs: '40ms', jitterMs: 10 },
+        { kind: 'wire.half_open', side: 'server' },
+      ],
+      { ...context, wire },
+    );
+    expect(plan.faults.map((f) => [f.layer, f.kind, f.spec])).toEqual([
+      ['wire', 'wire.partition', { kind: 'wire.partition', hosts: 'a3', servers: 'n2' }],
+      ['wire', 'wire.latency', { kind: 'wire.latency', hosts: 'h*', latencyMs: 40, jitterMs: 10 }],
+      ['wire', 'wire.half_open', { kind: 'wire.half_open', side: 'server' }],
+    ]);
+    expect(plan.faults[0]!.heal).toEqual({ ms: 2000 });
+    expect(
+      problems(
+        [
+          { kind: 'wire.partition', hosts: 'a9' },
+          { kind: 'wire.bandwidth', servers: 'n3', bytesPerSecond: 1000 },
+          { kind: 'wire.reset', healAfterMs: 100 },
+          { kind: 'wire.latency', direction: 'sideways', latencyMs: 5 },
+        ],
+        { ...context, wire },
+      ),
+    ).toEqual([
+      'faults[0].hosts: unknown host "a9"; the team has director, h1, h2, a1, a2, a3',
+      'faults[1].servers: unknown server "n3"; the team has n1, n2',
+      'faults[2]: a wire.reset does not heal; remove healAfterMs / healAfterModelMs',
+      'faults[3].direction: Invalid option: expected one of "both"|"to-server"|"to-host"',
+    ]);
+  });
+
+  it('reads clock faults: signed offsets, rates above -1, hosts of the team', () => {
+    const hosts = new Map([
+      ['director', ['director']],
+      ['coord1', ['coord1']],
+      ['a1', ['a1']],
+    ]);
+    const plan = parseFaultPlan(
+      [
+        { kind: 'clock.skew', hosts: 'coord1', offsetMs: '-3s' },
+        { kind: 'clock.skew', offsetMs: 250 },
+        { kind: 'clock.drift', hosts: 'a*', rate: 0.5, healAfterMs: '1s' },
+      ],
+      { ...context, hosts },
+    );
+    expect(plan.faults.map((f) => f.spec)).toEqual([
+      { kind: 'clock.skew', hosts: 'coord1', offsetMs: -3000 },
+      { kind: 'clock.skew', offsetMs: 250 },
+      { kind: 'clock.drift', hosts: 'a*', rate: 0.5 },
+    ]);
+    expect(
+      problems(
+        [
+          { kind: 'clock.skew', hosts: 'a7', offsetMs: 10 },
+          { kind: 'clock.skew', offsetMs: 'soon' },
+          { kind: 'clock.drift', rate: -1 },
+        ],
+        { ...context, hosts },
+      ),
+    ).toEqual([
+      'faults[0].hosts: unknown host "a7"; the team has director, coord1, a1',
+      'faults[1].offsetMs: bad offset "soon": use ms (a number, negative for behind) or a string like 5s, -500ms',
+      'faults[2].rate: a clock slower than stopped has no timers that fire: use a rate above -1',
+    ]);
+  });
+
   it('reports a file that is not YAML', async () => {
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'faults: [ {kind: drop\n');
@@ -177,7 +253,7 @@ describe('llm-teams run --faults', () => {
     expect(stderr).toBe(
       'error: --faults: 2 problems:\n' +
         '  faults[0].target: unknown team member "a7"; the team has coord1, coord2, a1, a2\n' +
-        '  faults[1]: unknown fault kind "dorp"; known kinds: drop, delay, duplicate, reorder, hold, partition, crash, kill, restart, pause, slow, rate_limit, server_error, timeout, malformed_tool_call, truncated_tool_call, wrong_answer, latency, server.kill, server.restart, server.cut\n',
+        '  faults[1]: unknown fault kind "dorp"; known kinds: drop, delay, duplicate, reorder, hold, partition, crash, kill, restart, pause, slow, rate_limit, server_error, timeout, malformed_tool_call, truncated_tool_call, wrong_answer, latency, server.kill, server.restart, server.pause, wire.latency, wire.bandwidth, wire.partition, wire.reset, wire.half_open, clock.skew, clock.drift\n',
     );
   });
 });

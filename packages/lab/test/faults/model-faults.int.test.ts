@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createModelClient } from '@llm-teams/agents';
-import type { NatsConnection } from '@llm-teams/broker';
 import { createRandom, type FaultEventPayload } from '@llm-teams/runtime';
 import { ModelFaults } from '@llm-teams/lab';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { useNats } from '@llm-teams/testkit';
 import { faultEvents, of, runWithFaults, type Ev } from './team-harness.js';
 
 type Llm = Ev<'llm'>;
@@ -17,15 +16,7 @@ const attemptsOf = (events: Llm[], agent: string, callIndex: number) =>
   events.filter((e) => e.actor === agent && e['callIndex'] === callIndex);
 
 describe('model faults', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   it('latency: a reply takes factor times its model time', async () => {
     const recorded: FaultEventPayload[] = [];
@@ -55,7 +46,7 @@ describe('model faults', () => {
   });
 
   it('429 storms, 5xx and timeouts: failed attempts in the trace, then the retry succeeds', async () => {
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       faults: [
         { id: 'storm', kind: 'rate_limit', agents: 'a1', count: 3, retryAfterMs: '200ms' },
         { id: 'down', kind: 'server_error', agents: 'a2', count: 2, status: 503 },
@@ -89,7 +80,7 @@ describe('model faults', () => {
   });
 
   it('malformed and truncated tool calls are not executed; a wrong answer fails its tests', async () => {
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       faults: [
         { kind: 'malformed_tool_call', tasks: 't01', purpose: 'code', count: 1 },
         { kind: 'truncated_tool_call', tasks: 't02', purpose: 'code', count: 1 },
@@ -121,7 +112,7 @@ describe('model faults', () => {
   it('a reply that outlasts the JetStream ack wait: in-progress acks keep the assignment from redelivery', async () => {
     const ackWaitMs = 250;
     const timeScale = 0.002;
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       faults: [
         // t01's first reply (whoever works on it): its latency is drawn for the task, so the
         // seed fixes it.

@@ -6,7 +6,7 @@ import {
   type TeamRunResult,
 } from '@llm-teams/agents';
 import type { NatsConnection } from '@llm-teams/broker';
-import type { TraceEvent, TraceSink } from '@llm-teams/runtime';
+import type { TraceEvent } from '@llm-teams/runtime';
 import {
   createFaultController,
   parseFaultPlan,
@@ -14,34 +14,9 @@ import {
   type FaultController,
   type FaultControllerOptions,
 } from '@llm-teams/lab';
-import { deferred } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, watchedTrace, type WatchedTrace } from '@llm-teams/testkit';
 
 export type Ev<K extends TraceEvent['kind']> = TraceEvent & { kind: K };
-
-/** A trace in memory that lets a test wait for a condition over the events so far. */
-export function watchedTrace() {
-  const events: TraceEvent[] = [];
-  const waiters: { test: (e: TraceEvent[]) => boolean; resolve: () => void }[] = [];
-  const sink: TraceSink = {
-    write(e) {
-      events.push(e);
-      for (const w of [...waiters]) {
-        if (w.test(events)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve();
-        }
-      }
-    },
-  };
-  const when = (test: (e: TraceEvent[]) => boolean) => {
-    const d = deferred();
-    if (test(events)) d.resolve();
-    else waiters.push({ test, resolve: d.resolve });
-    return d.promise;
-  };
-  return { events, sink, when };
-}
 
 export const of = <K extends TraceEvent['kind']>(events: TraceEvent[], kind: K): Ev<K>[] =>
   events.filter((e): e is Ev<K> => e.kind === kind);
@@ -68,11 +43,7 @@ export interface FaultRunOptions {
   team?: Partial<Omit<TeamRunOptions, 'nc' | 'suite' | 'trace'>>;
   controller?: Partial<FaultControllerOptions>;
   /** Acts on the running team; the run cannot end before it returns. */
-  during?: (
-    trace: ReturnType<typeof watchedTrace>,
-    controller: FaultController,
-    team: RunningTeam,
-  ) => Promise<void>;
+  during?: (trace: WatchedTrace, controller: FaultController, team: RunningTeam) => Promise<void>;
 }
 
 /**
@@ -114,7 +85,7 @@ export async function runWithFaults(
         },
         onStarted: (running) => options.during?.(trace, controller, running),
       }),
-      trace: trace.sink,
+      trace,
     });
     return { result, events: trace.events, controller };
   } finally {

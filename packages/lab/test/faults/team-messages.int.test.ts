@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
 import { outageOf } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
-import { tinySuite } from '../../../../test/support/tiny-suite.js';
+import { tinySuite, useNats } from '@llm-teams/testkit';
 import { faultEvents, indexOf, marks, of, runWithFaults } from './team-harness.js';
 
 /*
@@ -10,25 +8,19 @@ import { faultEvents, indexOf, marks, of, runWithFaults } from './team-harness.j
  * for good (as a broker outage longer than the budget would); and no backup copies, so nothing
  * but the mechanism under test can get its task done.
  */
+// Two attempts, the second at once: a count-2 drop on one sender's reports hits both attempts
+// of one message, not the first attempts of two (the next report may be sent within a backoff).
 const noRetryNoBackups = {
   timeScale: 0.01,
-  durable: { publishRetry: { maxAttempts: 2 } },
+  durable: { publishRetry: { maxAttempts: 2, initialDelayMs: 0, jitter: 0 } },
   coordinator: { backups: false },
 };
 
 describe('message faults in a team', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await nats.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   it('a partition after k messages isolates a worker until it heals; the run completes', async () => {
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       suite: tinySuite({ n: 6, chain: 2 }),
       faults: [
         {
@@ -72,7 +64,7 @@ describe('message faults in a team', () => {
   });
 
   it('an assignment whose publish retries all fail (send.failed) is given out again', async () => {
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       suite: tinySuite({ n: 6, chain: 4 }),
       faults: [{ id: 'outage', kind: 'drop', type: 'task.assign', count: 2, at: '10s' }],
       team: noRetryNoBackups,
@@ -112,7 +104,7 @@ describe('message faults in a team', () => {
   });
 
   it("a worker's report whose publish retries all fail is sent again", async () => {
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       suite: tinySuite({ n: 6, chain: 4 }),
       faults: [
         // a1's first report (one sender, so both drops hit the two attempts of one message:
@@ -151,7 +143,7 @@ describe('message faults in a team', () => {
 
   it('a drop at a model time: the first assignment published after it is lost, then published again', async () => {
     const timeScale = 0.01;
-    const { result, events } = await runWithFaults(nc, {
+    const { result, events } = await runWithFaults(nats.nc, {
       // The first assignments go out as the team starts; the chain's later ones only after
       // its earlier tasks were done, well after the trigger.
       suite: tinySuite({ n: 6, chain: 4 }),

@@ -3,7 +3,10 @@ import {
   amdahlBound,
   criticalPathModelMs,
   fitAmdahl,
+  fitGustafson,
+  fitPowerLaw,
   fitUsl,
+  gustafsonSpeedup,
   meanCi,
   tCritical95,
   uslSpeedup,
@@ -89,6 +92,28 @@ describe('fits', () => {
     expect(fitAmdahl([{ n: 1, speedup: 1 }])).toBeUndefined();
     expect(fitUsl([])).toBeUndefined();
     expect(fitUsl([{ n: 2, speedup: Number.NaN }])).toBeUndefined();
+  });
+  it('Gustafson fit recovers p from exact scaled speedups, clamped to [0, 1]', () => {
+    const pts = [1, 2, 3, 5, 8].map((n) => ({ n, speedup: gustafsonSpeedup(0.7, n) }));
+    expect(fitGustafson(pts)!.p).toBeCloseTo(0.7, 9);
+    expect(fitGustafson(pts)!.rmse).toBeCloseTo(0, 9);
+    expect(fitGustafson([{ n: 4, speedup: 9 }])!.p).toBe(1);
+    expect(fitGustafson([{ n: 1, speedup: 1 }])).toBeUndefined();
+  });
+
+  it('power-law fit: the exponent of y = a n^b', () => {
+    const fit = fitPowerLaw([1, 2, 3, 4, 5].map((n) => ({ n, y: 3 * n ** 2 })))!;
+    expect(fit.b).toBeCloseTo(2, 9);
+    expect(fit.a).toBeCloseTo(3, 9);
+    // Zero messages (n = 1 of a decentralized team) have no logarithm: left out.
+    expect(
+      fitPowerLaw([
+        { n: 1, y: 0 },
+        { n: 2, y: 4 },
+        { n: 4, y: 16 },
+      ])!.points,
+    ).toBe(2);
+    expect(fitPowerLaw([{ n: 2, y: 4 }])).toBeUndefined();
   });
 });
 

@@ -1,32 +1,5 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-
-/** Debian's Chromium, or `LLMT_CHROMIUM`. */
-export const CHROMIUM = process.env['LLMT_CHROMIUM'] ?? '/usr/bin/chromium';
-
-/** Launches headless Chromium, or fails saying how to get it (CI installs it; never a skip). */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: the report tests render pages in headless Chromium. ` +
-        'Install it (apt-get install chromium) or point LLMT_CHROMIUM at a Chromium binary.',
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+import type { Browser } from 'playwright-core';
+import { openHtml } from '@llm-teams/testkit';
 
 /** What the page publishes (report-html.ts) plus what the test measures on each canvas. */
 export interface RenderedChart {
@@ -76,21 +49,10 @@ interface PageGlobals {
 
 /** Opens the HTML from a file (as a reader would), waits for the charts, and measures them. */
 export async function renderReport(browser: Browser, html: string): Promise<RenderedReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'llmt-report-'));
-  const file = join(dir, 'report.html');
-  writeFileSync(file, html);
-  const page: Page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('request', (r) => {
-    if (r.url() !== `file://${file}`) requests.push(r.url());
+  const { page, errors, requests, close } = await openHtml(browser, html, {
+    viewport: { width: 1400, height: 1000 },
   });
   try {
-    await page.goto(`file://${file}`);
     await page.waitForFunction(
       () => (globalThis as unknown as PageGlobals).__report?.ready === true,
       null,
@@ -126,7 +88,6 @@ export async function renderReport(browser: Browser, html: string): Promise<Rend
     });
     return { ...measured, errors: [...errors, ...measured.errors], requests };
   } finally {
-    await page.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }

@@ -10,7 +10,8 @@ import {
   type TaskSpan,
 } from '@llm-teams/lab';
 import { fakeRecord } from '../sweep/synthetic-records.js';
-import { launchChromium, renderReport, type RenderedReport } from './report-browser.js';
+import { launchChromium } from '@llm-teams/testkit';
+import { renderReport, type RenderedReport } from './report-browser.js';
 
 function sweepRecords() {
   const records = [];

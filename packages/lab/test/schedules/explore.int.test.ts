@@ -17,7 +17,7 @@ import {
   writeScheduleOutput,
   type ExploreResult,
 } from '@llm-teams/lab';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
 
 describe('controlled schedules of a real team', () => {
   let nats: NatsFixture;

@@ -1,36 +1,20 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scheduleFileSchema } from '@llm-teams/lab';
-
-const BIN = fileURLToPath(new URL('../../bin/llm-teams.js', import.meta.url));
-
-/** Runs the real `llm-teams` bin in a child process, as a user would. */
-function llmTeams(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from '@llm-teams/testkit';
 
 describe('llm-teams explore / replay', () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmt-sched-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'explore');
 
-  it('explore finds the broken claims, saves schedule.json; replay reproduces it (exit codes 1, 0)', async () => {
-    const found = await llmTeams([
+  it('explore finds the broken claims (searching on two threads), saves schedule.json; replay reproduces it (exit codes 1, 0)', async () => {
+    const found = await runCli([
       'explore',
+      '--threads',
+      '2',
       '--unsafe',
       'board',
       '--model',
@@ -54,10 +38,10 @@ describe('llm-teams explore / replay', () => {
     const file = scheduleFileSchema.parse(
       JSON.parse(readFileSync(join(out, 'schedule.json'), 'utf8')),
     );
-    expect(file.team.unsafe.board).toBe(true);
+    expect(file.team).toMatchObject({ unsafe: { board: true } });
     expect(file.outcome.failures).toContain('duplicate-completion');
 
-    const replayed = await llmTeams([
+    const replayed = await runCli([
       'replay',
       join(out, 'schedule.json'),
       '--times',
@@ -80,7 +64,7 @@ describe('llm-teams explore / replay', () => {
   }, 300_000);
 
   it('explore of the correct protocol exits 0 and writes nothing', async () => {
-    const res = await llmTeams([
+    const res = await runCli([
       'explore',
       '--schedules',
       '5',
@@ -95,15 +79,15 @@ describe('llm-teams explore / replay', () => {
   }, 120_000);
 
   it('usage errors exit 2 and say which flag', async () => {
-    const model = await llmTeams(['explore', '--model', 'openai:gpt-5.2']);
+    const model = await runCli(['explore', '--model', 'openai:gpt-5.2']);
     expect(model.code).toBe(2);
     expect(model.stderr).toMatch(
       /--model openai:gpt-5.2: controlled schedules need a simulated model/,
     );
-    const missing = await llmTeams(['replay', join(dir, 'nope.json')]);
+    const missing = await runCli(['replay', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/<schedule>: no such file/);
-    const strategy = await llmTeams(['explore', '--strategy', 'dfs']);
+    const strategy = await runCli(['explore', '--strategy', 'dfs']);
     expect(strategy.code).toBe(2);
     expect(strategy.stderr).toMatch(/--strategy/);
   }, 60_000);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeWorkspaceFiles } from '../../src/suites/index.js';
+import { writeWorkspaceFiles } from '../../src/suites/suite-workspace.js';
 
 export interface FixtureTask {
   /** task.json; written as JSON unless a string (to write malformed JSON). */

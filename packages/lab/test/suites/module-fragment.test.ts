@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeModuleFragment } from '../../src/suites/index.js';
+import { mergeModuleFragment } from '../../src/suites/module-fragment.js';
 
 describe('mergeModuleFragment', () => {
   it('puts fragment imports after the base imports and appends the rest', () => {

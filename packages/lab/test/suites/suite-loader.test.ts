@@ -1,15 +1,9 @@
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUILT_IN_SUITES_DIR,
-  criticalPathLength,
-  listSuites,
-  loadSuite,
-  longestPathToEnd,
-  parallelFraction,
-  validateSuite,
-} from '../../src/suites/index.js';
+import { BUILT_IN_SUITES_DIR } from '../../src/suites/suite-source.js';
+import { criticalPathLength, longestPathToEnd, parallelFraction } from '@llm-teams/agents';
+import { listSuites, loadSuite, validateSuite } from '../../src/suites/suite-loader.js';
 import { tempDir, validFixture, writeFixtureSuite } from './fixture-suite.js';
 
 const PAPER_SUITES = ['math', 'data', 'svg'];

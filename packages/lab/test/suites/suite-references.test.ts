@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskSpec, TaskSuite } from '@llm-teams/agents';
+import { dependencyClosure, type TaskSpec, type TaskSuite } from '@llm-teams/agents';
 import {
   createSuiteWorkspace,
-  dependencyClosure,
-  loadSuite,
   mapWithConcurrency,
   runTaskTests,
   verifyReferenceSolutions,
-} from '../../src/suites/index.js';
+} from '../../src/suites/suite-workspace.js';
+import { loadSuite } from '../../src/suites/suite-loader.js';
 
 // Test processes in flight: a little above two cores, since each run waits on process start-up.
 const CONCURRENCY = 3;

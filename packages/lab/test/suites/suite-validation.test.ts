@@ -1,15 +1,14 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskSuite } from '@llm-teams/agents';
+import { LabError } from '../../src/lab-error.js';
 import {
-  LabError,
   SuiteValidationError,
-  loadSuite,
-  validateSuite,
   validateTaskSuite,
   type SuiteIssue,
   type SuiteIssueCode,
-} from '../../src/suites/index.js';
+} from '../../src/suites/suite-validation.js';
+import { loadSuite, validateSuite } from '../../src/suites/suite-loader.js';
 import {
   moduleTask,
   tempDir,

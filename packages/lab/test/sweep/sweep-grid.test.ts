@@ -30,6 +30,34 @@ describe('expandGrid', () => {
     expect(specs.filter((s) => s.arch === 'centralized')).toHaveLength(5);
   });
 
+  it('mixes and workloads are grid dimensions; the plain mix keeps the plain key', () => {
+    const specs = expandGrid({
+      ...PAPER_PRESET,
+      suites: ['tiny'],
+      p: [0.5],
+      agents: [1, 2],
+      arch: ['decentralized'],
+      reps: 1,
+      mixes: [{}, { workers: 'sim:gpt-5.2' }],
+      workloads: ['fixed', 'scaled'],
+    });
+    expect(specs).toHaveLength(2 * 2 * 2);
+    expect(specs.map(runKey)).toContain(
+      'tiny|p=0.5|decentralized|n=2|sim:claude-sonnet-4-6|seed=1-r0',
+    );
+    expect(specs.map(runKey)).toContain(
+      'tiny|p=0.5|decentralized|n=2|sim:claude-sonnet-4-6|seed=1-r0|models=workers=sim:gpt-5.2|scaled',
+    );
+  });
+
+  it("model-time order keys centralized runs apart and leaves the other architectures' keys as they were", () => {
+    const grid = { ...PAPER_PRESET, suites: ['tiny'], p: [0.5], agents: [2], reps: 1 };
+    const plain = expandGrid(grid).map(runKey);
+    const ordered = expandGrid({ ...grid, modelTimeOrder: true }).map(runKey);
+    expect(ordered).toEqual([`${plain[0]!}|model-time-order`, plain[1]]);
+    expect(plain[0]).toMatch(/\|centralized\|/);
+  });
+
   it('rejects a malformed grid', () => {
     expect(() => expandGrid({ ...PAPER_PRESET, reps: 0 })).toThrow();
     expect(() => expandGrid({ ...PAPER_PRESET, agents: [] })).toThrow();

@@ -83,4 +83,63 @@ describe('summarizeSweep', () => {
     expect(s.runs).toBe(2);
     expect(s.cells.find((c) => c.n === 2)!.speedup.mean).toBe(2);
   });
+
+  it('scaled workloads: speedup is work over makespan, tokens per copy, Gustafson fitted', () => {
+    // n copies of a 100 s workload; a perfect team would take 100 s at every n.
+    const runs = [1, 2, 4].map((n) =>
+      fakeRecord({
+        n,
+        workload: 'scaled',
+        makespanMs: 100_000 + 20_000 * (n - 1),
+        taskMs: Object.fromEntries(Array.from({ length: n }, (_, i) => [`t-c${i + 1}`, 100_000])),
+        tokens: 1000 * n,
+        spanMs: 10_000,
+      }),
+    );
+    const fixed = fakeRecord({ n: 1, makespanMs: 100_000, tokens: 1000 });
+    const s = summarizeSweep([...runs, fixed]);
+    const scaled = s.cells.filter((c) => c.workload === 'scaled');
+    expect(scaled.map((c) => [c.n, Number(c.speedup.mean.toFixed(3))])).toEqual([
+      [1, 1],
+      [2, 1.667],
+      [4, 2.5],
+    ]);
+    expect(scaled.every((c) => Math.abs(c.tokenMultiplier.mean - 1) < 1e-9)).toBe(true);
+    const curve = s.curves.find((c) => c.workload === 'scaled')!;
+    expect(curve.gustafson!.p).toBeGreaterThan(0.4);
+    expect(curve.gustafson!.p).toBeLessThan(0.6);
+    // The fixed n = 1 run is its own curve, with no Gustafson fit.
+    expect(s.curves.find((c) => c.workload === 'fixed')!.gustafson).toBeUndefined();
+  });
+
+  it('model mixes are cells of their own, with their own n = 1 baseline', () => {
+    const mix = { coord1: 'sim:gpt-5.2' };
+    const s = summarizeSweep([
+      fakeRecord({ n: 1, makespanMs: 100 }),
+      fakeRecord({ n: 2, makespanMs: 50 }),
+      fakeRecord({ n: 1, makespanMs: 200, models: mix }),
+      fakeRecord({ n: 2, makespanMs: 50, models: mix }),
+    ]);
+    const at2 = s.cells.filter((c) => c.n === 2).map((c) => [c.mix ?? 'plain', c.speedup.mean]);
+    expect(at2).toEqual(
+      expect.arrayContaining([
+        ['plain', 2],
+        ['coord1=sim:gpt-5.2', 4],
+      ]),
+    );
+    expect(s.curves).toHaveLength(2);
+  });
+
+  it('fits the growth exponent of messages per run against n, per architecture', () => {
+    const s = summarizeSweep(
+      [1, 2, 3, 4, 5].flatMap((n) => [
+        fakeRecord({ n, arch: 'centralized', makespanMs: 100, messages: { m: 10 * n } }),
+        fakeRecord({ n, arch: 'decentralized', makespanMs: 100, messages: { m: 3 * n * n } }),
+      ]),
+    );
+    const b = Object.fromEntries(s.messageGrowth.map((g) => [g.arch, g.fit.b]));
+    expect(b['centralized']).toBeCloseTo(1, 6);
+    expect(b['decentralized']).toBeCloseTo(2, 6);
+    expect(s.curves.find((c) => c.arch === 'decentralized')!.messagePowerLaw!.b).toBeCloseTo(2, 6);
+  });
 });

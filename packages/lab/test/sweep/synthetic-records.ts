@@ -15,7 +15,34 @@ export interface FakeRun {
   status?: 'completed' | 'failed' | 'deadline' | 'budget';
   conflicts?: Partial<RunRecord['metrics']['conflicts']>;
   stragglerFraction?: number;
+  models?: Record<string, string>;
+  workload?: 'fixed' | 'scaled';
+  /** Model time of each task (the run's work is their sum). */
+  taskMs?: Record<string, number>;
 }
+
+/** A run scheduled as well as the ideal list schedule of its durations. */
+const SCHEDULE = {
+  shares: { work: 1, wastedCopies: 0, wastedBackups: 0, idle: 0, idleWhileReady: 0, clockJumps: 0 },
+  listScheduleEfficiency: 1,
+  outOfOrderStarts: 0,
+  starts: 20,
+  reassignWallMs: { mean: 0, max: 0 },
+};
+
+const NO_USAGE = {
+  run: {
+    calls: 0,
+    attempts: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    costUsd: 0,
+    latencyMs: 0,
+  },
+  teams: {},
+  models: {},
+};
 
 /** A run record with just the fields summaries read. */
 export function fakeRecord(r: FakeRun): RunRecord {
@@ -27,6 +54,8 @@ export function fakeRecord(r: FakeRun): RunRecord {
     model: r.model ?? 'sim:claude-sonnet-4-6',
     seed: r.seed ?? '1-r0',
     timeScale: 0.001,
+    ...(r.models ? { models: r.models } : {}),
+    ...(r.workload ? { workload: r.workload } : {}),
   };
   const tokens = r.tokens ?? 1000;
   const messages = r.messages ?? { 'task.assign': 20 };
@@ -47,19 +76,7 @@ export function fakeRecord(r: FakeRun): RunRecord {
       makespanModelMs: r.makespanMs,
       wallMs: 1,
       tasks: [],
-      usage: {
-        run: {
-          calls: 0,
-          attempts: 0,
-          inputTokens: 0,
-          outputTokens: 0,
-          cachedTokens: 0,
-          costUsd: 0,
-          latencyMs: 0,
-        },
-        teams: {},
-        models: {},
-      },
+      usage: NO_USAGE,
       hostStats: {} as RunRecord['result']['hostStats'],
     },
     metrics: {
@@ -67,7 +84,7 @@ export function fakeRecord(r: FakeRun): RunRecord {
       workModelMs: 0,
       tasks: { declared: 20, done: 20 },
       dag: { tasks: 20, criticalPathTasks: 10, p: spec.p },
-      taskModelMs: {},
+      taskModelMs: r.taskMs ?? {},
       criticalPathModelMs: r.spanMs ?? 0,
       tokens: { input: tokens * 0.8, output: tokens * 0.2, cached: 0, total: tokens },
       llmCalls: 0,
@@ -92,6 +109,7 @@ export function fakeRecord(r: FakeRun): RunRecord {
       },
       backupClaims: 0,
       testRuns: { total: 0, failed: 0 },
+      schedule: { ...SCHEDULE, listScheduleModelMs: r.makespanMs },
       checkers: { errors: 0, warnings: 0 },
     },
   };

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { analyzeTrace, renderSpaceTimeHtml } from '@llm-teams/lab';
+import { launchChromium } from '@llm-teams/testkit';
 import {
   debugOf,
-  launchChromium,
   openPage,
   pixelsAround,
   type OpenedPage,

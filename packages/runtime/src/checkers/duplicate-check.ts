@@ -4,24 +4,40 @@ import type { TraceIndex } from './trace-index.js';
 /**
  * Effectively-once processing: an actor processes (receives without `dup`) each msgId at
  * most once. The one excused repeat is the at-least-once recovery path: the actor crashed
- * (`actor.crashed`) after the first processing and before the second, and the second copy is
- * a JetStream redelivery. The crash abandoned the first processing before its ack, so the
+ * (`actor.crashed`), or was stopped and spawned again (`actor.respawned`) or restored from a
+ * checkpoint (`actor.restored`), after the first processing and before the second, and the
+ * second copy is a JetStream redelivery. The crash abandoned the first processing before its ack, so the
  * work is redone from the last checkpoint, as designed. Any other second processing (no crash
  * between, or a copy that is not a redelivery, e.g. a duplicate that outlived the dedup
- * window or a restart that lost it) is an error.
+ * window or a restart that lost it) is an error. An actor restored on another node (a lane of
+ * its own) counts as crashed between its lanes.
  */
+/** Marks after which an actor's in-memory dedup state may be gone. */
+const INCARNATION_ENDS = new Set<string | undefined>([
+  'actor.crashed',
+  'actor.respawned',
+  'actor.restored',
+]);
+
 export function checkDuplicates(index: TraceIndex): Finding[] {
   const findings: Finding[] = [];
   const { events } = index;
-  for (let a = 0; a < index.lanes.length; a++) {
-    const lane = index.lanes[a]!;
-    const actor = index.actors[a]!;
+  const lanesOf = new Map<string, number[]>();
+  index.laneActor.forEach((actor, a) => lanesOf.set(actor, [...(lanesOf.get(actor) ?? []), a]));
+  for (const [actor, actorLanes] of lanesOf) {
     const processed = new Map<string, number>();
     let crashes = 0;
     const crashesAt = new Map<number, number>();
+    const lane = actorLanes.flatMap((a, k) =>
+      k === 0 ? index.lanes[a]! : [-1, ...index.lanes[a]!],
+    );
     for (const i of lane) {
+      if (i < 0) {
+        crashes++;
+        continue;
+      }
       const e = events[i]!;
-      if (e.kind === 'mark' && e.name === 'actor.crashed') {
+      if (e.kind === 'mark' && INCARNATION_ENDS.has(e.name)) {
         crashes++;
         continue;
       }

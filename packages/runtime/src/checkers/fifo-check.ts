@@ -1,6 +1,6 @@
 import type { RecvTrace, SendTrace } from '../trace-event.js';
 import type { Finding } from './finding.js';
-import { messageFaultOf } from './message-faults.js';
+import { messageFaultOf, type MessageFault } from './message-faults.js';
 import type { TraceIndex } from './trace-index.js';
 
 /**
@@ -14,7 +14,7 @@ export function channelEpochs(index: TraceIndex): Map<number, number> {
   for (const lane of index.lanes) {
     for (const i of lane) {
       const send = index.send(i);
-      if (!send || send.attempt !== 1) continue;
+      if (!send || send.attempt !== 1 || send.chanSeq === undefined) continue;
       const key = `${send.actor}\u0000${send.to}`;
       const prev = last.get(key);
       const epoch = prev === undefined ? 0 : send.chanSeq <= prev.seq ? prev.epoch + 1 : prev.epoch;
@@ -41,8 +41,9 @@ export function channelEpochs(index: TraceIndex): Map<number, number> {
  * subject. Duplicates are left out because the receiver never saw them. Gaps in `chanSeq` are
  * fine (a channel may lose at-most-once messages; the delivery checker judges those).
  *
- * A violation is a warning when an injected fault delayed or duplicated the late message
- * (the reordering was asked for) and an error otherwise.
+ * A violation is a warning when an injected fault delayed or duplicated the late message, or
+ * lost its at-least-once publish (retried: a delay), so the reordering was asked for; an error
+ * otherwise.
  */
 export function checkFifo(index: TraceIndex): Finding[] {
   const findings: Finding[] = [];
@@ -55,10 +56,12 @@ export function checkFifo(index: TraceIndex): Finding[] {
       if (!recv || recv.dup || processed.has(recv.msgId)) continue;
       // A second processing is the duplicate checker's business, not a reordering.
       processed.add(recv.msgId);
-      if (recv.redelivered || recv.attempt !== 1) continue;
       const s = index.sendOf[r]!;
       if (s < 0) continue;
       const send = index.send(s)!;
+      // Without a channel sequence (optional in the contract) there is no order to check.
+      if (recv.redelivered || (recv.attempt ?? send.attempt) !== 1) continue;
+      if (recv.chanSeq === undefined) continue;
       const key = [send.actor, send.to, recv.actor, send.mode, epochs.get(s) ?? 0].join('\u0000');
       const top = highest.get(key);
       if (top === undefined || recv.chanSeq > top.seq) {
@@ -77,15 +80,18 @@ function explain(index: TraceIndex, lateSend: number, lateRecv: number, overRecv
   const over = index.recv(overRecv)!;
   const overSend = index.sendOf[overRecv]!;
   const send = index.send(lateSend)!;
+  // A drop holds a message back only where it is retried: a lost at-least-once publish.
+  const lostPublish = (f: MessageFault) => f.side === 'send' && send.mode === 'at-least-once';
   const faults = index.eventsWithMsg(late.msgId).filter((i) => {
     const f = messageFaultOf(index.events[i]!);
-    return f !== undefined && f.action !== 'drop';
+    return f !== undefined && (f.action !== 'drop' || lostPublish(f));
   });
   const via = send.to.startsWith('#') ? ` via ${send.to}` : '';
-  const because =
-    faults.length > 0
-      ? `; an injected ${String((index.events[faults[0]!] as { fault: string }).fault)} fault held it back`
-      : '';
+  const first = faults.length > 0 ? messageFaultOf(index.events[faults[0]!]!) : undefined;
+  const because = first
+    ? `; an injected ${String((index.events[faults[0]!] as { fault: string }).fault)} fault held it back` +
+      (first.action === 'drop' ? ' (a lost publish, retried)' : '')
+    : '';
   const chain = [
     index.ref(lateSend),
     index.ref(overSend),

@@ -18,13 +18,22 @@ export function checkLamport(index: TraceIndex, options: LamportCheckOptions = {
   const maxPerActor = options.maxPerActor ?? 20;
   const findings: Finding[] = [];
   const counts = new Map<string, number>();
-  const report = (key: string, finding: Finding) => {
+  const report: Report = (key, finding) => {
     const c = (counts.get(key) ?? 0) + 1;
     counts.set(key, c);
     if (c <= maxPerActor) findings.push(finding);
   };
-  const { events } = index;
+  checkLanes(index, report);
+  checkReceives(index, report);
+  return findings;
+}
 
+/** Records a finding under a rule-and-actor key (capped per key). */
+type Report = (key: string, finding: Finding) => void;
+
+/** Each actor's `seq` and `lamport` strictly increase along its lane. */
+function checkLanes(index: TraceIndex, report: Report): void {
+  const { events } = index;
   for (let a = 0; a < index.lanes.length; a++) {
     const lane = index.lanes[a]!;
     const actor = index.actors[a]!;
@@ -60,7 +69,11 @@ export function checkLamport(index: TraceIndex, options: LamportCheckOptions = {
       }
     }
   }
+}
 
+/** Each receive comes after its envelope's Lamport time and matches a send of it. */
+function checkReceives(index: TraceIndex, report: Report): void {
+  const { events } = index;
   for (let i = 0; i < events.length; i++) {
     const recv = index.recv(i);
     if (!recv) continue;
@@ -114,5 +127,4 @@ export function checkLamport(index: TraceIndex, options: LamportCheckOptions = {
       });
     }
   }
-  return findings;
 }

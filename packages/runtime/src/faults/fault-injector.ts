@@ -1,6 +1,6 @@
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
-import type { Envelope } from '../envelope.js';
-import type { InterceptDecision, MessageInterceptor } from '../message-interceptor.js';
+import { isTopicTarget, type Envelope } from '../envelope.js';
+import type { AckLoss, InterceptDecision, MessageInterceptor } from '../message-interceptor.js';
 import { createRandom, randomSeed, type Random } from '../random.js';
 import type { DeliveryMode, TracePayload } from '../trace-event.js';
 import { sampleDelay } from './delay-distribution.js';
@@ -242,17 +242,17 @@ class Injector implements FaultInjector {
       for (const listener of this.#listeners) listener(env, mode);
     }
     // A broadcast is judged per member on receipt, where the member is known.
-    if (env.to.charCodeAt(0) === 35 || this.#rules.size === 0) return undefined;
+    if (isTopicTarget(env.to) || this.#rules.size === 0) return undefined;
     return this.#decide(env, env.to, mode, n);
   }
 
   inbound(env: Envelope, actorId: string, mode: DeliveryMode): InterceptDecision | undefined {
     // Direct messages were judged at the sender.
-    if (env.to.charCodeAt(0) !== 35 || this.#rules.size === 0) return undefined;
+    if (!isTopicTarget(env.to) || this.#rules.size === 0) return undefined;
     return this.#decide(env, actorId, mode, 0);
   }
 
-  beforeAck(env: Envelope, actorId: string): boolean {
+  beforeAck(env: Envelope, actorId: string): true | AckLoss {
     // JetStream collapses duplicate publishes of one message id, so an at-least-once message is
     // duplicated by losing its ack: JetStream delivers it again after its ack wait.
     for (const rule of this.#rules.values()) {
@@ -260,7 +260,7 @@ class Injector implements FaultInjector {
       if (!this.#matches(rule, env, actorId, 'at-least-once')) continue;
       if (!this.#draw(rule, env, actorId, 'ack')) continue;
       rule.hits++;
-      return false;
+      return { fault: rule.spec.kind, faultId: rule.id };
     }
     return true;
   }

@@ -40,3 +40,4 @@ export {
   type FaultControlRequest,
   type FaultControlServer,
 } from './fault-control.js';
+export { createSkewedClock, type SkewedClock } from './skewed-clock.js';

@@ -6,6 +6,7 @@ export {
   type VirtualClockOptions,
 } from './virtual-clock.js';
 export {
+  ACTOR_FAULTS,
   defaultStep,
   type DecisionPoint,
   type DeliveryGate,
@@ -14,6 +15,7 @@ export {
   type ScheduleStrategy,
   type SharedStateGate,
   type SharedStateOp,
+  type FaultAction,
   type StepAction,
 } from './schedule-types.js';
 export {
@@ -22,7 +24,9 @@ export {
   createPctStrategy,
   createRandomWalkStrategy,
   createReplayStrategy,
+  type DeliveryFaultOptions,
   type DropFaultOptions,
+  type PauseFaultOptions,
   type PctOptions,
   type RandomWalkOptions,
   type ScheduleDeviation,
@@ -33,6 +37,7 @@ export {
   type ScheduleController,
   type ScheduleControllerOptions,
 } from './schedule-controller.js';
+export { createStepBatcher, type StepBatcher } from './step-batcher.js';
 export {
   createScheduleDriver,
   type ScheduleDriver,

@@ -1,6 +1,7 @@
 import { RuntimeError } from '../errors.js';
 import type { ScheduleDeviation } from './schedule-strategies.js';
 import {
+  ACTOR_FAULTS,
   defaultStep,
   type ScheduleChoice,
   type ScheduleStep,
@@ -49,15 +50,20 @@ export function createScheduleController(options: ScheduleControllerOptions): Sc
           `strategy ${strategy.name} chose ${picked.step.id}, which is not enabled`,
         );
       }
-      const drop = picked.action === 'drop' && step.kind === 'deliver';
-      const choice: ScheduleChoice = drop ? { step: step.id, action: 'drop' } : { step: step.id };
+      const fault =
+        picked.action === undefined || picked.action === 'run' || step.kind === 'time'
+          ? undefined
+          : ACTOR_FAULTS.has(picked.action) || step.kind === 'deliver'
+            ? picked.action
+            : undefined;
+      const choice: ScheduleChoice = fault ? { step: step.id, action: fault } : { step: step.id };
       choices.push(choice);
-      if (step.id !== fallback.id || drop) {
+      if (step.id !== fallback.id || fault) {
         deviations.push({
           index,
           fallback: fallback.id,
           step: step.id,
-          ...(drop ? { action: 'drop' as const } : {}),
+          ...(fault ? { action: fault } : {}),
         });
       }
       last = step;

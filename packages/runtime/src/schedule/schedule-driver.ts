@@ -18,8 +18,25 @@ export interface ScheduleDriverOptions {
   /** Resolves once every message published so far has reached this process's subscribers:
    *  `nc.flush()` on the one connection the team's hosts publish and subscribe on. */
   flush(): Promise<void>;
+  /** Resolves after every callback queued so far has run (the macrotask boundary quiescence
+   *  waits for). Default: `setImmediate`. Runs that share a connection share one
+   *  (`createStepBatcher`), so their steps are taken in one turn and their requests leave in
+   *  one socket write. */
+  tick?: () => Promise<void>;
   /** Decisions before the run is wound down (`onWindDown('budget')`). Default 50000. */
   maxSteps?: number;
+  /** How long a `pause` fault stops its actor (virtual ms). Default 3000. */
+  pauseMs?: number;
+  /** Hears each `pause` fault when it is taken (the caller traces it). */
+  onPause?(actor: string, untilMs: number): void;
+  /** How far a `jump` fault steps its actor's clock forward (ms). Default 1000. */
+  jumpMs?: number;
+  /** Applies a `jump` fault: the caller owns the actors' clocks (and traces it). Without it a
+   *  jump is refused (`INVALID_ARGUMENT`). */
+  onJump?(actor: string, ms: number): void;
+  /** Applies a `crash` fault: kills the actor and restores it from its checkpoint; the driver
+   *  waits for it as for a released operation. Without it a crash is refused. */
+  onCrash?: (actor: string) => Promise<void>;
   /** Steps allowed while winding down before the driver gives up. Default 10000. */
   windDownSteps?: number;
   /**
@@ -65,15 +82,24 @@ export interface ScheduleDriver {
 
 interface Pending {
   step: ScheduleStep;
+  /** A delivery's sender (a paused sender's messages wait). */
+  from?: string;
+  /** A shared-state read: its op number, store and key (reads issued together merge). */
+  read?: { n: number; store: string };
   take(action: StepAction): void;
   cancel(err: Error): void;
 }
 
+/** Operations that change nothing: an actor's reads pending together are one step. */
+const READS = new Set(['get']);
+
 const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
 const DROP: InterceptDecision = { action: 'drop', fault: 'sched.drop' };
+const REDELIVERED: InterceptDecision = { action: 'duplicate', copies: 0, fault: 'sched.redeliver' };
 
 export function createScheduleDriver(options: ScheduleDriverOptions): ScheduleDriver {
   const { clock } = options;
+  const tick = options.tick ?? immediate;
   const maxSteps = options.maxSteps ?? 50_000;
   const windDownSteps = options.windDownSteps ?? 10_000;
   const channels = new Map<string, Pending[]>();
@@ -89,6 +115,20 @@ export function createScheduleDriver(options: ScheduleDriverOptions): ScheduleDr
   let closed = false;
   let steps = 0;
   let only: ReadonlySet<string> | undefined;
+  const pauseMs = options.pauseMs ?? 3000;
+  const jumpMs = options.jumpMs ?? 1000;
+  // A crash that could not be applied ends the run as an error (a replay would diverge).
+  let crashError: unknown;
+  // Actors stopped by a `pause` fault, until a virtual instant.
+  const paused = new Map<string, number>();
+  const isPaused = (actor: string | undefined) => {
+    if (actor === undefined) return false;
+    const until = paused.get(actor);
+    if (until === undefined) return false;
+    if (clock.now() < until) return true;
+    paused.delete(actor);
+    return false;
+  };
   let last: ScheduleStep | undefined;
 
   const enqueue = (p: Pending) => {
@@ -120,6 +160,7 @@ export function createScheduleDriver(options: ScheduleDriverOptions): ScheduleDr
           channel: `kv:${actor}`,
           seq: seq++,
         },
+        ...(READS.has(op.op) ? { read: { n, store: op.store } } : {}),
         take() {
           inflight++;
           // A synchronous throw is the operation's failure too, and must still finish it.
@@ -139,26 +180,64 @@ export function createScheduleDriver(options: ScheduleDriverOptions): ScheduleDr
       if (closed || stopped) return true;
       const channel = `${actorId}<${env.from}${env.to === actorId ? '' : env.to}`;
       const attempt = env.attempt > 1 ? `.${env.attempt}` : '';
+      const id = uniqueId(`${channel}:${env.seq}${attempt}`);
+      const step = (stepId: string): ScheduleStep => ({
+        id: stepId,
+        kind: 'deliver',
+        actor: actorId,
+        channel,
+        seq: seq++,
+      });
       enqueue({
-        step: {
-          id: uniqueId(`${channel}:${env.seq}${attempt}`),
-          kind: 'deliver',
-          actor: actorId,
-          channel,
-          seq: seq++,
+        step: step(id),
+        from: env.from,
+        take: (action) => {
+          if (action === 'drop') {
+            release(DROP);
+            return;
+          }
+          release();
+          if (action !== 'redeliver') return;
+          // The copy a lost ack brings back: a step of its own; once is enough.
+          enqueue({
+            step: step(`${id}+r`),
+            from: env.from,
+            take: (again) => {
+              if (again !== 'drop') release(REDELIVERED);
+            },
+            cancel: () => undefined,
+          });
         },
-        take: (action) => (action === 'drop' ? release(DROP) : release()),
         cancel: () => undefined,
       });
       return true;
     },
   };
 
+  /**
+   * The step at the head of a channel: its oldest pending entry, or, when that is a read, it
+   * and the reads of the same store queued right behind it — issued together (a board scan's
+   * gets in one `Promise.all`), they go out together, as one step
+   * (`a1#2-7 get board/*`: operations 2 to 7, any key of the store).
+   */
+  const headOf = (q: readonly Pending[]): { step: ScheduleStep; count: number } => {
+    const head = q[0]!;
+    const read = head.read;
+    let count = 1;
+    while (read && q[count]?.read?.store === read.store) count++;
+    if (count === 1) return { step: head.step, count };
+    const last = q[count - 1]!.read!.n;
+    const id = `${head.step.actor}#${read!.n}-${last} get ${read!.store}/*`;
+    return { step: { ...head.step, id }, count };
+  };
+
   const enabled = (): ScheduleStep[] => {
     const out: ScheduleStep[] = [];
     for (const q of channels.values()) {
       const head = q[0];
-      if (head && (!only || only.has(head.step.actor ?? ''))) out.push(head.step);
+      if (!head || (only && !only.has(head.step.actor ?? ''))) continue;
+      if (paused.size > 0 && (isPaused(head.step.actor) || isPaused(head.from))) continue;
+      out.push(headOf(q).step);
     }
     out.sort((a, b) => a.seq - b.seq);
     const due = clock.nextDue();
@@ -181,18 +260,46 @@ export function createScheduleDriver(options: ScheduleDriverOptions): ScheduleDr
       const due = clock.nextDue()!;
       firings.set(due, (firings.get(due) ?? 0) + 1);
       clock.fireNext();
+      // A timer may publish what no gate sees (a heartbeat): flush, so it has arrived
+      // before the next decision.
+      unflushed = true;
+      return;
+    }
+    if (action === 'jump' && step.actor !== undefined) {
+      if (!options.onJump) throw new RuntimeError('INVALID_ARGUMENT', 'no clocks to jump');
+      options.onJump(step.actor, jumpMs);
+      return;
+    }
+    if (action === 'crash' && step.actor !== undefined) {
+      const crash = options.onCrash;
+      if (!crash) throw new RuntimeError('INVALID_ARGUMENT', 'no actors to crash');
+      inflight++;
+      const actor = step.actor;
+      // Its restart re-subscribes and reads its checkpoint: quiescence waits for all of it.
+      Promise.resolve()
+        .then(() => crash(actor))
+        .catch((err: unknown) => (crashError ??= err))
+        .finally(finished);
+      return;
+    }
+    if (action === 'pause' && step.actor !== undefined) {
+      const until = clock.now() + pauseMs;
+      paused.set(step.actor, until);
+      // A timer at the wake-up, so time can get there when nothing else is due.
+      clock.setTimeout(() => undefined, pauseMs);
+      options.onPause?.(step.actor, until);
       return;
     }
     const q = channels.get(step.channel)!;
-    const p = q.shift()!;
+    const taken = q.splice(0, headOf(q).count);
     if (q.length === 0) channels.delete(step.channel);
-    p.take(action);
+    for (const p of taken) p.take(action);
   };
 
   /** Waits until the released step and everything it set off has run its course. */
   const settle = async () => {
     for (;;) {
-      await immediate();
+      await tick();
       if (inflight > 0) {
         await new Promise<void>((resolve) => (onIdle = resolve));
         onIdle = undefined;
@@ -225,6 +332,10 @@ export function createScheduleDriver(options: ScheduleDriverOptions): ScheduleDr
       for (;;) {
         await settle();
         if (stopped || closed) return { reason: windingDown ?? 'stopped', steps, error };
+        if (crashError !== undefined && !windingDown) {
+          error = crashError;
+          windDown('error');
+        }
         const now = enabled();
         if (now.length === 0) return { reason: 'stuck', steps, error };
         if (!windingDown && steps >= maxSteps) windDown('budget');
@@ -252,7 +363,12 @@ export function createScheduleDriver(options: ScheduleDriverOptions): ScheduleDr
           continue;
         }
         steps++;
-        take(step, choice.action ?? 'run');
+        try {
+          take(step, choice.action ?? 'run');
+        } catch (err) {
+          error = err;
+          windDown('error');
+        }
       }
     },
     stop() {

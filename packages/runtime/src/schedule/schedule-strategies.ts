@@ -1,23 +1,48 @@
 import { RuntimeError } from '../errors.js';
 import { createRandom, type Random } from '../random.js';
 import {
+  ACTOR_FAULTS,
   defaultStep,
   type ScheduleChoice,
   type ScheduleStep,
   type ScheduleStrategy,
+  type FaultAction,
   type StepAction,
 } from './schedule-types.js';
 import { parseStepId } from './step-conflicts.js';
 
-/** Message-loss faults a searching strategy may inject. */
+/** Delivery faults of one kind a searching strategy may inject (drops, redeliveries). */
 export interface DropFaultOptions {
-  /** Chance that a chosen delivery is dropped instead. Default 0 (no faults). */
+  /** Chance that a chosen delivery gets the fault. Default 0 (no faults). */
   probability?: number;
-  /** Drops per run at most. Default 3. */
+  /** Faults of this kind per run at most. Default 3. */
   max?: number;
 }
 
-export interface RandomWalkOptions {
+/** Faults on an actor (a pause, a clock jump, a crash) a searching strategy may inject. */
+export interface PauseFaultOptions extends DropFaultOptions {
+  /** Actors that may get the fault. Default: any. */
+  actors?: readonly string[];
+  /** Steps the fault may come before: `deliver` (as a message reaches the actor) or any but
+   *  time. Default any. */
+  steps?: 'deliver' | 'any';
+}
+
+/** The faults a searching strategy may choose. */
+export interface DeliveryFaultOptions {
+  /** Messages lost. */
+  drop?: DropFaultOptions;
+  /** Messages delivered again later (a lost ack: JetStream redelivers). */
+  redeliver?: DropFaultOptions;
+  /** Actors stopped for a while (`ScheduleDriverOptions.pauseMs`). */
+  pause?: PauseFaultOptions;
+  /** Actors' clocks stepped forward (`ScheduleDriverOptions.jumpMs`): a skew from then on. */
+  jump?: PauseFaultOptions;
+  /** Actors crashed and restored from their checkpoints (`ScheduleDriverOptions.onCrash`). */
+  crash?: PauseFaultOptions;
+}
+
+export interface RandomWalkOptions extends DeliveryFaultOptions {
   seed: number | string;
   /** Weight of the time step against 1 for every other enabled step: how often a timer fires
    *  while messages or operations are still waiting (slow networks). Default 0.2. */
@@ -26,17 +51,15 @@ export interface RandomWalkOptions {
    *  values give schedules with fewer deviations (cheaper to shrink) that still preempt
    *  anywhere. Default 1 (every decision uniform). */
   switchProbability?: number;
-  drop?: DropFaultOptions;
 }
 
-export interface PctOptions {
+export interface PctOptions extends DeliveryFaultOptions {
   seed: number | string;
   /** Bug depth d: d - 1 priority change points. Default 3. */
   depth?: number;
   /** Expected number of decisions k in a run; change points are drawn from [0, k). Default
    *  2000. */
   maxSteps?: number;
-  drop?: DropFaultOptions;
 }
 
 /** A reordering or fault relative to the default order, as shrinking sees it. */
@@ -47,18 +70,42 @@ export interface ScheduleDeviation {
   fallback: string;
   /** The step taken instead (equal to `fallback` for a fault on the default step). */
   step: string;
-  action?: 'drop';
+  action?: FaultAction;
 }
 
-function dropper(random: Random, options: DropFaultOptions | undefined) {
+function oneFault(random: Random, options: PauseFaultOptions | undefined, fault: FaultAction) {
   const p = options?.probability ?? 0;
   const max = options?.max ?? 3;
+  const actors = options?.actors ? new Set(options.actors) : undefined;
   let used = 0;
   return (step: ScheduleStep): StepAction => {
-    if (p <= 0 || step.kind !== 'deliver' || used >= max) return 'run';
+    if (p <= 0 || used >= max) return 'run';
+    const on = ACTOR_FAULTS.has(fault) ? (options?.steps ?? 'any') : 'deliver';
+    if (step.kind === 'time' || (on === 'deliver' && step.kind !== 'deliver')) return 'run';
+    if (actors && !actors.has(step.actor ?? '')) return 'run';
     if (random.next() >= p) return 'run';
     used++;
-    return 'drop';
+    return fault;
+  };
+}
+
+/** Draws the fault (if any) a chosen step gets: a drop, else a redelivery, else a pause, a
+ *  clock jump, a crash. Each kind draws from its own fork, so adding one changes no other's
+ *  draws (a search without it finds what it found before). */
+function faulter(random: Random, options: DeliveryFaultOptions) {
+  const kinds = [
+    oneFault(random.fork('drop'), options.drop, 'drop'),
+    oneFault(random.fork('redeliver'), options.redeliver, 'redeliver'),
+    oneFault(random.fork('pause'), options.pause, 'pause'),
+    oneFault(random.fork('jump'), options.jump, 'jump'),
+    oneFault(random.fork('crash'), options.crash, 'crash'),
+  ];
+  return (step: ScheduleStep): StepAction => {
+    for (const kind of kinds) {
+      const a = kind(step);
+      if (a !== 'run') return a;
+    }
+    return 'run';
   };
 }
 
@@ -72,7 +119,7 @@ export function createRandomWalkStrategy(options: RandomWalkOptions): ScheduleSt
   const random = createRandom(`random-walk/${options.seed}`);
   const timeWeight = Math.max(0, options.timeWeight ?? 0.2);
   const switching = options.switchProbability ?? 1;
-  const drop = dropper(random.fork('drop'), options.drop);
+  const drop = faulter(random, options);
   return {
     name: 'random',
     choose({ enabled, fallback }) {
@@ -105,7 +152,7 @@ export function createPctStrategy(options: PctOptions): ScheduleStrategy {
   const changeAt = new Map<number, number>();
   for (let i = 1; i < depth; i++) changeAt.set(random.int(k), i);
   const priority = new Map<string, number>();
-  const drop = dropper(random.fork('drop'), options.drop);
+  const drop = faulter(random, options);
   const prioOf = (actor: string) => {
     let p = priority.get(actor);
     if (p === undefined) {
@@ -165,19 +212,19 @@ export function createReplayStrategy(choices: readonly ScheduleChoice[]): Schedu
  * (redirecting to X when X can run; else running something else meanwhile; when only time
  * could advance, the constraint is given up). With every deviation of a run this reproduces the run
  * exactly; with a subset, each kept constraint still holds wherever both steps occur, which
- * is what makes a subset likely to keep a race when unrelated reorderings are removed. A drop
- * applies to its step whenever that step runs.
+ * is what makes a subset likely to keep a race when unrelated reorderings are removed. A fault
+ * (drop, redelivery) applies to its step whenever that step runs.
  */
 export function createGuidedStrategy(deviations: readonly ScheduleDeviation[]): ScheduleStrategy {
   const before = new Map<string, string[]>();
-  const drops = new Set<string>();
+  const faults = new Map<string, FaultAction>();
   for (const d of deviations) {
     if (d.step !== d.fallback) {
       const list = before.get(d.fallback);
       if (list) list.push(d.step);
       else before.set(d.fallback, [d.step]);
     }
-    if (d.action === 'drop') drops.add(d.step);
+    if (d.action) faults.set(d.step, d.action);
   }
   const taken = new Set<string>();
   const givenUp = new Set<string>();
@@ -206,7 +253,7 @@ export function createGuidedStrategy(deviations: readonly ScheduleDeviation[]): 
         else for (const x of blockers) givenUp.add(`${x}<${pick.id}`);
       }
       taken.add(pick.id);
-      return { step: pick, action: drops.has(pick.id) ? 'drop' : 'run' };
+      return { step: pick, action: faults.get(pick.id) ?? 'run' };
     },
   };
 }

@@ -22,14 +22,31 @@ export interface ScheduleStep {
   readonly seq: number;
 }
 
-/** What a schedule does with the step it picks. `drop` (deliveries only) is a fault: the
- *  message is lost, traced as an injected `sched.drop`. */
-export type StepAction = 'run' | 'drop';
+/**
+ * A fault a schedule can choose. On a delivery: `drop`: the message is lost (traced as an
+ * injected `sched.drop`); `redeliver`: delivered now and once more later, as JetStream
+ * redelivers a message whose ack was lost (the copy is a step of its own, `<id>+r`, behind
+ * what its channel holds, traced as `sched.redeliver` when it arrives). On a delivery or an
+ * operation: `pause`: the step's actor stops, as a process stopped by a long GC or SIGSTOP,
+ * for the driver's `pauseMs` of virtual time: none of its steps runs and nothing it sent is
+ * delivered until then (traced as a `sched.pause` mark); the step itself waits too. `jump`:
+ * the step's actor's clock steps forward by the driver's `jumpMs` (an NTP step, a VM resumed
+ * on another host) and stays that far ahead of the others (traced as a `sched.jump` mark); the
+ * step waits for the next decision. `crash`: the step's actor crashes and is restored from
+ * its last checkpoint (traced as `crash` / `restart` faults); the step waits for it.
+ */
+export type FaultAction = 'drop' | 'redeliver' | 'pause' | 'jump' | 'crash';
+
+/** Faults on an actor rather than on a message: allowed on any step but time. */
+export const ACTOR_FAULTS: ReadonlySet<FaultAction> = new Set(['pause', 'jump', 'crash']);
+
+/** What a schedule does with the step it picks: run it, or (deliveries only) a fault. */
+export type StepAction = 'run' | FaultAction;
 
 /** One decision: the step taken and, if not the default `run`, what was done with it. */
 export interface ScheduleChoice {
   step: string;
-  action?: 'drop';
+  action?: FaultAction;
 }
 
 /** What a strategy sees at a decision point. */

@@ -7,10 +7,11 @@ export type StepInfo =
 const WRITES = new Set(['put', 'update', 'create', 'delete', 'purge']);
 
 /** Reads a step id: `time+<ms>[.<n>]`, `<to><<from>[<#topic>]:<seq>[.<attempt>][~<n>]`,
- *  `<actor>#<n> <op> <store>/<key>`. */
+ *  `<actor>#<n> <op> <store>/<key>`, `<actor>#<n>-<m> get <store>/*` (reads issued together;
+ *  key `*`: any key of the store). */
 export function parseStepId(id: string): StepInfo {
   if (id.startsWith('time+')) return { kind: 'time' };
-  const op = /^([^#\s<]+)#\d+ (\S+) ([^/\s]+)\/(.*)$/.exec(id);
+  const op = /^([^#\s<]+)#\d+(?:-\d+)? (\S+) ([^/\s]+)\/(.*)$/.exec(id);
   if (op) return { kind: 'op', actor: op[1]!, op: op[2]!, store: op[3]!, key: op[4]! };
   const lt = id.indexOf('<');
   const rest = id.slice(lt + 1);
@@ -30,6 +31,6 @@ export function stepsConflict(a: string, b: string): boolean {
   if (x.actor === y.actor) return true;
   if (x.kind !== 'op' || y.kind !== 'op' || x.store !== y.store) return false;
   if (!WRITES.has(x.op) && !WRITES.has(y.op)) return false;
-  if (x.op === 'keys' || y.op === 'keys') return true;
+  if (x.op === 'keys' || y.op === 'keys' || x.key === '*' || y.key === '*') return true;
   return x.key === y.key;
 }

@@ -1,18 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import { provisionTeam } from '@llm-teams/broker';
 import {
   analyzeDelivery,
-  createActorHost,
   createMemoryTrace,
   reply,
   runRuntimeCheckers,
   runtimeOf,
-  type ActorHost,
   type MessageEvent,
   type MessageInterceptor,
 } from '@llm-teams/runtime';
-import { startNatsFixture, until, type NatsFixture } from '../../../../test/support/index.js';
+import { startHostFixture, until, type HostFixture } from '@llm-teams/testkit';
 
 const relay = setup({
   types: {
@@ -69,30 +66,22 @@ function faults(): MessageInterceptor {
 }
 
 describe('runtime checkers on a real run', () => {
-  let nats: NatsFixture;
-  const hosts: ActorHost[] = [];
+  let t: HostFixture;
   beforeEach(async () => {
-    nats = await startNatsFixture();
+    t = await startHostFixture({ team: 'chk' });
   });
-  afterEach(async () => {
-    for (const h of hosts.splice(0)) await h.close();
-    await nats.close();
-  });
+  afterEach(() => t.close());
 
   it('find nothing in a run with retries, dropped and duplicated messages and broadcasts', async () => {
-    const nc = await nats.connect();
-    await provisionTeam(nc, { team: 'chk' });
     const trace = createMemoryTrace();
-    const h1 = await createActorHost({ nc, team: 'chk', node: 'h1', trace, seed: 1 });
-    const h2 = await createActorHost({
-      nc: await nats.connect(),
-      team: 'chk',
+    const h1 = await t.host({ node: 'h1', trace, seed: 1 });
+    const h2 = await t.host({
+      nc: await t.connect(),
       node: 'h2',
       trace,
       seed: 2,
       interceptor: faults(),
     });
-    hosts.push(h1, h2);
     const topics = ['team'];
     const a = await h1.spawn('a', relay, { input: { next: 'b' }, topics });
     await h2.spawn('b', relay, { input: { next: 'c' }, topics });

@@ -122,6 +122,28 @@ describe('FIFO checker', () => {
     expect(findings[0]!.verdict).toMatch(/injected delay fault held it back/);
   });
 
+  it('calls a reordering caused by a lost at-least-once publish a warning: the publish was retried, a delay', () => {
+    const t = createTraceBuilder();
+    const m1 = t.send('a', 'b', 'done', { mode: 'at-least-once' });
+    t.fault('a', 'drop', { msgId: m1.msgId, side: 'send' });
+    const m2 = t.send('a', 'b', 'done', { mode: 'at-least-once' });
+    t.recv('b', m2);
+    t.recv('b', m1);
+    const findings = checkFifo(createTraceIndex(t.events));
+    expect(findings.map((f) => f.severity)).toEqual(['warning']);
+    expect(findings[0]!.verdict).toMatch(
+      /injected drop fault held it back \(a lost publish, retried\)$/,
+    );
+    // A drop of an at-most-once message is a loss, not a delay: a reordering is still an error.
+    const u = createTraceBuilder();
+    const n1 = u.send('a', 'b', 'hop');
+    u.fault('a', 'drop', { msgId: n1.msgId, side: 'send' });
+    const n2 = u.send('a', 'b', 'hop');
+    u.recv('b', n2);
+    u.recv('b', n1);
+    expect(checkFifo(createTraceIndex(u.events)).map((f) => f.severity)).toEqual(['error']);
+  });
+
   it('checks each broadcast member on its own channel', () => {
     const t = createTraceBuilder();
     const m1 = t.send('a', '#team', 'news');
@@ -181,6 +203,26 @@ describe('delivery checker', () => {
       { actor: 'a', seq: 1 },
       { actor: 'b', seq: 0 },
     ]);
+  });
+
+  it('does not take a message held back by a reorder, and overtaken while held, for lost', () => {
+    // The chaos soak's case: a1's task.done to coord2 held by a reorder; the next one on the
+    // channel released it and went first, and coord2 lost that one's ack (JetStream waits out
+    // its ack wait, holding everything behind it) until the run ended.
+    const t = createTraceBuilder();
+    const held = t.send('a1', 'coord2', 'task.done', { mode: 'at-least-once' });
+    t.fault('a1', 'reorder', { msgId: held.msgId, side: 'send', ms: 500, after: 1 });
+    t.advance(200);
+    t.recv('coord2', t.send('a1', 'coord2', 'task.done', { mode: 'at-least-once' }));
+    let report = analyzeDelivery(createTraceIndex(t.events));
+    expect(report.messages.map((m) => m.outcome)).toEqual(['in-flight', 'delivered']);
+    expect(report.findings).toEqual([]);
+    // Overtaken by a message sent after the hold's longest wait: it went out first, so lost.
+    t.advance(400);
+    t.recv('coord2', t.send('a1', 'coord2', 'task.done', { mode: 'at-least-once' }));
+    report = analyzeDelivery(createTraceIndex(t.events));
+    expect(report.messages.map((m) => m.outcome)).toEqual(['lost', 'delivered', 'delivered']);
+    expect(report.findings.map((f) => f.severity)).toEqual(['error']);
   });
 
   it('tells lost from in flight by the recipient running on, and notes an outage', () => {
@@ -256,6 +298,19 @@ describe('duplicate checker', () => {
     const findings = checkDuplicates(createTraceIndex(t.events));
     expect(findings.map((f) => f.details['msgId'])).toEqual([note.msgId]);
     expect(findings[0]!.verdict).toMatch(/was not a JetStream redelivery/);
+  });
+
+  it('excuses a JetStream redelivery to an actor stopped and spawned again, or restored', () => {
+    const t = createTraceBuilder();
+    const jobs = ['actor.respawned', 'actor.restored', 'actor.done'].map((boundary) => {
+      const job = t.send('a', 'b', 'job', { mode: 'at-least-once' });
+      t.recv('b', job);
+      t.mark('b', boundary);
+      t.recv('b', job, { dup: false, redelivered: true });
+      return job;
+    });
+    const findings = checkDuplicates(createTraceIndex(t.events));
+    expect(findings.map((f) => f.details['msgId'])).toEqual([jobs[2]!.msgId]);
   });
 });
 

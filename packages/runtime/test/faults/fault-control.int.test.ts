@@ -1,35 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTeamSubjects, type NatsConnection } from '@llm-teams/broker';
-import {
-  sendFaultControl,
-  serveFaultControl,
-  type ActorHost,
-  type FaultControlServer,
-} from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { createTeamSubjects } from '@llm-teams/broker';
+import { sendFaultControl, serveFaultControl } from '@llm-teams/runtime';
+import { startHostFixture, type HostFixture } from '@llm-teams/testkit';
 import { faults, order, recvs, startFaultTeam } from './fault-harness.js';
 
 describe('live faults over the control subject', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  const hosts: ActorHost[] = [];
-  const servers: FaultControlServer[] = [];
+  let fx: HostFixture;
   beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
+    fx = await startHostFixture({ provision: false });
   });
-  afterEach(async () => {
-    for (const s of servers.splice(0)) await s.close();
-    for (const h of hosts.splice(0)) await h.close();
-    await nats.close();
-  });
+  afterEach(() => fx.close());
 
   it('adds, lists and clears faults in a running team from another connection', async () => {
-    const t = await startFaultTeam(nc, { team: 'live', ids: ['a', 'b'] });
-    hosts.push(t.host);
+    const t = await startFaultTeam(fx, { team: 'live', ids: ['a', 'b'] });
     const subjects = createTeamSubjects({ team: 'live' });
-    servers.push(await serveFaultControl(t.injector, { nc, subjects, node: 'h1' }));
-    const chaos = await nats.connect('chaos');
+    fx.track(await serveFaultControl(t.injector, { nc: fx.nc, subjects, node: 'h1' }));
+    const chaos = await fx.connect('chaos');
 
     const added = await sendFaultControl(
       chaos,
@@ -69,12 +55,11 @@ describe('live faults over the control subject', () => {
   });
 
   it('refuses a request with a bad fault and adds none of it', async () => {
-    const t = await startFaultTeam(nc, { team: 'livebad', ids: ['a', 'b'] });
-    hosts.push(t.host);
+    const t = await startFaultTeam(fx, { team: 'livebad', ids: ['a', 'b'] });
     const subjects = createTeamSubjects({ team: 'livebad' });
-    servers.push(await serveFaultControl(t.injector, { nc, subjects, node: 'h1' }));
+    fx.track(await serveFaultControl(t.injector, { nc: fx.nc, subjects, node: 'h1' }));
     const [reply] = await sendFaultControl(
-      nc,
+      fx.nc,
       subjects,
       {
         op: 'add',
@@ -94,18 +79,17 @@ describe('live faults over the control subject', () => {
   });
 
   it('a control request that is not one is answered with the reason and dead-lettered by the host', async () => {
-    const t = await startFaultTeam(nc, { team: 'junk', ids: ['a', 'b'] });
-    hosts.push(t.host);
+    const t = await startFaultTeam(fx, { team: 'junk', ids: ['a', 'b'] });
     const subjects = createTeamSubjects({ team: 'junk' });
-    servers.push(
+    fx.track(
       await serveFaultControl(t.injector, {
-        nc,
+        nc: fx.nc,
         subjects,
         node: 'h1',
         onReject: (subject, data, reason) => t.host.deadLetter(subject, data, reason),
       }),
     );
-    const chaos = await nats.connect('chaos');
+    const chaos = await fx.connect('chaos');
     const subject = subjects.control('fault', 'add');
     const reply = await chaos.request(subject, new Uint8Array([0xff, 0x00, 0x7b]), {
       timeout: 2000,
@@ -122,7 +106,7 @@ describe('live faults over the control subject', () => {
 
   it('nobody answers for a team no process serves', async () => {
     const replies = await sendFaultControl(
-      nc,
+      fx.nc,
       createTeamSubjects({ team: 'nobody' }),
       { op: 'list' },
       { waitMs: 300 },

@@ -1,7 +1,6 @@
 import { setup } from 'xstate';
-import { provisionTeam, type NatsConnection } from '@llm-teams/broker';
+import { provisionTeam } from '@llm-teams/broker';
 import {
-  createActorHost,
   createFaultInjector,
   type ActorHandle,
   type ActorHost,
@@ -9,39 +8,14 @@ import {
   type FaultInjector,
   type FaultInjectorOptions,
   type TraceEvent,
-  type TraceSink,
 } from '@llm-teams/runtime';
-import { deferred } from '../../../../test/support/index.js';
+import { watchedTrace, type HostFixture } from '@llm-teams/testkit';
 
 export type Recv = TraceEvent & { kind: 'recv' };
 export type Fault = TraceEvent & { kind: 'fault' };
 
 /** A machine that takes any message and does nothing with it: the trace says what arrived. */
 export const sink = setup({}).createMachine({ on: { '*': {} } });
-
-/** A trace in memory that lets a test wait for a condition over the events so far. */
-export function watchedTrace() {
-  const events: TraceEvent[] = [];
-  const waiters: { test: (e: TraceEvent[]) => boolean; resolve: () => void }[] = [];
-  const trace: TraceSink = {
-    write(e) {
-      events.push(e);
-      for (const w of [...waiters]) {
-        if (w.test(events)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve();
-        }
-      }
-    },
-  };
-  const when = (test: (e: TraceEvent[]) => boolean) => {
-    const d = deferred();
-    if (test(events)) d.resolve();
-    else waiters.push({ test, resolve: d.resolve });
-    return d.promise;
-  };
-  return { events, trace, when };
-}
 
 export const recvs = (events: TraceEvent[], actor: string, type?: string): Recv[] =>
   events.filter(
@@ -56,7 +30,7 @@ export const faults = (events: TraceEvent[], name?: string): Fault[] =>
 export const order = (events: TraceEvent[], actor: string, type: string): number[] =>
   recvs(events, actor, type)
     .filter((r) => !r.dup)
-    .map((r) => r.chanSeq);
+    .map((r) => r.chanSeq ?? -1);
 
 export interface FaultTeam {
   host: ActorHost;
@@ -68,10 +42,10 @@ export interface FaultTeam {
 
 /**
  * One host with `ids` sink actors and a fault injector whose lifecycle events go to the lane
- * of an extra `chaos` actor.
+ * of an extra `chaos` actor; the host closes with the fixture.
  */
 export async function startFaultTeam(
-  nc: NatsConnection,
+  fixture: HostFixture,
   options: {
     team: string;
     ids: string[];
@@ -80,16 +54,16 @@ export async function startFaultTeam(
     ackWaitMs?: number;
   },
 ): Promise<FaultTeam> {
-  await provisionTeam(nc, { team: options.team });
-  const { events, trace, when } = watchedTrace();
+  await provisionTeam(fixture.nc, { team: options.team });
+  const trace = watchedTrace();
+  const { events, when } = trace;
   const lane: { chaos?: ActorHandle } = {};
   const injector = createFaultInjector({
     seed: 1,
     ...options.injector,
     record: (e) => lane.chaos?.runtime.record(e),
   });
-  const host = await createActorHost({
-    nc,
+  const host = await fixture.host({
     team: options.team,
     node: 'h1',
     seed: 3,

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@llm-teams/broker';
-import { outageOf, runRuntimeCheckers, type ActorHost, type TraceEvent } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { outageOf, runRuntimeCheckers, type TraceEvent } from '@llm-teams/runtime';
+import { startHostFixture, type HostFixture } from '@llm-teams/testkit';
 import { faults, recvs, startFaultTeam, type FaultTeam } from './fault-harness.js';
 
 const ACTORS = ['a', 'b', 'c', 'd', 'e'];
@@ -40,21 +39,14 @@ function cutPairs(groups: string[][], oneWay = false): Set<string> {
 const allPairs = ACTORS.flatMap((a) => ACTORS.filter((b) => b !== a).map((b) => `${a}>${b}`));
 
 describe('partitions', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  const hosts: ActorHost[] = [];
+  let fx: HostFixture;
   beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
+    fx = await startHostFixture({ provision: false });
   });
-  afterEach(async () => {
-    for (const h of hosts.splice(0)) await h.close();
-    await nats.close();
-  });
+  afterEach(() => fx.close());
 
   async function partitioned(team: string, spec: Record<string, unknown>) {
-    const t = await startFaultTeam(nc, { team, ids: ACTORS, injector: { seed: 5 } });
-    hosts.push(t.host);
+    const t = await startFaultTeam(fx, { team, ids: ACTORS, injector: { seed: 5 } });
     const id = t.injector.add({ kind: 'partition', ...spec });
     const [start] = faults(t.events, 'partition').filter((f) => f['phase'] === 'start');
     return { t, id, start: start! };
@@ -128,12 +120,11 @@ describe('partitions', () => {
   });
 
   it('an at-least-once message across a partition waits and arrives when it heals', async () => {
-    const t = await startFaultTeam(nc, {
+    const t = await startFaultTeam(fx, {
       team: 'palo',
       ids: ['a', 'b', 'c'],
       delivery: { types: { job: 'at-least-once' } },
     });
-    hosts.push(t.host);
     const id = t.injector.add({
       kind: 'partition',
       shape: 'isolate',

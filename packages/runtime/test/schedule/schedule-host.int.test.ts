@@ -17,7 +17,7 @@ import {
   type ScheduleStrategy,
   type TraceEvent,
 } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '../../../../test/support/index.js';
+import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
 
 /** Relays each `hop` to the next actor until the count runs out. */
 const relay = setup({

@@ -1,14 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { failureForStatus } from '../attempt-failure.js';
 import type { AttemptResult, CallContext, ModelBackend } from '../call-pipeline.js';
 import type { ModelMessage, ModelRequest, StopReason, ToolDefinition } from '../model-types.js';
 import type { RawToolCall } from '../team-tools.js';
 import {
+  classifyStainlessError,
   invalidResponse,
   isRecord,
-  networkFailure,
   providerAttempt,
-  retryAfter,
 } from './provider-attempt.js';
 
 type Block = Record<string, unknown>;
@@ -153,25 +151,11 @@ export function createAnthropicBackend(options: AnthropicBackendOptions): ModelB
             signal,
             // The SDK's own timeout stays above ours, a backstop should the clock never fire.
             (s) => sdk.messages.create(body, { signal: s, timeout: ctx.timeoutMs + 60_000 }),
-            (error, ms) => classifyAnthropicError(error, ms, ctx.clock.now()),
+            (error, ms) => classifyStainlessError(Anthropic, error, ms, ctx.clock.now()),
           );
           return fromAnthropicMessage(value, latencyMs);
         },
       };
     },
   };
-}
-
-function classifyAnthropicError(error: unknown, latencyMs: number, now: number) {
-  if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
-    return failureForStatus(error.status, error.message, {
-      latencyMs,
-      cause: error,
-      ...retryAfter(error.headers as Headers | undefined, now),
-    });
-  }
-  if (error instanceof Anthropic.APIConnectionError) return networkFailure(error, latencyMs);
-  if (error instanceof SyntaxError)
-    return invalidResponse(`unparsable body: ${error.message}`, latencyMs, error);
-  return invalidResponse(error instanceof Error ? error.message : String(error), latencyMs, error);
 }

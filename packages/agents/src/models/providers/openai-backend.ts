@@ -1,15 +1,13 @@
 import OpenAI from 'openai';
-import { failureForStatus } from '../attempt-failure.js';
 import type { AttemptResult, CallContext, ModelBackend } from '../call-pipeline.js';
 import type { ModelMessage, ModelRequest, StopReason, ToolDefinition } from '../model-types.js';
 import type { RawToolCall } from '../team-tools.js';
 import {
+  classifyStainlessError,
   invalidResponse,
   isRecord,
-  networkFailure,
   parseJsonObject,
   providerAttempt,
-  retryAfter,
 } from './provider-attempt.js';
 
 type WireMessage = Record<string, unknown>;
@@ -149,26 +147,11 @@ export function createOpenAIBackend(options: OpenAIBackendOptions): ModelBackend
             signal,
             (s) =>
               sdk.chat.completions.create(body, { signal: s, timeout: ctx.timeoutMs + 60_000 }),
-            (error, ms) => classifyOpenAIError(error, ms, ctx.clock.now()),
+            (error, ms) => classifyStainlessError(OpenAI, error, ms, ctx.clock.now()),
           );
           return fromOpenAICompletion(value, latencyMs);
         },
       };
     },
   };
-}
-
-function classifyOpenAIError(error: unknown, latencyMs: number, now: number) {
-  if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
-    return failureForStatus(error.status, error.message, {
-      latencyMs,
-      cause: error,
-      ...retryAfter(error.headers as Headers | undefined, now),
-    });
-  }
-  if (error instanceof OpenAI.APIConnectionError) return networkFailure(error, latencyMs);
-  if (error instanceof SyntaxError) {
-    return invalidResponse(`unparsable body: ${error.message}`, latencyMs, error);
-  }
-  return invalidResponse(error instanceof Error ? error.message : String(error), latencyMs, error);
 }

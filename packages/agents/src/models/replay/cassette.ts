@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import type { ModelErrorCode } from '../model-error.js';
 import type { AttemptReport, ModelMessage, ModelRequest, ModelResponse } from '../model-types.js';
 
-export const CASSETTE_VERSION = 1;
+// 2: tool results enter the digest without their timings (stableToolContent).
+export const CASSETTE_VERSION = 2;
 
 /** A short account of one message, so a divergence can be described without the full text. */
 export interface MessageSummary {
@@ -53,6 +54,34 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Fields of a tool result that measure how long something took, never what it did. */
+const TIMING_FIELDS = new Set(['durationMs', 'testMs', 'queuedMs']);
+
+/** Timings in test output, and the runner's temporary directory in its paths. */
+function stableText(text: string): string {
+  return text
+    .replace(/\b\d+(?:\.\d+)?\s?ms\b/g, '#ms')
+    .replace(/duration_ms:? \d+(?:\.\d+)?/g, 'duration_ms #')
+    .replace(/llmt-tests-[A-Za-z0-9]+/g, 'llmt-tests-#');
+}
+
+/**
+ * A tool result as the digest sees it: without what differs between two runs that did the same
+ * thing (how long a test run took, where its temporary directory was), so a replayed run that
+ * runs the same tests on the same files matches its recording.
+ */
+export function stableToolContent(content: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    return stableText(content);
+  }
+  return JSON.stringify(value, (key, v: unknown) =>
+    TIMING_FIELDS.has(key) ? undefined : typeof v === 'string' ? stableText(v) : v,
+  );
+}
+
 function normalMessage(m: ModelMessage): unknown {
   if (m.role === 'assistant') {
     return {
@@ -70,7 +99,7 @@ function normalMessage(m: ModelMessage): unknown {
       role: m.role,
       toolCallId: m.toolCallId,
       name: m.name,
-      content: m.content,
+      content: stableToolContent(m.content),
       isError: m.isError === true,
     };
   }

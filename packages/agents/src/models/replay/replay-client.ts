@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Clock } from '@llm-teams/runtime';
 import { waitModelTime } from '../call-pipeline.js';
 import { ModelError } from '../model-error.js';
@@ -29,8 +30,13 @@ export interface ReplayClientOptions {
   prices: PriceTable;
 }
 
-/** Reads a cassette, failing with `CASSETTE_UNREADABLE` before any call is made. */
+/**
+ * Reads a cassette, failing with `CASSETTE_UNREADABLE` before any call is made. A directory is
+ * the cassettes in it (`*.jsonl`) together: a run's and those of its nodes (`run --record`,
+ * `node --record`), each holding other members' calls; a call recorded twice is refused.
+ */
 export function loadCassette(file: string): CassetteRecord[] {
+  if (isDirectory(file)) return loadCassetteDir(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -42,6 +48,41 @@ export function loadCassette(file: string): CassetteRecord[] {
   } catch (cause) {
     throw new ModelError('CASSETTE_UNREADABLE', (cause as Error).message, { cause });
   }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function loadCassetteDir(dir: string): CassetteRecord[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
+  if (files.length === 0)
+    throw new ModelError(
+      'CASSETTE_UNREADABLE',
+      `Cassette directory ${dir} holds no *.jsonl cassette`,
+    );
+  const seen = new Map<string, string>();
+  const all: CassetteRecord[] = [];
+  for (const f of files) {
+    for (const r of loadCassette(join(dir, f))) {
+      const key = `${r.key.agentId}#${r.key.callIndex}`;
+      const first = seen.get(key);
+      if (first !== undefined)
+        throw new ModelError(
+          'CASSETTE_UNREADABLE',
+          `Cassettes ${first} and ${f} in ${dir} both hold call ${r.key.callIndex} of ${r.key.agentId}: one run's cassettes only`,
+        );
+      seen.set(key, f);
+      all.push(r);
+    }
+  }
+  return all;
 }
 
 /**

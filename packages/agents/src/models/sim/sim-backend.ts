@@ -9,9 +9,16 @@ import {
 } from '../call-pipeline.js';
 import type { ModelRequest } from '../model-types.js';
 import type { RawToolCall } from '../team-tools.js';
-import { simProfile } from './sim-calibration.js';
+import { SIM_ASSUMPTIONS, simProfile } from './sim-calibration.js';
+import { peerMessageChars } from './sim-conversation.js';
 import type { SimFault, SimOptions } from './sim-options.js';
-import { decide, defaultBrokenSolution, purposeOf, type SimAction } from './sim-policy.js';
+import {
+  brokenVersion,
+  decide,
+  defaultBrokenSolution,
+  purposeOf,
+  type SimAction,
+} from './sim-policy.js';
 
 export interface SimBackendOptions {
   /** The calibrated model's name (`claude-sonnet-4-6`). */
@@ -39,11 +46,16 @@ export function createSimBackend(options: SimBackendOptions): ModelBackend {
   const profile = simProfile(options.name);
   const sim = options.sim ?? {};
   const model = `sim:${options.name}`;
-  const split = sim.coordinationQuantile ?? 0.5;
+  const split = sim.coordinationQuantile ?? SIM_ASSUMPTIONS.coordinationQuantile;
   const rate = sim.mistakeRate ?? profile.mistakeRate(sim.mistakeProfile ?? 'preassign');
-  const maxMistakes = sim.maxMistakesPerTask ?? 8;
+  const maxMistakes = sim.maxMistakesPerTask ?? SIM_ASSUMPTIONS.maxMistakesPerTask;
+  const falseAccept = sim.review?.falseAcceptRate ?? SIM_ASSUMPTIONS.reviewFalseAcceptRate;
+  const falseReject = sim.review?.falseRejectRate ?? SIM_ASSUMPTIONS.reviewFalseRejectRate;
+  const perPeerChar = sim.peerTokensPerChar ?? SIM_ASSUMPTIONS.peerTokensPerChar;
 
-  const draw = (random: Random, action: SimAction, maxOutput: number): Draw => {
+  // Input tokens: the calibrated draw is the request's own context; teammates' messages it
+  // carries come on top, so coordination shows in tokens as it does for a real model.
+  const draw = (random: Random, action: SimAction, maxOutput: number, peerTokens: number): Draw => {
     // Stratified inverse-CDF sampling: coordination replies take the quantiles below the split,
     // coding replies those above, so the two together reproduce the calibrated distribution.
     const r = random.next();
@@ -51,7 +63,7 @@ export function createSimBackend(options: SimBackendOptions): ModelBackend {
     const weight = action.stratum === 'code' ? (action.task?.weight ?? 1) : 1;
     return {
       latencyMs: Math.round(profile.latencyMs(u) * weight),
-      inputTokens: profile.inputTokens(random.next()),
+      inputTokens: profile.inputTokens(random.next()) + peerTokens,
       outputTokens: Math.min(maxOutput, Math.round(profile.outputTokens(u) * weight)),
     };
   };
@@ -62,9 +74,12 @@ export function createSimBackend(options: SimBackendOptions): ModelBackend {
     plan(request: ModelRequest, ctx: CallContext) {
       const purpose = purposeOf(request);
       const mistakes = ctx.random.fork('mistake');
-      const brokenFile = (task: TaskSpec, path: string) =>
+      const verdicts = ctx.random.fork('verdict');
+      const fallback = (task: TaskSpec) => (path: string) =>
         sim.oracle?.brokenSolution?.(task, path, mistakes) ??
         defaultBrokenSolution(task, path, model, mistakes);
+      const brokenFile = (task: TaskSpec, path: string) =>
+        brokenVersion(task, mistakes, fallback(task), path)[path] ?? fallback(task)(path);
       const action = decide({
         request,
         purpose,
@@ -72,16 +87,18 @@ export function createSimBackend(options: SimBackendOptions): ModelBackend {
         model,
         announce: sim.announceCompletion ?? true,
         mistake: (_task, failedRuns) => failedRuns < maxMistakes && mistakes.next() < rate,
-        broken: brokenFile,
+        brokenVersion: (task) => brokenVersion(task, mistakes, fallback(task)),
+        approves: (right) => verdicts.next() >= (right ? falseReject : 1 - falseAccept),
       });
-      const first = draw(ctx.random.fork('usage'), action, ctx.maxOutputTokens);
+      const peerTokens = Math.round(peerMessageChars(request.messages) * perPeerChar);
+      const first = draw(ctx.random.fork('usage'), action, ctx.maxOutputTokens, peerTokens);
       return {
         estimate: { inputTokens: first.inputTokens, outputTokens: first.outputTokens },
         async attempt(attempt, signal) {
           const d =
             attempt === 1
               ? first
-              : draw(ctx.random.fork(`usage${attempt}`), action, ctx.maxOutputTokens);
+              : draw(ctx.random.fork(`usage${attempt}`), action, ctx.maxOutputTokens, peerTokens);
           const fault = sim.faults?.({
             agentId: ctx.agentId,
             callIndex: ctx.callIndex,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ModelError } from '../model-error.js';
 
 /** One model's entry in `calibration/paper-2603.12229.json`. */
@@ -26,6 +27,9 @@ interface CalibrationFile {
 
 /** Kept in the repository (not ../shared) so a clean clone runs. */
 const CALIBRATION_URL = new URL('../../../calibration/paper-2603.12229.json', import.meta.url);
+
+/** The paper's calibration data (shipped in the package's calibration/ directory). */
+export const PAPER_CALIBRATION_FILE = fileURLToPath(CALIBRATION_URL);
 
 let cached: CalibrationFile | undefined;
 function calibration(): CalibrationFile {
@@ -124,9 +128,29 @@ export function percentileCurve(
   };
 }
 
-/** Spread of input tokens around the calibrated median (only the median is published; prompts
- *  vary less than replies: they are mostly the same spec and board). */
-const INPUT_SIGMA = 0.35;
+/**
+ * What the simulation needs and the paper does not measure, set by judgement and documented in
+ * docs/models.md (Assumptions). With the paper's data file this is the simulation's whole
+ * calibration; every entry can be overridden per run (`SimOptions`).
+ */
+export const SIM_ASSUMPTIONS = {
+  /** Spread (log-σ) of input tokens around the calibrated median: only the median is
+   *  published, and prompts vary less than replies (mostly the same spec and board). */
+  inputSigma: 0.35,
+  /** Quantile splitting the calibrated reply distribution: coordination replies draw below it,
+   *  coding replies above (half of the paper's replies wrote code). */
+  coordinationQuantile: 0.5,
+  /** Failed test runs of one task after which the next version is right (keeps an unlucky
+   *  seed from looping). */
+  maxMistakesPerTask: 8,
+  /** A reviewer approves a wrong version with this probability (it misses the bug)... */
+  reviewFalseAcceptRate: 0.1,
+  /** ...and rejects a right one with this (it misreads it). The paper had no reviewers. */
+  reviewFalseRejectRate: 0.05,
+  /** Input tokens a request costs per character of teammates' messages it carries, on top of
+   *  the calibrated draw (which is a request's own context): ~4 characters a token. */
+  peerTokensPerChar: 0.25,
+} as const;
 
 export function simProfile(name: string): SimProfile {
   const cal = calibration();
@@ -164,7 +188,10 @@ export function simProfile(name: string): SimProfile {
     inputTokens: (u) =>
       Math.max(
         1,
-        Math.round(m.inputTokensPerReplyMedian * Math.exp(INPUT_SIGMA * normalQuantile(clampU(u)))),
+        Math.round(
+          m.inputTokensPerReplyMedian *
+            Math.exp(SIM_ASSUMPTIONS.inputSigma * normalQuantile(clampU(u))),
+        ),
       ),
     mistakeRate(profile) {
       // The calibration counts failed test runs per successful *run* of a 20-task suite. Per task

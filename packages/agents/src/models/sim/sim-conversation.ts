@@ -104,3 +104,20 @@ export function lastUserIndex(messages: readonly ModelMessage[]): number {
   }
   return -1;
 }
+
+/** A line quoting a teammate's message, as agents' prompts show them (`- from a2: ...`). */
+const PEER_LINE = /^- from [A-Za-z0-9_.-]+: .*$/gm;
+
+/**
+ * Characters of teammates' messages the request carries: every quoted line in its user
+ * messages, each time it is there (a request re-sends the whole conversation, and the model
+ * reads all of it). What a team's coordination adds to an agent's context.
+ */
+export function peerMessageChars(messages: readonly ModelMessage[]): number {
+  let chars = 0;
+  for (const m of messages) {
+    if (m.role !== 'user') continue;
+    for (const line of m.content.match(PEER_LINE) ?? []) chars += line.length;
+  }
+  return chars;
+}

@@ -6,9 +6,9 @@ import type { ModelPurpose } from '../model-types.js';
  *  solutions. */
 export interface SimOracle {
   task(taskId: string): TaskSpec | undefined;
-  /** A wrong version of one of a task's files, for the calibrated mistakes. Default: the
-   *  reference with a line appended that throws when the module loads, so any test importing
-   *  it fails. Suites can supply realistic mutants instead. */
+  /** A wrong version of one of a task's files, for tasks without a mistake catalog
+   *  (`TaskSpec.mistakes`). Default: the reference with a line appended that throws when the
+   *  module loads, so any test importing it fails. */
   brokenSolution?(task: TaskSpec, path: string, random: Random): string;
 }
 
@@ -50,12 +50,18 @@ export interface SimOptions {
    *  paper's teams caused each other, which our runtime produces by itself. */
   mistakeProfile?: 'preassign' | 'decentralized';
   /** The quantile splitting the calibrated reply distribution into coordination replies
-   *  (below) and coding replies (above). Default 0.5. */
+   *  (below) and coding replies (above). Default `SIM_ASSUMPTIONS.coordinationQuantile`. */
   coordinationQuantile?: number;
+  /** A reviewer's error rates: it approves a wrong version with `falseAcceptRate` and rejects a
+   *  right one with `falseRejectRate`. Defaults: `SIM_ASSUMPTIONS`. */
+  review?: { falseAcceptRate?: number; falseRejectRate?: number };
+  /** Input tokens per character of teammates' messages in a request. Default
+   *  `SIM_ASSUMPTIONS.peerTokensPerChar`; 0 makes input tokens ignore them. */
+  peerTokensPerChar?: number;
   /** Tell the team (`send_message` to `all`) after completing a task, when the tool is
    *  offered. Default true. */
   announceCompletion?: boolean;
   /** After this many failed test runs of one task the next version is always right, so a run
-   *  cannot loop forever on an unlucky seed. Default 8. */
+   *  cannot loop forever on an unlucky seed. Default `SIM_ASSUMPTIONS.maxMistakesPerTask`. */
   maxMistakesPerTask?: number;
 }

@@ -41,7 +41,10 @@ export interface PolicyContext {
   model: string;
   /** Draws whether a fresh version of the files is wrong (called at most once per reply). */
   mistake: (task: TaskSpec, failedRuns: number) => boolean;
-  broken: (task: TaskSpec, path: string) => string;
+  /** A wrong version of the task's files (path -> content; called at most once per reply). */
+  brokenVersion: (task: TaskSpec) => Record<string, string>;
+  /** Whether a reviewer approves, given whether the version is right (its error rates). */
+  approves: (right: boolean) => boolean;
   announce: boolean;
 }
 
@@ -69,7 +72,7 @@ export function decide(ctx: PolicyContext): SimAction {
   if (ctx.purpose === 'review') {
     const taskId = request.metadata?.taskId;
     if (taskId === undefined) return text('coordinate', 'Nothing to review.');
-    return review(needTask(ctx, taskId), thisTurn, offered);
+    return review(ctx, needTask(ctx, taskId), thisTurn, offered);
   }
   const claimed = [...thisTurn]
     .reverse()
@@ -167,8 +170,16 @@ function claimOrReply(
   };
 }
 
-/** Reads each file of the task, then approves it if it matches the specification. */
-function review(task: TaskSpec, thisTurn: ToolEvent[], offered: Set<string>): SimAction {
+/**
+ * Reads each file of the task and runs its tests, as the review briefing asks; then gives a
+ * verdict that is right except at the reviewer's error rates (`approves`).
+ */
+function review(
+  ctx: PolicyContext,
+  task: TaskSpec,
+  thisTurn: ToolEvent[],
+  offered: Set<string>,
+): SimAction {
   const reads = new Map<string, string | undefined>();
   for (const e of thisTurn) {
     const path = stringArg(e, 'path');
@@ -183,16 +194,26 @@ function review(task: TaskSpec, thisTurn: ToolEvent[], offered: Set<string>): Si
       task,
     };
   }
+  const tested = thisTurn.some((e) => e.name === 'run_tests');
+  if (!tested && offered.has('run_tests')) {
+    return {
+      stratum: 'coordinate',
+      text: `Testing ${task.id}.`,
+      calls: [{ name: 'run_tests', args: { taskId: task.id } }],
+      task,
+    };
+  }
   const wrong = task.files.filter((p) => {
     const seen = reads.get(p);
-    return seen === undefined || !seen.includes((task.reference[p] ?? '').trim());
+    return seen === undefined || seen.trimEnd() !== (task.reference[p] ?? '').trimEnd();
   });
-  return wrong.length === 0
-    ? text('coordinate', `APPROVE: ${task.id} meets its specification.`)
-    : text(
-        'coordinate',
-        `REJECT: ${task.id}: ${wrong.join(', ')} ${wrong.length === 1 ? 'does' : 'do'} not meet the specification.`,
-      );
+  const approve = ctx.approves(wrong.length === 0);
+  if (approve) return text('coordinate', `APPROVE: ${task.id} meets its specification.`);
+  const blamed = wrong.length > 0 ? wrong : task.files.slice(0, 1);
+  return text(
+    'coordinate',
+    `REJECT: ${task.id}: ${blamed.join(', ')} ${blamed.length === 1 ? 'does' : 'do'} not meet the specification.`,
+  );
 }
 
 interface TaskState {
@@ -307,12 +328,13 @@ function code(
     if (!offered.has('write_file')) return done(`I cannot write files in this turn.`);
     const fresh = s.written.size === 0 && !s.versionBroken;
     const wrong = fresh ? ctx.mistake(task, s.failedRuns) : s.versionBroken;
+    const version = wrong ? ctx.brokenVersion(task) : task.reference;
     return {
       stratum: 'code',
       text: s.failedRuns > 0 ? `Fixing ${task.id}.` : `Writing ${task.id}.`,
       calls: missing.map((path) => ({
         name: 'write_file',
-        args: { path, content: wrong ? ctx.broken(task, path) : (task.reference[path] ?? '') },
+        args: { path, content: version[path] ?? task.reference[path] ?? '' },
       })),
       task,
     };
@@ -340,7 +362,27 @@ function code(
   };
 }
 
-/** The default mistake: the reference, plus a line that throws when the module loads. */
+/**
+ * A wrong version of a task's files: one of its catalogued mistakes (`TaskSpec.mistakes`,
+ * plausible bugs that fail its tests), the rest of the files the reference; without a catalog,
+ * `fallback` breaks every file. With `path`, a version that breaks that file.
+ */
+export function brokenVersion(
+  task: TaskSpec,
+  random: Random,
+  fallback: (path: string) => string,
+  path?: string,
+): Record<string, string> {
+  const fitting = (task.mistakes ?? []).filter((m) => path === undefined || path in m.files);
+  if (fitting.length > 0) {
+    const pick = fitting[random.int(fitting.length)]!;
+    return { ...task.reference, ...pick.files };
+  }
+  return Object.fromEntries(task.files.map((p) => [p, fallback(p)]));
+}
+
+/** The mistake of a task without a catalog: the reference, plus a line that throws when the
+ *  module loads. */
 export function defaultBrokenSolution(
   task: TaskSpec,
   path: string,

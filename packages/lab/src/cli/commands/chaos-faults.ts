@@ -1,14 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FaultSpecError } from '@llm-teams/runtime';
-import {
-  loadFaultFile,
-  parseFaultEntry,
-  parseFaultFileText,
-  teamRoster,
-  type FaultPlan,
-} from '../../faults/index.js';
-import type { RunSpec } from '../../run/index.js';
+import { loadFaultFile, parseFaultFileText } from '../../faults/fault-file.js';
+import type { FaultPlan } from '../../faults/fault-kinds.js';
+import { parseFaultEntry } from '../../faults/fault-plan.js';
+import type { PlanContext } from '../../faults/fault-refs.js';
+import { teamRoster } from '../../faults/team-roster.js';
+import type { RunSpec } from '../../run/run-spec.js';
 import { UsageError } from '../cli-context.js';
 
 const usage = (flag: string, err: unknown): never => {
@@ -25,17 +23,21 @@ const usage = (flag: string, err: unknown): never => {
 
 /**
  * `run --faults FILE`: the fault file, validated against the team the run will start (its
- * actors; broker faults need a cluster `run` does not start), before anything starts.
+ * actors, the broker nodes it controls, the hosts behind its wire proxy), before anything
+ * starts.
  */
 export async function loadRunFaults(
   file: string,
   cwd: string,
   spec: Pick<RunSpec, 'arch' | 'agents'>,
+  where: Pick<PlanContext, 'brokerNodes' | 'wire' | 'hosts'> = {},
 ): Promise<FaultPlan> {
   try {
     return await loadFaultFile(resolve(cwd, file), {
       roster: teamRoster({ arch: spec.arch, agents: spec.agents }),
-      brokerNodes: [],
+      brokerNodes: where.brokerNodes ?? [],
+      wire: where.wire ?? { hosts: new Map(), servers: [] },
+      ...(where.hosts ? { hosts: where.hosts } : {}),
     });
   } catch (err) {
     return usage('--faults', err);

@@ -3,23 +3,25 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ZodError } from 'zod';
-import { openNatsSession } from '../../run/index.js';
+import { openNatsSession } from '../../run/nats-session.js';
+import { SCHEDULE_FILES, writeTraceFile } from '../../schedules/schedule-output.js';
+import { connectForSchedules } from '../../schedules/schedule-connection.js';
+import { firstTraceDifference } from '../../schedules/schedule-trace.js';
 import {
-  SCHEDULE_FILES,
-  connectForSchedules,
-  firstTraceDifference,
+  isDefinedScheduleTeam,
   readScheduleFile,
-  replaySchedule,
-  writeTraceFile,
-  type ReplayResult,
   type ScheduleFile,
-} from '../../schedules/index.js';
+} from '../../schedules/schedule-file.js';
+import { loadScheduledTeam } from '../../schedules/scheduled-defined-team.js';
+import { isTeamDir, type LoadedTeam } from '../../teams/team-dir.js';
+import { replaySchedule, type ReplayResult } from '../../schedules/replay-schedule.js';
 import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
 import { intIn } from '../cli-parsers.js';
 import { natsCredentials, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 
 interface ReplayFlags {
   times: number;
+  team?: string;
   controller?: 'local' | 'nats';
   nats?: string;
   out?: string;
@@ -43,6 +45,52 @@ function describeReplay(file: ScheduleFile, r: ReplayResult, k: number): string 
   );
 }
 
+/** A schedule of a team of one's own: its team, loaded from the file's directory or
+ *  `--team`, and refused (exit 2) when its team.ts is not the one the schedule was found with. */
+async function scheduledTeamOf(
+  file: ScheduleFile,
+  flags: ReplayFlags,
+  cwd: string,
+): Promise<LoadedTeam | undefined> {
+  const team = file.team;
+  if (!isDefinedScheduleTeam(team)) {
+    if (flags.team !== undefined)
+      throw new UsageError(
+        `--team: the schedule is of the built-in team on suite ${team.suite}, not of a team directory`,
+      );
+    return undefined;
+  }
+  const dir = resolve(cwd, flags.team ?? team.dir);
+  if (!isTeamDir(cwd, dir))
+    throw new UsageError(
+      `${flags.team !== undefined ? '--team' : '<schedule>'}: ${dir} is not a directory holding a team.ts` +
+        (flags.team === undefined ? ' (the team moved? name its directory with --team)' : ''),
+    );
+  try {
+    return await loadScheduledTeam(team, dir);
+  } catch (err) {
+    throw new UsageError(`--team: ${(err as Error).message}`);
+  }
+}
+
+/** What `--json` prints. */
+function replayJson(file: ScheduleFile, results: readonly ReplayResult[]) {
+  return {
+    reproduced: results.every((r) => r.reproduced),
+    expected: file.outcome,
+    replays: results.map((r) => ({
+      reproduced: r.reproduced,
+      sameTrace: r.sameTrace,
+      sameFailures: r.sameFailures,
+      ...(r.diverged ? { diverged: r.diverged } : {}),
+      failures: r.outcome.failures,
+      status: r.outcome.status,
+      steps: r.outcome.end.steps,
+      traceDigest: r.outcome.traceDigest,
+    })),
+  };
+}
+
 async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): Promise<void> {
   const { io } = ctx;
   const fileName = resolve(io.cwd, path);
@@ -58,6 +106,7 @@ async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): 
     throw new UsageError(`<schedule>: ${fileName} is not a schedule.json (${why})`);
   }
   const searchDirs = flags.suiteDir ? [resolve(io.cwd, flags.suiteDir)] : undefined;
+  const definedTeam = await scheduledTeamOf(file, flags, io.cwd);
   const session = await openNatsSession({
     ...(flags.nats !== undefined ? { url: flags.nats } : {}),
     ...natsCredentials(flags, io),
@@ -72,6 +121,7 @@ async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): 
           nc,
           file,
           ...(searchDirs ? { searchDirs } : {}),
+          ...(definedTeam ? { definedTeam } : {}),
           ...(flags.controller ? { controller: flags.controller } : {}),
           onCleanup: (p) => cleanups.push(p),
         });
@@ -94,26 +144,7 @@ async function replayAction(path: string, flags: ReplayFlags, ctx: CliContext): 
   }
   const reproduced = results.every((r) => r.reproduced);
   if (flags.json) {
-    io.stdout(
-      JSON.stringify(
-        {
-          reproduced,
-          expected: file.outcome,
-          replays: results.map((r) => ({
-            reproduced: r.reproduced,
-            sameTrace: r.sameTrace,
-            sameFailures: r.sameFailures,
-            ...(r.diverged ? { diverged: r.diverged } : {}),
-            failures: r.outcome.failures,
-            status: r.outcome.status,
-            steps: r.outcome.end.steps,
-            traceDigest: r.outcome.traceDigest,
-          })),
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    io.stdout(JSON.stringify(replayJson(file, results), null, 2) + '\n');
   } else if (!flags.quiet && first && !first.reproduced && !first.diverged) {
     // The trace itself is not in the file, only its digest: say what the replays disagree on.
     const second = results[1];
@@ -135,6 +166,10 @@ export const replayCommand: CliCommand = {
         )
         .argument('<schedule>', 'a schedule.json written by explore')
         .option('--times <n>', 'replays', intIn(1, 1000), 1)
+        .option(
+          '--team <dir>',
+          "a team of one's own: its directory, when it is no longer where the schedule says",
+        )
         .addOption(
           new Option(
             '--controller <where>',

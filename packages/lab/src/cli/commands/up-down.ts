@@ -1,35 +1,32 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startNatsCluster, startNatsServer, type NatsServer } from '@llm-teams/broker';
 import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-context.js';
 import { intIn } from '../cli-parsers.js';
+import { loadAuthFlag } from './auth.js';
+import {
+  processAlive as alive,
+  readUpState,
+  UP_STATE_FILE as STATE_FILE,
+  writeUpState,
+  type UpState,
+} from '../../run/up-servers.js';
 
-/** What `up` leaves behind for `down`. */
-interface UpState {
-  nodes: { name: string; pid: number; url: string; dir: string }[];
-  startedAt: string;
+interface UpFlags {
+  nodes: number;
+  dir: string;
+  host: string;
+  auth?: string;
 }
 
-const STATE_FILE = 'llmt-up.json';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function upAction(
-  flags: { nodes: number; dir: string; host: string },
-  ctx: CliContext,
-): Promise<void> {
+async function upAction(flags: UpFlags, ctx: CliContext): Promise<void> {
+  // With --auth, every server takes the team's authorization block (llm-teams auth init).
+  const extraConfig =
+    flags.auth !== undefined ? loadAuthFlag(flags.auth, ctx.io.cwd).serverConfig() : undefined;
   const dir = resolve(ctx.io.cwd, flags.dir);
-  const stateFile = join(dir, STATE_FILE);
-  if (existsSync(stateFile)) {
-    const old = JSON.parse(readFileSync(stateFile, 'utf8')) as UpState;
+  const old = readUpState(dir);
+  if (old) {
     if (old.nodes.some((n) => alive(n.pid))) {
       throw new UsageError(
         `servers from an earlier \`up\` still run in ${dir}; run \`llm-teams down --dir ${flags.dir}\` first`,
@@ -39,17 +36,36 @@ async function upAction(
   mkdirSync(dir, { recursive: true });
   let servers: readonly NatsServer[];
   if (flags.nodes === 1) {
-    servers = [await startNatsServer({ dir: join(dir, 'n1'), host: flags.host, detached: true })];
+    servers = [
+      await startNatsServer({
+        dir: join(dir, 'n1'),
+        host: flags.host,
+        detached: true,
+        ...(extraConfig ? { extraConfig } : {}),
+      }),
+    ];
   } else {
     servers = (
-      await startNatsCluster({ nodes: flags.nodes, dir, host: flags.host, detached: true })
+      await startNatsCluster({
+        nodes: flags.nodes,
+        dir,
+        host: flags.host,
+        detached: true,
+        ...(extraConfig ? { extraConfig } : {}),
+      })
     ).nodes;
   }
   const state: UpState = {
-    nodes: servers.map((s) => ({ name: s.name, pid: s.pid ?? 0, url: s.url, dir: s.dir })),
+    nodes: servers.map((s) => ({
+      name: s.name,
+      pid: s.pid ?? 0,
+      url: s.url,
+      http: `http://${s.host}:${s.httpPort}`,
+      dir: s.dir,
+    })),
     startedAt: new Date().toISOString(),
   };
-  writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
+  writeUpState(dir, state);
   ctx.io.stderr(
     `${servers.length === 1 ? 'nats-server' : `a ${servers.length}-node cluster`} with JetStream is up; state in ${dir}\n`,
   );
@@ -59,16 +75,15 @@ async function upAction(
 
 async function downAction(flags: { dir: string; purge?: boolean }, ctx: CliContext): Promise<void> {
   const dir = resolve(ctx.io.cwd, flags.dir);
-  const stateFile = join(dir, STATE_FILE);
-  if (!existsSync(stateFile)) throw new UsageError(`nothing is up in ${dir} (no ${STATE_FILE})`);
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as UpState;
+  const state = readUpState(dir);
+  if (!state) throw new UsageError(`nothing is up in ${dir} (no ${STATE_FILE})`);
   for (const n of state.nodes) if (alive(n.pid)) process.kill(n.pid, 'SIGTERM');
   const deadline = Date.now() + 10_000;
   while (state.nodes.some((n) => alive(n.pid)) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
   }
   for (const n of state.nodes) if (alive(n.pid)) process.kill(n.pid, 'SIGKILL');
-  rmSync(stateFile);
+  rmSync(join(dir, STATE_FILE));
   if (flags.purge) for (const n of state.nodes) rmSync(n.dir, { recursive: true, force: true });
   ctx.io.stderr(
     `stopped ${state.nodes.map((n) => n.name).join(', ')}${flags.purge ? ' and removed their data' : ''}\n`,
@@ -87,7 +102,11 @@ export const upCommand: CliCommand = {
       .option('--nodes <n>', 'servers, 1 to 9 (a cluster from 2)', intIn(1, 9), 1)
       .option('--dir <dir>', 'where the servers keep their state', '.llmt/nats')
       .option('--host <host>', 'interface to listen on', '127.0.0.1')
-      .action((flags: { nodes: number; dir: string; host: string }) => upAction(flags, ctx));
+      .option(
+        '--auth <dir>',
+        "require the team's credentials and permissions (written by llm-teams auth init)",
+      )
+      .action((flags: UpFlags) => upAction(flags, ctx));
   },
 };
 

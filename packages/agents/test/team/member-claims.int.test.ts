@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionTeam, type KV, type NatsConnection } from '@llm-teams/broker';
+import { AgentsError, claimMember, type MemberClaimValue } from '@llm-teams/agents';
+import {
+  createTestClock,
+  startNatsFixture,
+  type NatsFixture,
+  type TestClock,
+} from '@llm-teams/testkit';
+
+/** Fires the claim's 250 ms staleness polls on `clock` until `claiming` settles. */
+async function pollUntilSettled(clock: TestClock, claiming: Promise<unknown>): Promise<void> {
+  const settled = claiming.then(
+    () => true,
+    () => true,
+  );
+  const poll = (ms: number) => ms === 250;
+  while (!(await Promise.race([settled, clock.waitForTimer(poll).then(() => false)]))) {
+    clock.fire(poll);
+  }
+}
+
+describe('member claims on the injected clock', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  let run = 0;
+  beforeAll(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+  });
+  afterAll(() => nats.close());
+  const board = async (): Promise<KV> =>
+    (await provisionTeam(nc, { team: `claims${++run}`, storage: 'memory' })).bucket('board');
+
+  it('a claim unchanged for ttlMs of the clock is taken over, and its old holder hears it lost', async () => {
+    const kv = await board();
+    const clock = createTestClock({ autoFireBelowMs: 0 });
+    let heardLost: (by: MemberClaimValue | undefined) => void = () => undefined;
+    const lost = new Promise<MemberClaimValue | undefined>((resolve) => (heardLost = resolve));
+    const first = await claimMember({
+      kv,
+      member: 'a1',
+      node: 'n1',
+      host: 'h1',
+      clock,
+      onLost: (by) => heardLost(by),
+    });
+    const waits: number[] = [];
+    const taking = claimMember({
+      kv,
+      member: 'a1',
+      node: 'n2',
+      host: 'h2',
+      ttlMs: 5000,
+      clock,
+      onWait: (_, ttlMs) => waits.push(ttlMs),
+    });
+    // Only the newcomer's polls fire: the holder's renewal (1000 ms) never comes, as if dead.
+    await pollUntilSettled(clock, taking);
+    const second = await taking;
+    expect(waits).toEqual([5000]);
+    expect(second.generation).toBe(2);
+    expect(clock.delays.filter((ms) => ms === 250).length).toBeGreaterThanOrEqual(20);
+    // The old holder's next renewal finds the key taken over.
+    clock.fire((ms) => ms === 1000);
+    expect(await lost).toMatchObject({ node: 'n2', generation: 2 });
+    await first.release();
+    await second.release();
+  });
+
+  it('a claim renewed within ttlMs of the clock is refused, naming where it is live', async () => {
+    const kv = await board();
+    const clock = createTestClock({ autoFireBelowMs: 0 });
+    const holder = await claimMember({ kv, member: 'a1', node: 'n1', host: 'h1', clock });
+    let renewed = false;
+    const taking = claimMember({
+      kv,
+      member: 'a1',
+      node: 'n2',
+      host: 'h2',
+      ttlMs: 5000,
+      clock,
+      onWait: () => {
+        // The holder renews while the newcomer watches.
+        void clock
+          .waitForTimer((ms) => ms === 250)
+          .then(() => {
+            renewed = clock.fire((ms) => ms === 1000) > 0;
+          });
+      },
+    });
+    await pollUntilSettled(clock, taking);
+    expect(renewed).toBe(true);
+    await expect(taking).rejects.toThrow(AgentsError);
+    await expect(taking).rejects.toThrow(/member a1 is live on node n1/);
+    await holder.release();
+  });
+});

@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  connectNats,
+  isSoleWriterKv,
+  jetstreamManager,
+  provisionTeam,
+  soleWriterKeys,
+  startNatsServer,
+  type KV,
+  type KvEntry,
+  type NatsConnection,
+  type NatsServer,
+} from '@llm-teams/broker';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+/** What a read shows a caller: the server's answer and the mirror's must be equal in this. */
+const shown = (e: KvEntry | null) =>
+  e && {
+    key: e.key,
+    revision: e.revision,
+    operation: e.operation,
+    value: new TextDecoder().decode(e.value),
+  };
+
+describe('a bucket only this process writes (soleWriter) is read from what it wrote', () => {
+  let server: NatsServer;
+  let nc: NatsConnection;
+  beforeEach(async () => {
+    server = await startNatsServer();
+    nc = await connectNats({ servers: server.url });
+  });
+  afterEach(async () => {
+    await nc.close();
+    await server.close();
+  });
+
+  /** The team's board twice: read through the mirror, and as the server answers. */
+  async function boards(team: string): Promise<{ mirrored: KV; server: KV }> {
+    const mirrored = await (
+      await provisionTeam(nc, { team, storage: 'memory', soleWriter: true })
+    ).bucket('board');
+    const server = await (await provisionTeam(nc, { team, storage: 'memory' })).bucket('board');
+    return { mirrored, server };
+  }
+
+  it('answers every read as the server does, through puts, compare-and-set, refusals, deletes and purges', async () => {
+    const { mirrored: kv, server } = await boards('mirror');
+    const keys = ['task.a', 'task.b', 'task.c', 'other'];
+    const compare = async () => {
+      for (const k of keys) expect(shown(await kv.get(k)), k).toEqual(shown(await server.get(k)));
+    };
+    await compare();
+    const a1 = await kv.create('task.a', bytes('a1'));
+    await kv.put('task.b', bytes('b1'));
+    await compare();
+    await kv.update('task.a', bytes('a2'), a1);
+    await expect(kv.update('task.a', bytes('lost'), a1)).rejects.toThrow(/wrong last sequence/);
+    await expect(kv.create('task.b', bytes('taken'))).rejects.toThrow(/wrong last sequence/);
+    await compare();
+    await kv.delete('task.b');
+    await kv.purge('task.a');
+    await compare();
+    // A create after a delete is nats.js's second path: it reads the marker's revision.
+    await kv.create('task.b', bytes('b2'));
+    await kv.put('other', bytes('o'));
+    await compare();
+  });
+
+  it("reads a bucket's earlier entries from the server once, then without a request", async () => {
+    const { mirrored: kv, server } = await boards('earlier');
+    await server.put('task.old', bytes('before'));
+    expect(shown(await kv.get('task.old'))?.value).toBe('before');
+    expect(await kv.get('task.none')).toBeNull();
+    await kv.put('task.new', bytes('mine'));
+    const sent = nc.stats().outMsgs;
+    for (let i = 0; i < 20; i++) {
+      expect(shown(await kv.get('task.old'))?.value).toBe('before');
+      expect(shown(await kv.get('task.new'))?.value).toBe('mine');
+      expect(await kv.get('task.none')).toBeNull();
+    }
+    expect(nc.stats().outMsgs).toBe(sent);
+  });
+
+  it("lists keys as the stream's subjects list them: sorted, deleted keys included, filtered", async () => {
+    const { mirrored: kv } = await boards('listing');
+    const team = await provisionTeam(nc, { team: 'listing', storage: 'memory' });
+    await (await team.bucket('board')).put('task.z', bytes('earlier'));
+    for (const k of ['task.m', 'task.b', 'f.x', 'task.deep.k']) await kv.put(k, bytes(k));
+    await kv.delete('task.b');
+    const jsm = (kv as unknown as { jsm: ServerView }).jsm;
+    const serverList = async (filter: string) =>
+      Object.keys(
+        (
+          await jsm.streams.info(`KV_${team.buckets.board}`, {
+            subjects_filter: `$KV.${team.buckets.board}.${filter}`,
+          })
+        ).state.subjects ?? {},
+      ).map((s) => s.slice(`$KV.${team.buckets.board}.`.length));
+    for (const filter of ['task.>', 'task.*', 'f.>', '>']) {
+      expect(await soleWriterKeys(kv, filter), filter).toEqual(await serverList(filter));
+    }
+    expect(await soleWriterKeys(kv, 'task.*')).toEqual(['task.b', 'task.m', 'task.z']);
+  });
+
+  it('creates a bucket at its first write: before it a read finds the bucket empty, without its stream', async () => {
+    const team = await provisionTeam(nc, {
+      team: 'lazy',
+      storage: 'memory',
+      soleWriter: true,
+      messageStreams: false,
+    });
+    const jsm = await jetstreamManager(nc);
+    const streams = async () => (await jsm.streams.names().next()).sort();
+    expect(await streams()).toEqual([]);
+    const board = await team.bucket('board');
+    expect(await board.get('task.a')).toBeNull();
+    expect(await soleWriterKeys(board, 'task.>')).toEqual([]);
+    expect(await streams()).toEqual([]);
+    const rev = await board.put('task.a', bytes('a'));
+    expect(rev).toBe(1);
+    expect(shown(await board.get('task.a'))?.value).toBe('a');
+    expect(await streams()).toEqual([`KV_${team.buckets.board}`]);
+  });
+
+  it('gives one handle per bucket, so what the snapshots handle writes another reads', async () => {
+    const team = await provisionTeam(nc, { team: 'handles', storage: 'memory', soleWriter: true });
+    const one = await team.bucket('snapshots');
+    expect(await one.get('a1')).toBeNull();
+    await one.put('a1', bytes('checkpoint'));
+    expect(shown(await (await team.bucket('snapshots')).get('a1'))?.value).toBe('checkpoint');
+    expect(isSoleWriterKv(one)).toBe(true);
+    const plain = await (
+      await provisionTeam(nc, { team: 'handles', storage: 'memory' })
+    ).bucket('snapshots');
+    expect(isSoleWriterKv(plain)).toBe(false);
+  });
+});
+
+interface ServerView {
+  streams: {
+    info(
+      name: string,
+      opts: { subjects_filter: string },
+    ): Promise<{ state: { subjects?: Record<string, number> } }>;
+  };
+}

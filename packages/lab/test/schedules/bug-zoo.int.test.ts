@@ -1,0 +1,116 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_ID, type TaskSuite } from '@llm-teams/agents';
+import type { NatsConnection } from '@llm-teams/broker';
+import {
+  exploreSchedules,
+  KNOWN_BUGS,
+  loadSuite,
+  scheduleFileSchema,
+  scheduleTeamSchema,
+  type KnownBug,
+} from '@llm-teams/lab';
+import { runCli, startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+
+/** The zoo's search seed: docs/bugs show what it finds. */
+const SEARCH_SEED = 'zoo';
+
+describe('the bug zoo: each broken variant is found within its budget, the safe protocol passes it', () => {
+  let nats: NatsFixture;
+  let nc: NatsConnection;
+  let suite: TaskSuite;
+  beforeAll(async () => {
+    nats = await startNatsFixture();
+    nc = await nats.connect();
+    suite = await loadSuite({ suite: 'tiny', p: 0.5 });
+  });
+  afterAll(async () => {
+    await nats.close();
+  });
+  const explore = (bug: KnownBug, broken: boolean) =>
+    exploreSchedules({
+      nc,
+      suite,
+      team: scheduleTeamSchema.parse({
+        suite: 'tiny',
+        p: 0.5,
+        arch: bug.arch,
+        agents: 5,
+        // explore's default model: what `explore --bug` and docs/bugs run.
+        model: DEFAULT_MODEL_ID,
+        seed: '1',
+        ...bug.team,
+        ...(broken ? { bug: bug.name } : {}),
+      }),
+      seed: SEARCH_SEED,
+      schedules: bug.budget,
+      checkers: bug.checkers,
+      ...bug.faults,
+      shrink: false,
+      replays: 0,
+    });
+
+  for (const bug of KNOWN_BUGS) {
+    it(`${bug.name}: found within ${bug.budget} schedules; the safe protocol passes them all`, async () => {
+      const found = await explore(bug, true);
+      expect(found.failure, `no failure in ${found.schedules} schedules`).toBeDefined();
+      expect(bug.checkers).toEqual(expect.arrayContaining(found.failure!.original.failures));
+      const safe = await explore(bug, false);
+      expect(safe.failure?.original.findings ?? []).toEqual([]);
+      expect(safe.schedules).toBe(bug.budget);
+      // Two searches of up to `budget` team runs each: minutes on a loaded machine.
+    }, 600_000);
+  }
+});
+
+describe('llm-teams explore --bug', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmt-zoo-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--bug list prints every bug, one a line, with its description', async () => {
+    const res = await runCli(['explore', '--bug', 'list']);
+    expect(res.code, res.stderr).toBe(0);
+    const lines = res.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(KNOWN_BUGS.map((b) => b.name));
+    for (const [i, b] of KNOWN_BUGS.entries()) expect(lines[i]).toContain(b.description);
+  });
+
+  it('an unknown bug is a usage error that names the known ones', async () => {
+    const res = await runCli(['explore', '--bug', 'no-such-bug']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--bug no-such-bug: no such bug; known bugs: lost-update/);
+  });
+
+  it('--bug double-execution finds a message processed twice, shrinks it to the redelivery, and saves it', async () => {
+    const out = join(dir, 'double');
+    const res = await runCli([
+      'explore',
+      '--bug',
+      'double-execution',
+      '--search-seed',
+      SEARCH_SEED,
+      '--schedules',
+      '40',
+      '--replays',
+      '1',
+      '--out',
+      out,
+    ]);
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stderr).toMatch(/with bug double-execution/);
+    expect(res.stdout).toMatch(/failed: duplicate/);
+    expect(res.stdout).toMatch(/#\d+: redeliver /);
+    expect(res.stdout).toMatch(/replayed 1\/1 times to the same trace/);
+    expect(existsSync(join(out, 'trace.jsonl'))).toBe(true);
+    const file = scheduleFileSchema.parse(
+      JSON.parse(readFileSync(join(out, 'schedule.json'), 'utf8')),
+    );
+    expect(file.team).toMatchObject({ bug: 'double-execution' });
+    expect(file.deviations.some((d) => d.action === 'redeliver')).toBe(true);
+    // The saved schedule replays from the file alone: the bug is part of the team.
+    const replayed = await runCli(['replay', join(out, 'schedule.json'), '--times', '1']);
+    expect(replayed.code, replayed.stderr).toBe(0);
+  });
+});
