@@ -98,10 +98,21 @@ export function soleWriterKv(kv: KV, create?: () => Promise<unknown>): KV {
 
 const mirrors = new WeakMap<KV, (filter: string) => Promise<string[]>>();
 
-/** Whether `kv` is a `soleWriterKv` bucket: one writer making one write at a time, so no two
- *  compare-and-sets of it ever race. */
+/** The listing of `kv`'s bucket when it is a `soleWriterKv` bucket or a view made from one
+ *  (`Object.create(bucket)`, as a gate wrapping some of its methods makes): the view writes to
+ *  the same bucket through the same writer. */
+function mirrorOf(kv: KV): ((filter: string) => Promise<string[]>) | undefined {
+  for (let o: object | null = kv; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    const mirror = mirrors.get(o as KV);
+    if (mirror) return mirror;
+  }
+  return undefined;
+}
+
+/** Whether `kv` is a `soleWriterKv` bucket (or a view of one): one writer making one write at
+ *  a time, so no two compare-and-sets of it ever race. */
 export function isSoleWriterKv(kv: KV): boolean {
-  return mirrors.has(kv);
+  return mirrorOf(kv) !== undefined;
 }
 
 /**
@@ -110,7 +121,7 @@ export function isSoleWriterKv(kv: KV): boolean {
  * any other bucket.
  */
 export function soleWriterKeys(kv: KV, filter: string): Promise<string[]> | undefined {
-  return mirrors.get(kv)?.(filter);
+  return mirrorOf(kv)?.(filter);
 }
 
 interface Known {

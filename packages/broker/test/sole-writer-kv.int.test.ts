@@ -135,6 +135,18 @@ describe('a bucket only this process writes (soleWriter) is read from what it wr
     ).bucket('snapshots');
     expect(isSoleWriterKv(plain)).toBe(false);
   });
+
+  it('is seen through a view made from it, as a gate wrapping its methods makes', async () => {
+    // A controlled run's lease keeper writes through such a view: taken for a plain bucket,
+    // its compare-and-set made a request no schedule step waited for, and replays diverged.
+    const team = await provisionTeam(nc, { team: 'views', storage: 'memory', soleWriter: true });
+    const leases = await team.bucket('leases');
+    await leases.put('coordinator', bytes('c1'));
+    const view = Object.create(leases) as typeof leases;
+    expect(isSoleWriterKv(view)).toBe(true);
+    expect(await soleWriterKeys(view, '>')).toEqual(['coordinator']);
+    expect(isSoleWriterKv(Object.create(view) as typeof leases)).toBe(true);
+  });
 });
 
 interface ServerView {
