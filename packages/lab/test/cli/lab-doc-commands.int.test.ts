@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '@llm-teams/testkit';
+import { docCommands, runCli } from '@llm-teams/testkit';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const page = readFileSync(join(ROOT, 'docs', 'lab.md'), 'utf8');
@@ -19,28 +19,10 @@ const scripts = (
   }
 ).scripts;
 
-/** Every command line of the page, in order: code blocks' lines and inline code spans. */
-function pageCommands(markdown: string): string[] {
-  const commands: string[] = [];
-  const command = /^(npx llm-teams|llm-teams|npm run) /;
-  for (const part of markdown.split(/^```/m).map((text, i) => ({ text, fenced: i % 2 === 1 }))) {
-    if (part.fenced) {
-      for (const line of part.text.split('\n').slice(1)) {
-        if (command.test(line.trim())) commands.push(line.trim());
-      }
-    } else {
-      for (const m of part.text.replace(/\n/g, ' ').matchAll(/`([^`]+)`/g)) {
-        if (command.test(m[1]!)) commands.push(m[1]!);
-      }
-    }
-  }
-  return commands;
-}
-
-const commands = pageCommands(page);
+const commands = docCommands(page);
 const cliCommands = commands
-  .filter((c) => /^(npx )?llm-teams /.test(c))
-  .map((c) => c.replace(/^(npx )?llm-teams /, '').split(/\s+/));
+  .filter((c) => c.startsWith('llm-teams '))
+  .map((c) => c.replace(/^llm-teams /, '').split(/\s+/));
 
 describe("docs/lab.md's commands", () => {
   const cwd = mkdtempSync(join(tmpdir(), 'llmt-lab-doc-'));
