@@ -62,9 +62,7 @@ describe("docs/cli.md's commands", () => {
       if (args[0] === 'watch') {
         const proc = spawnCli(args, { cwd });
         watching.push({ line, proc });
-        await until(`${line} waits for its team`, () =>
-          proc.output().stderr.includes(': not on'),
-        );
+        await until(`${line} waits for its team`, () => proc.output().stderr.includes(': not on'));
         continue;
       }
       const res = await runCli(args, { cwd });

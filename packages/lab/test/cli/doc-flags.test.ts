@@ -33,7 +33,8 @@ function optionNames(cmd: Command): Set<string> {
 }
 
 /** The page's `llm-teams` commands (not its `npm run` lines). */
-const llmTeams = (markdown: string) => docCommands(markdown).filter((c) => c.startsWith('llm-teams '));
+const llmTeams = (markdown: string) =>
+  docCommands(markdown).filter((c) => c.startsWith('llm-teams '));
 
 const pages = [
   'README.md',
