@@ -7,7 +7,13 @@
  * tasks are dealt to the others. Messages a round's steps sent reach everyone in the next one.
  */
 import { assign, fromPromise, setup } from 'xstate';
-import { delay, systemClock, type Clock, type MessageEvent } from '@llm-teams/runtime';
+import {
+  delay,
+  systemClock,
+  type ActorRuntime,
+  type Clock,
+  type MessageEvent,
+} from '@llm-teams/runtime';
 import { hostBinding, type RuntimeBinding } from '../protocols/runtime-binding.js';
 import type { TaskBoard } from '../team-state/task-board.js';
 import type { PeerMessage, RoundGo, RoundStep, RoundsMode } from './rounds-messages.js';
@@ -70,112 +76,179 @@ export function dealTasks(
   return queues;
 }
 
+/** The first round: every worker, with its dealt queue in `preassign` mode. */
+function initialContext(s: RoundsLeadServices): RoundsLeadContext {
+  return {
+    round: 1,
+    modelTime: 0,
+    waiting: [...s.workers],
+    suspected: [],
+    queues: s.mode === 'preassign' ? dealTasks(s.order, s.workers) : {},
+    changed: [],
+    delivering: [],
+    inbox: [],
+    worked: false,
+    stalled: 0,
+    roundEnd: 0,
+    outcome: 'running',
+  };
+}
+
+interface BetweenInput {
+  modelTime: number;
+  stalled: number;
+  suspected: string[];
+}
+
+/** Between rounds: pace real time to model time, then see whether the board is done. */
+async function betweenRounds(
+  s: RoundsLeadServices,
+  clock: Clock,
+  input: BetweenInput,
+): Promise<'done' | 'failed' | 'next'> {
+  const board = async () => [...(await s.board.all()).values()].map((v) => v.entry);
+  const wait = s.runStartMs + input.modelTime * s.timeScale - clock.now();
+  if (wait > 1) await delay(clock, wait);
+  const entries = await board();
+  if (entries.every((e) => e.status === 'done')) return 'done';
+  if (entries.some((e) => e.status === 'failed')) return 'failed';
+  // A suspected worker's claims go back on the board for the others to take.
+  const orphaned = entries.filter(
+    (e) => e.status === 'claimed' && e.owner && input.suspected.includes(e.owner),
+  );
+  await Promise.all(
+    orphaned.map((o) =>
+      s.board.update(o.id, (e) =>
+        e.status === 'claimed' && e.owner === o.owner
+          ? { ...e, status: 'open', owner: undefined, leaseUntil: undefined }
+          : { code: 'changed' },
+      ),
+    ),
+  );
+  if (orphaned.length > 0) return 'next';
+  return input.stalled >= (s.maxStalledRounds ?? 3) ? 'failed' : 'next';
+}
+
+/** Tells every waiting worker to act, with what it was dealt when its queue changed. */
+function startRound(s: RoundsLeadServices, rt: ActorRuntime, context: RoundsLeadContext): void {
+  rt.record({
+    kind: 'mark',
+    name: 'round.start',
+    round: context.round,
+    modelTime: context.modelTime,
+    workers: context.waiting,
+  });
+  const dealing = context.waiting.filter(
+    (w) => s.mode === 'preassign' && (context.round === 1 || context.changed.includes(w)),
+  );
+  // What each worker is dealt (in the first round, and after a reassignment).
+  if (dealing.length > 0)
+    rt.record({
+      kind: 'mark',
+      name: 'round.deal',
+      round: context.round,
+      queues: Object.fromEntries(dealing.map((w) => [w, context.queues[w] ?? []])),
+    });
+  for (const w of context.waiting) {
+    const go: RoundGo = {
+      round: context.round,
+      modelTime: context.modelTime,
+      messages: context.delivering,
+      ...(dealing.includes(w) ? { assigned: context.queues[w] ?? [] } : {}),
+    };
+    rt.tell(w, 'round.go', go);
+  }
+}
+
+/** A suspected worker leaves the round; its pre-assigned tasks go to the others, in order. */
+function suspect(
+  s: RoundsLeadServices,
+  context: RoundsLeadContext,
+  worker: string,
+): Partial<RoundsLeadContext> {
+  if (context.suspected.includes(worker)) return {};
+  const suspected = [...context.suspected, worker];
+  const others = s.workers.filter((w) => !suspected.includes(w));
+  // Its pre-assigned tasks go to the others, dealt in order.
+  const queues = { ...context.queues };
+  const orphans = queues[worker] ?? [];
+  queues[worker] = [];
+  const dealt = dealTasks(orphans, others.length > 0 ? others : [worker]);
+  for (const w of others) queues[w] = [...(queues[w] ?? []), ...(dealt[w] ?? [])];
+  return {
+    suspected,
+    queues,
+    changed: [...new Set([...context.changed, ...others])],
+    waiting: context.waiting.filter((w) => w !== worker),
+  };
+}
+
+/** A worker's step: it is no longer waited on; its messages go out with the next go. */
+function recordStep(
+  context: RoundsLeadContext,
+  event: MessageEvent<'round.step', RoundStep>,
+): Partial<RoundsLeadContext> {
+  const b = event.body;
+  return {
+    waiting: context.waiting.filter((w) => w !== event.envelope.from),
+    roundEnd: Math.max(context.roundEnd, b.modelTime),
+    inbox: [...context.inbox, ...b.messages.map((m) => ({ ...m, from: event.envelope.from }))],
+    worked: context.worked || !b.idle,
+  };
+}
+
+/** The next round's context: the live workers, and the messages of the round just ended. */
+function nextRound(s: RoundsLeadServices, context: RoundsLeadContext): Partial<RoundsLeadContext> {
+  return {
+    round: context.round + 1,
+    modelTime: Math.max(context.modelTime, context.roundEnd),
+    roundEnd: 0,
+    waiting: s.workers.filter((w) => !context.suspected.includes(w)),
+    // The messages of the round just ended go out with the next go.
+    delivering: context.inbox,
+    inbox: [],
+    worked: false,
+    stalled: context.worked ? 0 : context.stalled + 1,
+  };
+}
+
 export function createRoundsLeadMachine(s: RoundsLeadServices) {
   const clock = s.clock ?? systemClock;
   const bind = s.binding ?? hostBinding;
-  const live = (ctx: RoundsLeadContext) => s.workers.filter((w) => !ctx.suspected.includes(w));
-  const board = async () => [...(await s.board.all()).values()].map((v) => v.entry);
 
   return setup({
     types: { context: {} as RoundsLeadContext, events: {} as LeadEvent },
     actors: {
-      // Between rounds: pace real time to model time, then see whether the board is done.
-      between: fromPromise<
-        'done' | 'failed' | 'next',
-        { modelTime: number; stalled: number; suspected: string[] }
-      >(async ({ input }) => {
-        const wait = s.runStartMs + input.modelTime * s.timeScale - clock.now();
-        if (wait > 1) await delay(clock, wait);
-        const entries = await board();
-        if (entries.every((e) => e.status === 'done')) return 'done';
-        if (entries.some((e) => e.status === 'failed')) return 'failed';
-        // A suspected worker's claims go back on the board for the others to take.
-        const orphaned = entries.filter(
-          (e) => e.status === 'claimed' && e.owner && input.suspected.includes(e.owner),
-        );
-        await Promise.all(
-          orphaned.map((o) =>
-            s.board.update(o.id, (e) =>
-              e.status === 'claimed' && e.owner === o.owner
-                ? { ...e, status: 'open', owner: undefined, leaseUntil: undefined }
-                : { code: 'changed' },
-            ),
-          ),
-        );
-        if (orphaned.length > 0) return 'next';
-        return input.stalled >= (s.maxStalledRounds ?? 3) ? 'failed' : 'next';
-      }),
+      between: fromPromise<'done' | 'failed' | 'next', BetweenInput>(({ input }) =>
+        betweenRounds(s, clock, input),
+      ),
     },
     actions: {
-      startRound: ({ context, system }) => {
-        const rt = bind(system);
-        rt.record({
+      startRound: ({ context, system }) => startRound(s, bind(system), context),
+      markStepTimeout: ({ context, system }) =>
+        bind(system).record({
           kind: 'mark',
-          name: 'round.start',
+          name: 'round.step.timeout',
           round: context.round,
-          modelTime: context.modelTime,
           workers: context.waiting,
-        });
-        const dealing = context.waiting.filter(
-          (w) => s.mode === 'preassign' && (context.round === 1 || context.changed.includes(w)),
-        );
-        // What each worker is dealt (in the first round, and after a reassignment).
-        if (dealing.length > 0)
-          rt.record({
-            kind: 'mark',
-            name: 'round.deal',
-            round: context.round,
-            queues: Object.fromEntries(dealing.map((w) => [w, context.queues[w] ?? []])),
-          });
-        for (const w of context.waiting) {
-          const go: RoundGo = {
-            round: context.round,
-            modelTime: context.modelTime,
-            messages: context.delivering,
-            ...(dealing.includes(w) ? { assigned: context.queues[w] ?? [] } : {}),
-          };
-          rt.tell(w, 'round.go', go);
-        }
-      },
+        }),
+      markRoundEnd: ({ context, system }) =>
+        bind(system).record({
+          kind: 'mark',
+          name: 'round.end',
+          round: context.round,
+          modelTime: Math.max(context.modelTime, context.roundEnd),
+        }),
     },
     delays: { stepTimeout: () => s.stepTimeoutMs ?? 120_000 },
   }).createMachine({
     id: 'rounds-lead',
-    context: () => ({
-      round: 1,
-      modelTime: 0,
-      waiting: [...s.workers],
-      suspected: [],
-      queues: s.mode === 'preassign' ? dealTasks(s.order, s.workers) : {},
-      changed: [],
-      delivering: [],
-      inbox: [],
-      worked: false,
-      stalled: 0,
-      roundEnd: 0,
-      outcome: 'running',
-    }),
+    context: () => initialContext(s),
     initial: 'round',
     on: {
       'run.stop': '.stopped',
       'worker.suspected': {
-        actions: assign(({ context, event }) => {
-          if (context.suspected.includes(event.worker)) return {};
-          const suspected = [...context.suspected, event.worker];
-          const others = s.workers.filter((w) => !suspected.includes(w));
-          // Its pre-assigned tasks go to the others, dealt in order.
-          const queues = { ...context.queues };
-          const orphans = queues[event.worker] ?? [];
-          queues[event.worker] = [];
-          const dealt = dealTasks(orphans, others.length > 0 ? others : [event.worker]);
-          for (const w of others) queues[w] = [...(queues[w] ?? []), ...(dealt[w] ?? [])];
-          return {
-            suspected,
-            queues,
-            changed: [...new Set([...context.changed, ...others])],
-            waiting: context.waiting.filter((w) => w !== event.worker),
-          };
-        }),
+        actions: assign(({ context, event }) => suspect(s, context, event.worker)),
       },
       'worker.recovered': {
         actions: assign({
@@ -197,45 +270,19 @@ export function createRoundsLeadMachine(s: RoundsLeadServices) {
           'round.step': {
             guard: ({ context, event }) =>
               event.body.round === context.round && context.waiting.includes(event.envelope.from),
-            actions: assign(({ context, event }) => {
-              const b = event.body;
-              return {
-                waiting: context.waiting.filter((w) => w !== event.envelope.from),
-                roundEnd: Math.max(context.roundEnd, b.modelTime),
-                inbox: [
-                  ...context.inbox,
-                  ...b.messages.map((m) => ({ ...m, from: event.envelope.from })),
-                ],
-                worked: context.worked || !b.idle,
-              };
-            }),
+            actions: assign(({ context, event }) => recordStep(context, event)),
           },
         },
         // A step that never comes (its worker hangs without being suspected) must not hold
         // the team: the round ends without it.
         after: {
           stepTimeout: {
-            actions: [
-              ({ context, system }) =>
-                bind(system).record({
-                  kind: 'mark',
-                  name: 'round.step.timeout',
-                  round: context.round,
-                  workers: context.waiting,
-                }),
-              assign({ waiting: [] }),
-            ],
+            actions: ['markStepTimeout', assign({ waiting: [] })],
           },
         },
       },
       between: {
-        entry: ({ context, system }) =>
-          bind(system).record({
-            kind: 'mark',
-            name: 'round.end',
-            round: context.round,
-            modelTime: Math.max(context.modelTime, context.roundEnd),
-          }),
+        entry: 'markRoundEnd',
         invoke: {
           src: 'between',
           input: ({ context }) => ({
@@ -256,17 +303,7 @@ export function createRoundsLeadMachine(s: RoundsLeadServices) {
             },
             {
               target: 'round',
-              actions: assign(({ context }) => ({
-                round: context.round + 1,
-                modelTime: Math.max(context.modelTime, context.roundEnd),
-                roundEnd: 0,
-                waiting: live(context),
-                // The messages of the round just ended go out with the next go.
-                delivering: context.inbox,
-                inbox: [],
-                worked: false,
-                stalled: context.worked ? 0 : context.stalled + 1,
-              })),
+              actions: assign(({ context }) => nextRound(s, context)),
             },
           ],
           onError: { target: 'finished', actions: assign({ outcome: 'failed' }) },
