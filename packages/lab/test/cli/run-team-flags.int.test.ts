@@ -269,46 +269,65 @@ describe('run --team on a three-server cluster', { timeout: 300_000 }, () => {
 describe('run --team across processes', () => {
   const children: CliProcess[] = [];
   afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+  const spawn = (args: string[]) => {
+    const child = spawnCli(args);
+    children.push(child);
+    return child;
+  };
+  /** The `run elsewhere` line of each member the run waits for, as arguments. */
+  const elsewhere = async (run: CliProcess, members: string[]) => {
+    const lines = () => [...run.output().stderr.matchAll(/run elsewhere: llm-teams (node .*)/g)];
+    await until('the node commands', () => lines().length === members.length, 60_000);
+    return Object.fromEntries(
+      lines().map((m) => {
+        const args = m[1]!.split(' ');
+        return [args[args.indexOf('--agents') + 1]!, args];
+      }),
+    );
+  };
+  // The refusals happen while the run waits at its join barrier for a member nobody hosts
+  // yet: the run cannot end then, so every claim stays held (renewed) whatever the load.
+  const WAIT = ['--join-timeout-ms', '600000'];
 
   it('a member is live in one place at a time: a second node for it is refused, naming where it runs', async () => {
     const out = join(dir.dir, 'claims');
-    // Slow model time (5 s a reply), so the run outlasts the refusals.
-    const run = spawnCli([
-      'run',
-      '--team',
-      TEAM,
-      '--remote',
-      'editor',
-      '--time-scale',
-      '5',
-      '--out',
-      out,
-    ]);
-    children.push(run);
-    await until('the node command', () => /run elsewhere: /.test(run.output().stderr), 60_000);
-    const line = /run elsewhere: llm-teams (node .*)/.exec(run.output().stderr)![1]!;
-    const node = spawnCli([...line.split(' '), '--out', out]);
-    children.push(node);
-    await until('the node hosting editor', () => /hosting editor/.test(node.output().stderr));
-    const args = line.split(' ');
-    const agents = args.indexOf('--agents');
-    // The run's own members are claimed too.
-    const poet = args.map((a, i) => (i === agents + 1 ? 'poet' : a));
-    const [second, third] = await Promise.all([
-      spawnCli([...args, '--node', 'again', '--out', out]).exited,
-      spawnCli([...poet, '--node', 'poet2', '--out', out]).exited,
-    ]);
+    const run = spawn(['run', '--team', TEAM, '--remote', 'editor,poet', ...WAIT, '--out', out]);
+    const lines = await elsewhere(run, ['editor', 'poet']);
+    const node = spawn([...lines['editor']!, ...WAIT, '--out', out]);
+    await until(
+      'the node hosting editor',
+      () => /hosting editor/.test(node.output().stderr),
+      60_000,
+    );
+    const second = await spawn([...lines['editor']!, '--node', 'again', '--out', out]).exited;
     expect(second.code).not.toBe(0);
     expect(second.stderr).toMatch(/member editor is live on node node-editor/);
-    expect(third.code).not.toBe(0);
-    expect(third.stderr).toMatch(/member poet is live on node director/);
+    const poet = spawn([...lines['poet']!, '--out', out]);
     const done = await run.exited;
     expect(done.code, done.stderr).toBe(0);
     expect((await node.exited).code).toBe(0);
-    // One merged trace: the run's and the node's events, each once.
+    expect((await poet.exited).code).toBe(0);
+    // One merged trace: the run's and the nodes' events, each once.
     const events = trace(out);
-    expect(new Set(events.map((e) => e.node))).toEqual(new Set(['director', 'node-editor']));
+    expect(new Set(events.map((e) => e.node))).toEqual(
+      new Set(['director', 'node-editor', 'node-poet']),
+    );
     expect(events.filter((e) => e.kind === 'recv' && e['type'] === 'draft')).toHaveLength(2);
+  }, 240_000);
+
+  it("the run's own members are claimed too: a node for one of them is refused, naming the run", async () => {
+    const out = join(dir.dir, 'own-claims');
+    const run = spawn(['run', '--team', TEAM, '--remote', 'editor', ...WAIT, '--out', out]);
+    const { editor } = await elsewhere(run, ['editor']);
+    const poet = editor!.map((a, i, all) => (all[i - 1] === '--agents' ? 'poet' : a));
+    const refused = await spawn([...poet, '--node', 'poet2', '--out', out]).exited;
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/member poet is live on node director/);
+    // The refused node changed nothing: the run goes on to its end once editor joins.
+    const node = spawn([...editor!, '--out', out]);
+    const done = await run.exited;
+    expect(done.code, done.stderr).toBe(0);
+    expect((await node.exited).code).toBe(0);
   }, 240_000);
 });
 
