@@ -42,6 +42,8 @@ export interface RunningTeam {
    *  checkpoint and its heartbeats resume. Records a `restart` fault (`phase: end`). No-op
    *  while it runs. */
   restart(id: string, by?: FaultRef): Promise<void>;
+  /** Whether `restart` can spawn `id` again: a member, not the run's own director. */
+  canRestart(id: string): boolean;
   /** Records a mark in the director's lane. */
   mark(name: string, data?: Record<string, unknown>): void;
 }
@@ -75,6 +77,7 @@ export function runningTeam(parts: {
       director.runtime.record(lifecycleFault('restart', id, by));
       await again();
     },
+    canRestart: (id) => parts.respawn.has(id),
     mark: (name, data) => director.runtime.record({ kind: 'mark', name, ...data }),
   };
 }

@@ -121,6 +121,7 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
   let running: RunningTeam | undefined;
   const memberClocks = createMemberClocks(clock, () => running);
   let crashes = 0;
+  let recordedEnd = false;
   const driver = createScheduleDriver({
     clock,
     tick: batcher.tick,
@@ -145,6 +146,9 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
       await running.kill(actor, { faultId });
       await running.restart(actor, { faultId });
     },
+    // The director is the run's, not a member: killed, nothing would restore it, and the run
+    // could never record its end.
+    crashable: (actor) => running?.canRestart(actor) ?? false,
     onWindDown: (_reason, d) => {
       // Past the deadline, the director's next look at the board ends the run.
       clock.jumpTo(clock.originMs + team.deadlineMs + 1);
@@ -163,7 +167,10 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
     trace: {
       write(e) {
         events.push(e);
-        if (e.kind === 'mark' && e.name === 'run.end') driver.stop();
+        if (e.kind === 'mark' && e.name === 'run.end') {
+          recordedEnd = true;
+          driver.stop();
+        }
       },
     },
     // Only now: while the team is being set up, hosts await NATS round trips of their own.
@@ -176,7 +183,7 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
   const { teamRun, runner } = startTeam(subject, gates, options);
   let ended: RunEnding;
   try {
-    ended = await runEnding(teamRun, schedule.ended);
+    ended = await runEnding(teamRun, schedule.ended, () => recordedEnd);
   } finally {
     driver.close();
     served?.close();
@@ -274,22 +281,21 @@ interface RunEnding {
 }
 
 /**
- * A schedule that cannot end the run (stuck, or wound down without success) must not hang:
- * whichever of the team and the schedule settles first decides.
+ * The run's end is decided by the schedule alone, so that it is a function of its decisions:
+ * once the schedule is over, the team's status if its director recorded `run.end` (within
+ * the schedule, wound down or not), else `stuck`. Never by which of the team's promise and
+ * the schedule's settles first: after `run.end` both take NATS round trips (the team's
+ * shutdown, the driver's last flush), and a schedule wound down past the deadline raced the
+ * team's `deadline` for the status. The team's promise counts first only if it fails (a team
+ * that cannot start never starts its schedule).
  */
 async function runEnding(
   teamRun: Promise<{ status: string; reason?: string | undefined }>,
   scheduled: Promise<ScheduleRunEnd>,
+  recordedEnd: () => boolean,
 ): Promise<RunEnding> {
-  const first = await Promise.race([
-    teamRun.then((r) => ({ team: r })),
-    scheduled.then((e) => ({ end: e })),
-  ]);
-  if ('team' in first) {
-    return { status: first.team.status, reason: first.team.reason, end: await scheduled };
-  }
-  const end = first.end;
-  if (end.reason === 'stopped') {
+  const end = await Promise.race([scheduled, teamRun.then(() => scheduled)]);
+  if (recordedEnd()) {
     const r = await teamRun;
     return { status: r.status, reason: r.reason, end };
   }

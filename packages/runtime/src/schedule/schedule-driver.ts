@@ -37,6 +37,9 @@ export interface ScheduleDriverOptions {
   /** Applies a `crash` fault: kills the actor and restores it from its checkpoint; the driver
    *  waits for it as for a released operation. Without it a crash is refused. */
   onCrash?: (actor: string) => Promise<void>;
+  /** Whether `onCrash` can restore `actor`; steps of one it cannot are marked
+   *  `crashable: false` and a crash of it is refused. Default: every actor. */
+  crashable?(actor: string): boolean;
   /** Steps allowed while winding down before the driver gives up. Default 10000. */
   windDownSteps?: number;
   /**
@@ -231,13 +234,18 @@ export function createScheduleDriver(options: ScheduleDriverOptions): ScheduleDr
     return { step: { ...head.step, id }, count };
   };
 
+  const marked = (step: ScheduleStep): ScheduleStep =>
+    step.actor !== undefined && options.crashable?.(step.actor) === false
+      ? { ...step, crashable: false }
+      : step;
+
   const enabled = (): ScheduleStep[] => {
     const out: ScheduleStep[] = [];
     for (const q of channels.values()) {
       const head = q[0];
       if (!head || (only && !only.has(head.step.actor ?? ''))) continue;
       if (paused.size > 0 && (isPaused(head.step.actor) || isPaused(head.from))) continue;
-      out.push(headOf(q).step);
+      out.push(marked(headOf(q).step));
     }
     out.sort((a, b) => a.seq - b.seq);
     const due = clock.nextDue();
@@ -273,6 +281,11 @@ export function createScheduleDriver(options: ScheduleDriverOptions): ScheduleDr
     if (action === 'crash' && step.actor !== undefined) {
       const crash = options.onCrash;
       if (!crash) throw new RuntimeError('INVALID_ARGUMENT', 'no actors to crash');
+      if (step.crashable === false)
+        throw new RuntimeError(
+          'INVALID_ARGUMENT',
+          `${step.actor} cannot be crashed: nothing restores it`,
+        );
       inflight++;
       const actor = step.actor;
       // Its restart re-subscribes and reads its checkpoint: quiescence waits for all of it.

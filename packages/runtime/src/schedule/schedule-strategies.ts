@@ -84,6 +84,8 @@ function oneFault(random: Random, options: PauseFaultOptions | undefined, fault:
     if (step.kind === 'time' || (on === 'deliver' && step.kind !== 'deliver')) return 'run';
     if (actors && !actors.has(step.actor ?? '')) return 'run';
     if (random.next() >= p) return 'run';
+    // After the draw, so every other step's draws are what they were before.
+    if (fault === 'crash' && step.crashable === false) return 'run';
     used++;
     return fault;
   };

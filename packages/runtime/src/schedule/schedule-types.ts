@@ -20,6 +20,10 @@ export interface ScheduleStep {
   readonly channel: string;
   /** Order in which steps became pending in this run (time steps: -1). */
   readonly seq: number;
+  /** `false`: a crash could not restore the step's actor (it is the run's own, such as the
+   *  director that ends it), so no schedule crashes it here (`ScheduleDriverOptions.crashable`).
+   *  Not part of the step's id. */
+  readonly crashable?: false;
 }
 
 /**

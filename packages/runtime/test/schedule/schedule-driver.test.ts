@@ -221,6 +221,51 @@ describe('schedule driver', () => {
     await expect(late).rejects.toMatchObject({ code: 'SCHEDULE_CLOSED' });
   });
 
+  it("crashes only actors the run can restore: the others' steps say so, no strategy crashes them, a replay that does winds down", async () => {
+    const crashOnly = async (strategy: ScheduleStrategy) => {
+      const crashed: string[] = [];
+      const seen: (false | undefined)[] = [];
+      const controller = createScheduleController({ strategy });
+      const driver = createScheduleDriver({
+        clock: createVirtualClock(),
+        decide: (enabled) => {
+          for (const s of enabled) if (s.actor === 'b') seen.push(s.crashable);
+          return controller.decide(enabled);
+        },
+        flush: () => Promise.resolve(),
+        onCrash: (actor) => Promise.resolve(void crashed.push(actor)),
+        // `b` stands for the run's own director: nothing would spawn it again.
+        crashable: (actor) => actor !== 'b',
+        onWindDown: (_reason, d) => d.stop(),
+      });
+      const running = driver.run();
+      const race = counterRace(driver, ['a', 'b', 'c']);
+      void race.done.then(
+        () => driver.stop(),
+        () => undefined,
+      );
+      const end = await running;
+      driver.close();
+      return { crashed, end, seen, choices: [...controller.choices] };
+    };
+    const searched = await crashOnly(
+      createRandomWalkStrategy({ seed: 3, crash: { probability: 1, max: 6 } }),
+    );
+    expect(searched.end.reason).toBe('stopped');
+    expect(searched.crashed.length).toBeGreaterThan(0);
+    expect(searched.crashed).not.toContain('b');
+    expect(searched.seen.length).toBeGreaterThan(0);
+    expect(new Set(searched.seen)).toEqual(new Set([false]));
+    const replayed = await crashOnly(
+      createReplayStrategy([{ step: 'a#1 get kv/x' }, { step: 'b#1 get kv/x', action: 'crash' }]),
+    );
+    expect(replayed.crashed).toEqual([]);
+    expect(replayed.end).toMatchObject({
+      reason: 'error',
+      error: expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as unknown,
+    });
+  });
+
   it('is stuck when nothing is enabled and no timer is set', async () => {
     const controller = createScheduleController({ strategy: createFifoStrategy() });
     const driver = createScheduleDriver({
