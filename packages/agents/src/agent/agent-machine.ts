@@ -24,6 +24,7 @@ import { agentActions, agentDelays, agentGuards } from './agent-logic.js';
 import type { AgentEvent, PeerMessageBody, TaskAssignBody } from './agent-messages.js';
 import { CONTINUE_NUDGE } from './agent-prompt.js';
 import type { AgentServices } from './agent-services.js';
+import { provideImplementations } from './provide-implementations.js';
 
 type Actors = ReturnType<typeof agentActors>;
 type Phase = 'claim' | 'start' | 'done' | 'release' | 'fail';
@@ -447,7 +448,7 @@ function nextTurn(context: AgentContext, output: ActOutcome): Partial<AgentConte
 
 /** The agent machine of the built-in teams: the chart with this agent's logic. */
 export function createAgentMachine(services: AgentServices) {
-  return agentChart.provide({
+  return provideImplementations(agentChart)({
     actors: agentActors(services),
     actions: agentActions(services),
     guards: agentGuards(services),

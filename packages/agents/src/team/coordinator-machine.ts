@@ -13,6 +13,7 @@ import {
   type Send,
 } from './coordinator-plan.js';
 import { coordinatorLogic, type CoordinatorServices, type Effects } from './coordinator-logic.js';
+import { provideImplementations } from '../agent/provide-implementations.js';
 
 export type { CoordinatorEvent } from './coordinator-events.js';
 
@@ -188,7 +189,7 @@ export const coordinatorChart = setup({
 /** The coordinator machine of the built-in centralized team. */
 export function createCoordinatorMachine(services: CoordinatorServices) {
   const logic = coordinatorLogic(services);
-  return coordinatorChart.provide({
+  return provideImplementations(coordinatorChart)({
     actors: logic.actors,
     actions: {
       step: enqueueActions(({ context, event, enqueue, system }, params) => {

@@ -142,15 +142,20 @@ export async function deleteTeamResources(
   nc: NatsConnection,
   team: string,
   prefix?: string,
-  options: { keepTraceStream?: boolean } = {},
+  options: {
+    keepTraceStream?: boolean;
+    /** The team was provisioned without its message streams (`messageStreams: false`: a
+     *  controlled run): delete only its buckets. Default true. */
+    messageStreams?: boolean;
+  } = {},
 ): Promise<void> {
   const names = teamResourceNames({ team, ...(prefix !== undefined ? { prefix } : {}) });
   // Each delete answers for itself (a server without JetStream: they fail, and are ignored).
   const jsm = await jetstreamManager(nc, { checkAPI: false });
+  const messages = options.messageStreams ?? true;
   const streams = [
-    names.inboxStream,
-    names.dlqStream,
-    ...(options.keepTraceStream ? [] : [names.traceStream]),
+    ...(messages ? [names.inboxStream, names.dlqStream] : []),
+    ...(messages && !options.keepTraceStream ? [names.traceStream] : []),
     ...TEAM_BUCKETS.map((b) => `KV_${names.buckets[b]}`),
   ];
   await Promise.all(streams.map((s) => jsm.streams.delete(s).catch(() => false)));

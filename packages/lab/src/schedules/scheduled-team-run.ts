@@ -189,13 +189,22 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
     served?.close();
     if (!options.testRunner) await runner?.close();
     if (options.cleanup ?? true) {
-      const done = deleteTeamResources(nc, teamName, options.prefix).catch(() => undefined);
+      // Its streams were never made (its messages are held core deliveries): buckets only.
+      const done = deleteTeamResources(nc, teamName, options.prefix, {
+        messageStreams: false,
+      }).catch(() => undefined);
       options.onCleanup?.(done);
     }
   }
   const checkFrom = performance.now();
   const { findings, lastRelevant } = judgeRun(events, subject, options.checkers, ended);
-  const trace = normalizeTrace(events, teamName);
+  // The normalised trace and its digest are read for a failure or a replay, not for each of a
+  // search's passing schedules: made at the first read, of the events recorded by now (a stuck
+  // team may still be winding down).
+  const recorded = events.length;
+  let trace: string[] | undefined;
+  let digest: string | undefined;
+  const traceOf = () => (trace ??= normalizeTrace(events.slice(0, recorded), teamName));
   return {
     teamName,
     failed: findings.length > 0,
@@ -208,8 +217,12 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
     deviations: [...controller.deviations],
     failureStep: lastRelevant < 0 ? undefined : decisionOf(traceAt, lastRelevant),
     events,
-    trace,
-    traceDigest: traceDigest(trace),
+    get trace() {
+      return traceOf();
+    },
+    get traceDigest() {
+      return (digest ??= traceDigest(traceOf()));
+    },
     wallMs: performance.now() - started,
     timing: timingOf(started, schedule.times, checkFrom),
   };
