@@ -5,7 +5,7 @@
  *
  *   npm run bench:grid -- [--reps 3] [--jobs N] [--time-scale 0.001] [--suites math,data,svg]
  *                         [--model sim:claude-sonnet-4-6] [--out DIR] [--arch LIST] [--baselines]
- *                         [--p 0.9,0.5,0.2] [--agents 1,2,3,4,5] [--model-time-order]
+ *                         [--p 0.9,0.5,0.2] [--agents 1,2,3,4,5] [--no-model-time-order]
  *
  * `--baselines` adds the paper's harness (`rounds`, `rounds-claim`) to the grid and prints the
  * n = 5 table of ours, the baseline on the same draws, and the paper. The machine's load average
@@ -43,7 +43,9 @@ const { values: args } = parseArgs({
     baselines: { type: 'boolean', default: false },
     p: { type: 'string' },
     agents: { type: 'string' },
-    'model-time-order': { type: 'boolean', default: false },
+    // Centralized runs give out work in model-time order by default (simulated models);
+    // this turns it off, for a comparison.
+    'no-model-time-order': { type: 'boolean', default: false },
   },
 });
 
@@ -60,7 +62,7 @@ const grid: SweepGrid = {
   suites,
   agents: args.agents?.split(',').map(Number) ?? [...PAPER_PRESET.agents],
   p: args.p?.split(',').map(Number) ?? [...PAPER_PRESET.p],
-  ...(args['model-time-order'] ? { modelTimeOrder: true } : {}),
+  ...(args['no-model-time-order'] ? { modelTimeOrder: false } : {}),
   arch: [
     ...((args.arch?.split(',') ?? [...PAPER_PRESET.arch]) as SweepGrid['arch']),
     ...(args.baselines ? (['rounds', 'rounds-claim'] as const) : []),
@@ -75,7 +77,7 @@ console.log(
   `paper grid: suites ${suites.join(', ')}${missing.length > 0 ? ` (not installed: ${missing.join(', ')})` : ''}; ` +
     `p ${grid.p.join('/')}; n ${grid.agents.join(',')}; ${grid.arch.join(' + ')}; ${grid.models[0]}; ${grid.reps} reps; ` +
     `time scale ${grid.timeScale}; ${jobs} jobs; ${availableParallelism()} cores` +
-    `${grid.modelTimeOrder ? '; model-time order' : ''}\nout: ${outDir}`,
+    `${grid.modelTimeOrder === false ? '; no model-time order' : ''}\nout: ${outDir}`,
 );
 
 const load = () =>

@@ -110,9 +110,7 @@ function median(xs: readonly number[]): number {
 }
 
 /** Idle workers by id; with `modelTimeOrder`, the earliest free in model time first (ties by
- *  id). By id is the default: the model-time order did not move S / bound beyond the noise
- *  (docs/lab.md), and under it the bug zoo's stale-leader (a deposed leader's commands reaching
- *  a worker that already works for its successor) is no longer found within its budget. */
+ *  id). By id without it: with real providers, reports already arrive in model-time order. */
 function idleWorkers(state: PlanState, o: PlanOptions): string[] {
   const clock = (w: string) => state.workerModel[w] ?? 0;
   const idle = Object.entries(state.workers)

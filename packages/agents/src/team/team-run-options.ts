@@ -55,8 +55,9 @@ export interface CoordinatorOptions {
   /** Give out work in model-time order: an idle worker gets a ready task only when no busy
    *  worker could come free before it in model time (it waits, in real time, for their
    *  reports), for simulated runs under compressed time, where reports arrive in the order of
-   *  this machine's overheads. Default false: on the paper preset it made no measurable
-   *  difference in model time and cost 2-5x the wall time (docs/design-notes.md). */
+   *  this machine's overheads. Default false here: with real providers model time is real
+   *  time, a busy worker that has not reported is not free, and the wait only costs. The lab
+   *  turns it on for centralized runs on simulated models (docs/design-notes.md). */
   modelTimeOrder?: boolean;
 }
 

@@ -12,7 +12,13 @@ import { deleteTeamResources } from './nats-session.js';
 import { DIRECTOR_HOST, type TeamHosts } from './team-hosts.js';
 import type { RunRecord } from './run-record.js';
 import { gatherTeamTrace, openTeamTrace, type TeamTrace } from './team-trace.js';
-import { normalizeRunSpec, runKey, runSpecSchema, type RunSpec } from './run-spec.js';
+import {
+  modelTimeOrderOf,
+  normalizeRunSpec,
+  runKey,
+  runSpecSchema,
+  type RunSpec,
+} from './run-spec.js';
 
 export const RUN_FILES = {
   trace: 'trace.jsonl',
@@ -131,8 +137,8 @@ function specTeamOptions(
     seed: spec.seed,
     timeScale: spec.timeScale,
     ...(spec.deadlineMs !== undefined ? { deadlineMs: spec.deadlineMs } : {}),
-    ...(spec.modelTimeOrder === true
-      ? { coordinator: { ...teamOptions.coordinator, modelTimeOrder: true } }
+    ...(spec.arch === 'centralized'
+      ? { coordinator: { ...teamOptions.coordinator, modelTimeOrder: modelTimeOrderOf(spec) } }
       : {}),
   };
 }

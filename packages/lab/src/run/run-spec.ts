@@ -43,8 +43,8 @@ export const runSpecSchema = z.object({
   workload: z.enum(['fixed', 'scaled']).optional(),
   /** A centralized team's coordinator gives out work in model-time order
    *  (`CoordinatorOptions.modelTimeOrder`); other architectures have no coordinator, so
-   *  `normalizeRunSpec` drops it for them. Default false, resolved by the team's run
-   *  configuration. */
+   *  `normalizeRunSpec` drops it for them. Default: on when every model of the team is
+   *  simulated (`defaultModelTimeOrder`), off otherwise. */
   modelTimeOrder: z.boolean().optional(),
 });
 
@@ -60,6 +60,23 @@ export const DEFAULT_RUN_SPEC = {
   timeScale: 0.01,
 } as const satisfies RunSpec;
 
+/**
+ * Whether a centralized team's coordinator gives out work in model-time order when the spec
+ * does not say: yes when every model of the team is simulated. Under compressed simulated time
+ * reports arrive in the order of this machine's overheads, and the order puts them back
+ * (docs/design-notes.md, "Assignments in model-time order"). With real providers model time is
+ * real time, a busy worker that has not reported is not free, and waiting for it only costs.
+ */
+export function defaultModelTimeOrder(spec: Pick<RunSpec, 'arch' | 'model' | 'models'>): boolean {
+  if (spec.arch !== 'centralized') return false;
+  return [spec.model, ...Object.values(spec.models ?? {})].every((m) => m.startsWith('sim:'));
+}
+
+/** The order a run's coordinator uses: the spec's, else the default (`defaultModelTimeOrder`). */
+export function modelTimeOrderOf(spec: RunSpec): boolean {
+  return spec.arch === 'centralized' && (spec.modelTimeOrder ?? defaultModelTimeOrder(spec));
+}
+
 /** A spec with `single` normalized to one agent and defaults left out, so equal runs get
  *  equal keys. */
 export function normalizeRunSpec(spec: RunSpec): RunSpec {
@@ -69,18 +86,25 @@ export function normalizeRunSpec(spec: RunSpec): RunSpec {
     ...(spec.arch === 'single' ? { agents: 1 } : {}),
     ...(mixLabel(models) !== undefined ? { models } : {}),
     ...(workload === 'scaled' ? { workload } : {}),
-    ...(modelTimeOrder === true && spec.arch === 'centralized' ? { modelTimeOrder } : {}),
+    ...(spec.arch === 'centralized' &&
+    modelTimeOrder !== undefined &&
+    modelTimeOrder !== defaultModelTimeOrder(spec)
+      ? { modelTimeOrder }
+      : {}),
   };
 }
 
 /** The grid key's tail for what is not the default: the model mix, a scaled workload, the
- *  coordinator's model-time order. */
+ *  coordinator's model-time order (on or off against the default). */
 function extras(s: RunSpec): string {
   const mix = mixLabel(s.models);
-  return (
-    `${mix !== undefined ? `|models=${mix}` : ''}${s.workload === 'scaled' ? '|scaled' : ''}` +
-    (s.modelTimeOrder === true ? '|model-time-order' : '')
-  );
+  const order =
+    s.modelTimeOrder === undefined
+      ? ''
+      : s.modelTimeOrder
+        ? '|model-time-order'
+        : '|no-model-time-order';
+  return `${mix !== undefined ? `|models=${mix}` : ''}${s.workload === 'scaled' ? '|scaled' : ''}${order}`;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface KnownBug {
   variant: BugVariant;
   /** Settings of the team the bug lives in, broken or safe (e.g. verification on). */
   team?: {
+    /** Team size (explore's default `--agents`); default 5. */
+    agents?: number;
     verify?: number;
     timeScale?: number;
     pauseMs?: number;
@@ -102,7 +104,12 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     checkers: ['fencing'],
     variant: { fencing: false },
     faults: { pause: { probability: 0.1, max: 1, actors: ['coord1', 'coord2'], steps: 'deliver' } },
-    team: { timeScale: 0.1, pauseMs: 2100 },
+    // Three agents: with five, one worker is idle from the start (the suite has four tasks
+    // ready at first), and a coordinator in model-time order gives the deposed leader's command
+    // to it, free earliest by its stale view; a worker that never worked for the successor
+    // shows no fencing violation. Five and four found nothing in 40 schedules in that order;
+    // three find it in both orders (docs/design-notes.md, "Assignments in model-time order").
+    team: { agents: 3, timeScale: 0.1, pauseMs: 2100 },
     budget: 40,
   },
   {

@@ -36,6 +36,11 @@ export const scheduleTeamSchema = z.object({
   fencing: z.boolean().default(true),
   /** Clock error the leader lease tolerates (`CoordinatorOptions.leaseSkewMs`). */
   leaseSkewMs: z.number().int().min(0).default(0),
+  /** A centralized coordinator gives out work in model-time order
+   *  (`CoordinatorOptions.modelTimeOrder`). Off unless asked for (`explore --model-time-order`):
+   *  the order is for compressed simulated time, and under it the bug zoo's `stale-leader` is
+   *  not reached (docs/design-notes.md); a schedule file names it, so it replays the same. */
+  modelTimeOrder: z.boolean().default(false),
   /** Virtual-time limit of the run. */
   deadlineMs: z.number().int().positive().default(10_000),
   /** Decisions before the run is wound down (counts: replay must wind down at the same

@@ -368,7 +368,7 @@ function scheduledSubject(options: ScheduledRunOptions): ScheduledSubject {
 }
 
 /** The team's protocol settings and deliberately broken parts: the schedule's own (`unsafe`,
- *  `fencing`, `leaseSkewMs`), then its bug's over them. */
+ *  `fencing`, `leaseSkewMs`, `modelTimeOrder`), then its bug's over them. */
 function teamVariant(team: ScheduleTeam): BugVariant {
   const bug = team.bug === undefined ? undefined : knownBug(team.bug);
   if (team.bug !== undefined && !bug) {
@@ -378,7 +378,11 @@ function teamVariant(team: ScheduleTeam): BugVariant {
   return {
     fencing: team.fencing,
     ...v,
-    coordinator: { leaseSkewMs: team.leaseSkewMs, ...v.coordinator },
+    coordinator: {
+      leaseSkewMs: team.leaseSkewMs,
+      modelTimeOrder: team.modelTimeOrder,
+      ...v.coordinator,
+    },
     unsafeSharedState: {
       board: team.unsafe.board || v.unsafeSharedState?.board === true,
       files: team.unsafe.files || v.unsafeSharedState?.files === true,

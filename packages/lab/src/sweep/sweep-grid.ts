@@ -27,8 +27,9 @@ export const sweepGridSchema = z.object({
     .array(z.enum(['fixed', 'scaled']))
     .min(1)
     .optional(),
-  /** Centralized cells run with the coordinator's model-time order
-   *  (`RunSpec.modelTimeOrder`); the other architectures are unaffected. Default false. */
+  /** Centralized cells run with the coordinator's model-time order, or without it
+   *  (`RunSpec.modelTimeOrder`); the other architectures are unaffected. Default: the run's
+   *  (`defaultModelTimeOrder`: on when every model is simulated). */
   modelTimeOrder: z.boolean().optional(),
   reps: z.number().int().min(1).max(1000),
   /** Rep r runs with seed `<seed>-r<r>`, the same across cells, so runs pair up by seed. */
@@ -88,7 +89,7 @@ export function expandGrid(grid: SweepGrid): RunSpec[] {
                     timeScale: g.timeScale,
                     rep,
                     ...(g.deadlineMs !== undefined ? { deadlineMs: g.deadlineMs } : {}),
-                    ...(g.modelTimeOrder === true ? { modelTimeOrder: true } : {}),
+                    ...(g.modelTimeOrder !== undefined ? { modelTimeOrder: g.modelTimeOrder } : {}),
                   });
                   const key = runKey(spec);
                   if (!specs.has(key)) specs.set(key, spec);

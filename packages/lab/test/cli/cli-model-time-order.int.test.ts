@@ -17,7 +17,7 @@ function coordinatorOf(tracePath: string): Record<string, unknown> | undefined {
 
 const TEAM = ['--suite', 'tiny', '--p', '0.5', '--model', 'sim:gpt-5.2', '--time-scale', '0.001'];
 
-describe('--model-time-order (the bin): the coordinator orders idle workers by model time', () => {
+describe('model-time order (the bin): on by default for simulated models, --no-model-time-order turns it off', () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmt-mto-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,37 +40,43 @@ describe('--model-time-order (the bin): the coordinator orders idle workers by m
     return record;
   }
 
-  it('run: a centralized team runs with it, keyed apart from the same run without it', async () => {
+  it('run: a centralized team on simulated models runs with it by default; --model-time-order says the same', async () => {
     const out = join(dir, 'run');
-    const record = await runCentralized(out, '--model-time-order');
-    expect(record.result.status).toBe('completed');
-    expect(record.spec.modelTimeOrder).toBe(true);
-    expect(record.key).toMatch(/\|centralized\|.*\|model-time-order$/);
-    // The coordinators read the option from the run's configuration, which the trace records.
-    expect(coordinatorOf(join(out, 'trace.jsonl'))).toMatchObject({ modelTimeOrder: true });
-  }, 180_000);
-
-  it('run: without it the coordinator keeps the default order; a team without a coordinator refuses it (exit 2)', async () => {
-    const out = join(dir, 'plain');
     const record = await runCentralized(out);
+    expect(record.result.status).toBe('completed');
     expect(record.spec.modelTimeOrder).toBeUndefined();
     expect(record.key).not.toMatch(/model-time-order/);
-    expect(coordinatorOf(join(out, 'trace.jsonl'))).toMatchObject({ modelTimeOrder: false });
-
-    const refused = await runCli([
-      'run',
-      ...TEAM,
-      '--arch',
-      'decentralized',
-      '--model-time-order',
-      '--out',
-      join(dir, 'refused'),
-    ]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/--model-time-order .*decentralized team has no coordinator/);
+    // The coordinators read the option from the run's configuration, which the trace records.
+    expect(coordinatorOf(join(out, 'trace.jsonl'))).toMatchObject({ modelTimeOrder: true });
+    const asked = await runCentralized(join(dir, 'asked'), '--model-time-order');
+    expect(asked.key).toBe(record.key);
   }, 180_000);
 
-  it('sweep: its centralized cells run with it, the other architectures as they are', async () => {
+  it('run: --no-model-time-order turns it off, keyed apart; a team without a coordinator refuses either flag (exit 2)', async () => {
+    const out = join(dir, 'plain');
+    const record = await runCentralized(out, '--no-model-time-order');
+    expect(record.result.status).toBe('completed');
+    expect(record.spec.modelTimeOrder).toBe(false);
+    expect(record.key).toMatch(/\|centralized\|.*\|no-model-time-order$/);
+    expect(coordinatorOf(join(out, 'trace.jsonl'))).toMatchObject({ modelTimeOrder: false });
+
+    for (const flag of ['--model-time-order', '--no-model-time-order']) {
+      const refused = await runCli([
+        'run',
+        ...TEAM,
+        '--arch',
+        'decentralized',
+        flag,
+        '--out',
+        join(dir, 'refused'),
+      ]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`${flag} orders a coordinator's idle workers`);
+      expect(refused.stderr).toMatch(/decentralized team has no coordinator/);
+    }
+  }, 180_000);
+
+  it('sweep --no-model-time-order: its centralized cells run without it, the other architectures as they are', async () => {
     const out = join(dir, 'sweep');
     const res = await runCli([
       'sweep',
@@ -86,7 +92,7 @@ describe('--model-time-order (the bin): the coordinator orders idle workers by m
       'sim:gpt-5.2',
       '--time-scale',
       '0.001',
-      '--model-time-order',
+      '--no-model-time-order',
       '--jobs',
       '2',
       '--out',
@@ -96,13 +102,13 @@ describe('--model-time-order (the bin): the coordinator orders idle workers by m
     const results = join(out, 'results.jsonl');
     const records = readResults(results).records;
     expect(records.map((r) => [r.spec.arch, r.spec.modelTimeOrder]).sort()).toEqual([
-      ['centralized', true],
+      ['centralized', false],
       ['decentralized', undefined],
     ]);
     const central = records.find((r) => r.spec.arch === 'centralized')!;
     expect(central.result.status).toBe('completed');
     expect(coordinatorOf(join(dirname(results), central.files.trace!))).toMatchObject({
-      modelTimeOrder: true,
+      modelTimeOrder: false,
     });
   }, 180_000);
 });

@@ -29,7 +29,7 @@ describe('the bug zoo: each broken variant is found within its budget, the safe 
   afterAll(async () => {
     await nats.close();
   });
-  const explore = (bug: KnownBug, broken: boolean) =>
+  const explore = (bug: KnownBug, broken: boolean, modelTimeOrder: boolean) =>
     exploreSchedules({
       nc,
       suite,
@@ -43,6 +43,7 @@ describe('the bug zoo: each broken variant is found within its budget, the safe 
         seed: '1',
         ...bug.team,
         ...(broken ? { bug: bug.name } : {}),
+        modelTimeOrder,
       }),
       seed: SEARCH_SEED,
       schedules: bug.budget,
@@ -52,12 +53,23 @@ describe('the bug zoo: each broken variant is found within its budget, the safe 
       replays: 0,
     });
 
-  for (const bug of KNOWN_BUGS) {
-    it(`${bug.name}: found within ${bug.budget} schedules; the safe protocol passes them all`, async () => {
-      const found = await explore(bug, true);
+  // A centralized team's bugs in both of the coordinator's orders: the lab's runs give out
+  // work in model-time order by default, explore by default as reports arrive.
+  const cases = KNOWN_BUGS.flatMap((bug) =>
+    bug.arch === 'centralized'
+      ? [
+          { bug, modelTimeOrder: false },
+          { bug, modelTimeOrder: true },
+        ]
+      : [{ bug, modelTimeOrder: false }],
+  );
+  for (const { bug, modelTimeOrder } of cases) {
+    const order = modelTimeOrder ? ' (model-time order)' : '';
+    it(`${bug.name}${order}: found within ${bug.budget} schedules; the safe protocol passes them all`, async () => {
+      const found = await explore(bug, true, modelTimeOrder);
       expect(found.failure, `no failure in ${found.schedules} schedules`).toBeDefined();
       expect(bug.checkers).toEqual(expect.arrayContaining(found.failure!.original.failures));
-      const safe = await explore(bug, false);
+      const safe = await explore(bug, false, modelTimeOrder);
       expect(safe.failure?.original.findings ?? []).toEqual([]);
       expect(safe.schedules).toBe(bug.budget);
       // Two searches of up to `budget` team runs each: minutes on a loaded machine.

@@ -90,5 +90,39 @@ describe('llm-teams explore / replay', () => {
     const strategy = await runCli(['explore', '--strategy', 'dfs']);
     expect(strategy.code).toBe(2);
     expect(strategy.stderr).toMatch(/--strategy/);
+    const order = await runCli(['explore', '--arch', 'decentralized', '--model-time-order']);
+    expect(order.code).toBe(2);
+    expect(order.stderr).toMatch(/--model-time-order .*decentralized team has no coordinator/);
   }, 60_000);
+
+  it("--model-time-order: the schedule file names the coordinator's order, and replay runs in it", async () => {
+    const ordered = join(dir, 'ordered');
+    const found = await runCli([
+      'explore',
+      '--bug',
+      'stale-leader',
+      '--model-time-order',
+      '--search-seed',
+      'zoo',
+      '--schedules',
+      '40',
+      '--no-shrink',
+      '--replays',
+      '1',
+      '--out',
+      ordered,
+    ]);
+    expect(found.code, found.stderr).toBe(1);
+    // The bug's team size is explore's default --agents.
+    expect(found.stderr).toMatch(/with bug stale-leader n=3 /);
+    const file = scheduleFileSchema.parse(
+      JSON.parse(readFileSync(join(ordered, 'schedule.json'), 'utf8')),
+    );
+    expect(file.team).toMatchObject({ modelTimeOrder: true, agents: 3 });
+    // The order decides who gets which task: the same schedule without it is another run.
+    const replayed = await runCli(['replay', join(ordered, 'schedule.json')]);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    const trace = readFileSync(join(ordered, 'trace.jsonl'), 'utf8');
+    expect(trace).toMatch(/"name":"run.start"[^\n]*"modelTimeOrder":true/);
+  }, 240_000);
 });

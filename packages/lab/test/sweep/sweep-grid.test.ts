@@ -2,7 +2,15 @@ import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PAPER_PRESET, expandGrid, openResultsStore, readResults, runKey } from '@llm-teams/lab';
+import {
+  PAPER_PRESET,
+  defaultModelTimeOrder,
+  expandGrid,
+  modelTimeOrderOf,
+  openResultsStore,
+  readResults,
+  runKey,
+} from '@llm-teams/lab';
 import { fakeRecord } from './synthetic-records.js';
 
 describe('expandGrid', () => {
@@ -50,12 +58,34 @@ describe('expandGrid', () => {
     );
   });
 
-  it("model-time order keys centralized runs apart and leaves the other architectures' keys as they were", () => {
+  it("model-time order is the default on simulated models: turning it off keys centralized runs apart, the other architectures' keys stay", () => {
     const grid = { ...PAPER_PRESET, suites: ['tiny'], p: [0.5], agents: [2], reps: 1 };
     const plain = expandGrid(grid).map(runKey);
-    const ordered = expandGrid({ ...grid, modelTimeOrder: true }).map(runKey);
-    expect(ordered).toEqual([`${plain[0]!}|model-time-order`, plain[1]]);
     expect(plain[0]).toMatch(/\|centralized\|/);
+    expect(expandGrid({ ...grid, modelTimeOrder: true }).map(runKey)).toEqual(plain);
+    const unordered = expandGrid({ ...grid, modelTimeOrder: false });
+    expect(unordered.map(runKey)).toEqual([`${plain[0]!}|no-model-time-order`, plain[1]]);
+    expect(unordered.map(modelTimeOrderOf)).toEqual([false, false]);
+    expect(expandGrid(grid).map(modelTimeOrderOf)).toEqual([true, false]);
+  });
+
+  it('a team with a model that is not simulated gives out work as reports arrive unless asked', () => {
+    const spec = {
+      suite: 'tiny',
+      p: 0.5,
+      arch: 'centralized' as const,
+      agents: 2,
+      model: 'sim:gpt-5.2',
+      seed: '1',
+      timeScale: 0.001,
+    };
+    const real = { ...spec, models: { coord1: 'anthropic:claude-sonnet-4-6' } };
+    expect(defaultModelTimeOrder(spec)).toBe(true);
+    expect(defaultModelTimeOrder(real)).toBe(false);
+    expect(defaultModelTimeOrder({ ...spec, arch: 'decentralized' })).toBe(false);
+    expect(modelTimeOrderOf(real)).toBe(false);
+    expect(runKey({ ...real, modelTimeOrder: true })).toMatch(/\|model-time-order$/);
+    expect(runKey({ ...real, modelTimeOrder: false })).toBe(runKey(real));
   });
 
   it('rejects a malformed grid', () => {

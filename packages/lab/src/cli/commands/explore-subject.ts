@@ -23,9 +23,11 @@ export interface ExploreFlags extends ExploreFaultFlags {
   team?: string;
   suite: string;
   p: number;
-  agents: number;
+  /** Default: the bug's, else 5. */
+  agents?: number;
   arch?: ScheduleArchitecture;
   bug?: string;
+  modelTimeOrder?: boolean;
   model: string;
   seed: string;
   strategy: ExploreStrategy;
@@ -80,12 +82,26 @@ export interface ExploreSubject {
 }
 
 /** Flags of a built-in team that mean nothing for a team of one's own. */
-const SUITE_FLAGS = ['suite', 'p', 'agents', 'arch', 'bug', 'unsafe', 'suiteDir'] as const;
+const SUITE_FLAGS = [
+  'suite',
+  'p',
+  'agents',
+  'arch',
+  'bug',
+  'unsafe',
+  'suiteDir',
+  'modelTimeOrder',
+] as const;
 
 export async function suiteSubject(flags: ExploreFlags, io: CliIo): Promise<ExploreSubject> {
   const bug = bugOf(flags);
   const arch = flags.arch ?? bug?.arch ?? 'decentralized';
   const checkers = flags.checkers ?? (bug ? [...bug.checkers] : undefined);
+  if (flags.modelTimeOrder === true && arch !== 'centralized') {
+    throw new UsageError(
+      `--model-time-order orders a coordinator's idle workers: a ${arch} team has no coordinator`,
+    );
+  }
   if (!flags.model.startsWith('sim:')) {
     throw new UsageError(
       `--model ${flags.model}: controlled schedules need a simulated model (sim:<name>), whose replies take no time`,
@@ -103,13 +119,14 @@ export async function suiteSubject(flags: ExploreFlags, io: CliIo): Promise<Expl
     suite: flags.suite,
     p: flags.p,
     arch,
-    agents: arch === 'single' ? 1 : flags.agents,
     model: flags.model,
     seed: flags.seed,
     unsafe: { board: flags.unsafe?.includes('board'), files: flags.unsafe?.includes('files') },
     ...bug?.team,
+    agents: arch === 'single' ? 1 : (flags.agents ?? bug?.team?.agents ?? 5),
     ...faultTeamSettings(flags),
     ...(bug ? { bug: bug.name } : {}),
+    ...(flags.modelTimeOrder === true ? { modelTimeOrder: true } : {}),
     deadlineMs: flags.deadlineMs,
     maxSteps: flags.maxSteps,
   });

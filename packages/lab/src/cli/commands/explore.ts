@@ -218,7 +218,7 @@ function withSubjectFlags(command: Command): Command {
     )
     .option('--suite <id>', 'task suite id (see packages/lab/suites)', 'tiny')
     .option('--p <fraction>', 'dependency structure: a p the suite declares', numberIn(0, 1), 0.5)
-    .option('--agents <n>', 'team size n, 1 to 64', intIn(1, 64), 5)
+    .option('--agents <n>', "team size n, 1 to 64 (default: the bug's, else 5)", intIn(1, 64))
     .addOption(
       new Option(
         '--arch <arch>',
@@ -234,7 +234,11 @@ function withSubjectFlags(command: Command): Command {
       "a simulated model, sim:<name> (with --team: script:<file> or replay:<cassette>, default the team's own)",
       DEFAULT_MODEL_ID,
     )
-    .option('--seed <seed>', "the team's seed (models, ids)", seedArg, '1');
+    .option('--seed <seed>', "the team's seed (models, ids)", seedArg, '1')
+    .option(
+      '--model-time-order',
+      'centralized: the coordinator gives out work in model-time order (default off; docs/schedules.md)',
+    );
 }
 
 /** How schedules are chosen and run. */

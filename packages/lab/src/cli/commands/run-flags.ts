@@ -5,9 +5,11 @@ import { intIn, modelMix, numberIn, seedArg, stringList } from '../cli-parsers.j
 import { withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 import { withUsageLimitFlags, type UsageLimitFlags } from '../limit-flags.js';
 
-/** `--model-time-order`, for `run` and `sweep` alike. */
+/** `--model-time-order` / `--no-model-time-order`, for `run` and `sweep` alike. */
 export const MODEL_TIME_ORDER_HELP =
-  'centralized: the coordinator gives a ready task to an idle worker only when no busy worker could come free before it in model time (waits in real time for their reports; docs/design-notes.md)';
+  'centralized: the coordinator gives a ready task to an idle worker only when no busy worker could come free before it in model time (waits in real time for their reports; docs/design-notes.md); default on when every model is simulated';
+export const NO_MODEL_TIME_ORDER_HELP =
+  'centralized: give out work as reports arrive, not in model-time order';
 
 /** The flags of `llm-teams run` (docs/cli.md). */
 export interface RunFlags extends UsageLimitFlags {
@@ -154,5 +156,6 @@ function withDistributionFlags(command: Command): Command {
       'centralized: every result reviewed by this many other agents, a majority decides',
       intIn(1, 63),
     )
-    .option('--model-time-order', MODEL_TIME_ORDER_HELP);
+    .option('--model-time-order', MODEL_TIME_ORDER_HELP)
+    .option('--no-model-time-order', NO_MODEL_TIME_ORDER_HELP);
 }

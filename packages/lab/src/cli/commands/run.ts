@@ -101,9 +101,10 @@ export function describeRecord(record: RunRecord): string {
 
 /** The run's spec from its flags. */
 function runSpecOf(flags: RunFlags): RunSpec {
-  if (flags.modelTimeOrder === true && flags.arch !== 'centralized') {
+  if (flags.modelTimeOrder !== undefined && flags.arch !== 'centralized') {
+    const flag = flags.modelTimeOrder ? '--model-time-order' : '--no-model-time-order';
     throw new UsageError(
-      `--model-time-order orders a coordinator's idle workers: a ${flags.arch} team has no coordinator`,
+      `${flag} orders a coordinator's idle workers: a ${flags.arch} team has no coordinator`,
     );
   }
   return {
@@ -117,7 +118,7 @@ function runSpecOf(flags: RunFlags): RunSpec {
     seed: flags.seed,
     timeScale: flags.timeScale,
     ...(flags.deadlineMs !== undefined ? { deadlineMs: flags.deadlineMs } : {}),
-    ...(flags.modelTimeOrder === true ? { modelTimeOrder: true } : {}),
+    ...(flags.modelTimeOrder !== undefined ? { modelTimeOrder: flags.modelTimeOrder } : {}),
   };
 }
 

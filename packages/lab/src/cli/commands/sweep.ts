@@ -26,7 +26,7 @@ import {
 import { checkModels, checkSuites, formatDuration } from '../cli-validate.js';
 import { natsAuthFlagsOf, withEmbeddedNatsFlag, withNatsAuthFlags } from '../nats-auth-flags.js';
 import { usageLimitsOf, withUsageLimitFlags, type UsageLimitFlags } from '../limit-flags.js';
-import { MODEL_TIME_ORDER_HELP } from './run-flags.js';
+import { MODEL_TIME_ORDER_HELP, NO_MODEL_TIME_ORDER_HELP } from './run-flags.js';
 
 interface SweepFlags extends UsageLimitFlags {
   preset?: SweepPresetName;
@@ -154,7 +154,7 @@ async function sweepGridOf(
     seed: flags.seed ?? base.seed,
     timeScale: flags.timeScale ?? base.timeScale,
     ...(flags.deadlineMs !== undefined ? { deadlineMs: flags.deadlineMs } : {}),
-    ...(flags.modelTimeOrder === true ? { modelTimeOrder: true } : {}),
+    ...(flags.modelTimeOrder !== undefined ? { modelTimeOrder: flags.modelTimeOrder } : {}),
   });
 }
 
@@ -305,6 +305,7 @@ export const sweepCommand: CliCommand = {
           )
           .option('--deadline-ms <ms>', 'real-time limit of each run', intIn(1, 86_400_000))
           .option('--model-time-order', MODEL_TIME_ORDER_HELP)
+          .option('--no-model-time-order', NO_MODEL_TIME_ORDER_HELP)
           .option(
             '--jobs <n>',
             'runs in parallel (default: the available cores); 0 queues them on --nats for `llm-teams worker` processes',
