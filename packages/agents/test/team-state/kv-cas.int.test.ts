@@ -19,6 +19,11 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 // round below sends five at once; on this machine's nats-server most rounds let more than one
 // through without casUpdate's check, but not every round does, so the rounds go on until the
 // check has refused at least once (or a cap that no healthy run comes near).
+// As the team's replicated buckets are (broker's team-resources.ts): no direct gets, which a
+// follower may answer before it has the last write, so a read after the writes could see a
+// value the check had already replaced (it did, on a loaded machine).
+const REPLICATED = { replicas: 3, history: 10, allow_direct: false };
+
 describe('compare-and-set on a replicated bucket', () => {
   let fx: NatsClusterFixture;
   let nc: NatsConnection;
@@ -26,7 +31,7 @@ describe('compare-and-set on a replicated bucket', () => {
   beforeAll(async () => {
     fx = await startNatsClusterFixture({ nodes: 3 });
     nc = await fx.connect();
-    kv = await new Kvm(nc).create('cas_test', { replicas: 3, history: 10 });
+    kv = await new Kvm(nc).create('cas_test', REPLICATED);
   }, 60_000);
   afterAll(() => fx.close());
 
@@ -52,7 +57,7 @@ describe('compare-and-set on a replicated bucket', () => {
   });
 
   it('the workspace: of writers of one revision at once, one write succeeds and its content is what stays', async () => {
-    const files = await new Kvm(nc).create('cas_files', { replicas: 3, history: 10 });
+    const files = await new Kvm(nc).create('cas_files', REPLICATED);
     const ws = createWorkspaceStore(files);
     const first = await ws.write('src/a.js', 'v0', 0, 'a0');
     expect(first.ok).toBe(true);
@@ -89,7 +94,7 @@ describe('compare-and-set on a replicated bucket', () => {
   });
 
   it('the workspace: of writers creating one new file at once, one succeeds and its content stays', async () => {
-    const files = await new Kvm(nc).create('cas_new_files', { replicas: 3, history: 10 });
+    const files = await new Kvm(nc).create('cas_new_files', REPLICATED);
     const ws = createWorkspaceStore(files);
     const who = ['a1', 'a2', 'a3', 'a4'];
     const results = await Promise.all(who.map((w) => ws.write('src/new.js', `by ${w}`, 0, w)));
@@ -99,9 +104,11 @@ describe('compare-and-set on a replicated bucket', () => {
   });
 
   it('member claims: of hosts claiming a released member at once, one gets it and the others hear where it is live', async () => {
-    const claims = await new Kvm(nc).create('cas_claims', { replicas: 3, history: 10 });
+    const claims = await new Kvm(nc).create('cas_claims', REPLICATED);
     const claim = (host: string) =>
-      claimMember({ kv: claims, member: 'w1', node: host, host, renewMs: 100, ttlMs: 2000 });
+      // A held claim is renewed every 100 ms and the others refuse at its first renewal: the
+      // ttl only bounds how long a renewal may take on a loaded machine before it is stale.
+      claimMember({ kv: claims, member: 'w1', node: host, host, renewMs: 100, ttlMs: 30_000 });
     let held: MemberClaim = await claim('h0');
     for (let round = 1; round <= 3; round++) {
       await held.release();
