@@ -215,6 +215,11 @@ describe('OpenTelemetry over OTLP', () => {
         // the node's assignments must each reach one for the trace asserted below.
         coordinator: { standby: false, backups: false },
         deadlineMs: 120_000,
+        // Nothing here is about failures: the node may take long to start and be stalled on a
+        // loaded machine, and its worker must still get its assignments rather than be
+        // suspected (heartbeats every 100 ms, suspected after 1 s by default) and worked around.
+        joinTimeoutMs: 600_000,
+        failureDetection: { kind: 'timeout', timeoutMs: 60_000 },
       });
       expect(result.status, result.reason).toBe('completed');
     } finally {
