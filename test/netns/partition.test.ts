@@ -8,12 +8,14 @@ import {
   findNatsServerBinary,
   provisionTeam,
   startNatsServer,
+  type NatsConnection,
 } from '@llm-teams/broker';
 import {
   createActorHost,
   createFailureDetector,
   parseTrace,
   systemClock,
+  type ActorHost,
   type MessageEvent,
   type TraceEvent,
 } from '@llm-teams/runtime';
@@ -53,6 +55,45 @@ async function startLab(dir: string) {
   return { lab, toH2, server, url, nc };
 }
 
+/** The `echo` actor's host, in namespace `ns`: a child process tracing to `tracePath`. */
+function startEchoHost(ns: string, url: string, team: string, tracePath: string) {
+  const fixture = new URL('./fixtures/echo-host.ts', import.meta.url).pathname;
+  const remote = spawn(
+    'ip',
+    ['netns', 'exec', ns, process.execPath, '--import', 'tsx', fixture, url, team, tracePath],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let remoteErr = '';
+  remote.stderr.on('data', (b: Buffer) => (remoteErr += b.toString()));
+  const started = deferred();
+  remote.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && started.resolve());
+  const exited = new Promise<number | null>((r) => remote.once('exit', (code) => r(code)));
+  /** Resolves once the host says it is ready; rejects with its stderr if it dies first. */
+  const ready = () =>
+    Promise.race([
+      started.promise,
+      exited.then(() => Promise.reject(new Error(`echo host died: ${remoteErr}`))),
+    ]);
+  return { remote, exited, ready };
+}
+
+/** A failure detector on `echo` alone, its suspicion and recovery as promises. */
+function watchEcho(nc: NatsConnection, subjects: ActorHost['subjects']) {
+  const suspected = deferred();
+  const recovered = deferred();
+  const detector = createFailureDetector({
+    nc,
+    subjects,
+    clock: systemClock,
+    kind: 'timeout',
+    timeoutMs: 800,
+    watch: (a) => a === 'echo',
+    onSuspect: () => suspected.resolve(),
+    onRecover: () => recovered.resolve(),
+  });
+  return { detector, suspected, recovered };
+}
+
 /**
  * Three "machines" in network namespaces: the server (srv) and a remote host (h2) hosting the
  * `echo` actor, each joined by veth pairs; this process hosts `client` and reaches srv over a
@@ -67,30 +108,8 @@ describe.runIf(unsupported === undefined)('actors across network namespaces', ()
     const team = 'netns';
     await provisionTeam(nc, { team });
     const remoteTrace = join(dir, 'trace.h2.jsonl');
-    const fixture = new URL('./fixtures/echo-host.ts', import.meta.url).pathname;
-    const remote = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        lab.ns('h2'),
-        process.execPath,
-        '--import',
-        'tsx',
-        fixture,
-        url,
-        team,
-        remoteTrace,
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let remoteErr = '';
-    remote.stderr.on('data', (b: Buffer) => (remoteErr += b.toString()));
-    const ready = deferred();
-    remote.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && ready.resolve());
-    const exited = new Promise<number | null>((r) => remote.once('exit', (code) => r(code)));
+    const echo = startEchoHost(lab.ns('h2'), url, team, remoteTrace);
+    const { remote, exited } = echo;
 
     const events: TraceEvent[] = [];
     const pongs: number[] = [];
@@ -102,18 +121,7 @@ describe.runIf(unsupported === undefined)('actors across network namespaces', ()
       trace: { write: (e) => void events.push(e) },
       delivery: { types: { ping: 'at-least-once', pong: 'at-least-once' } },
     });
-    const suspected = deferred();
-    const recovered = deferred();
-    const detector = createFailureDetector({
-      nc,
-      subjects: host.subjects,
-      clock: systemClock,
-      kind: 'timeout',
-      timeoutMs: 800,
-      watch: (a) => a === 'echo',
-      onSuspect: () => suspected.resolve(),
-      onRecover: () => recovered.resolve(),
-    });
+    const { detector, suspected, recovered } = watchEcho(nc, host.subjects);
     try {
       const client = await host.spawn(
         'client',
@@ -121,10 +129,7 @@ describe.runIf(unsupported === undefined)('actors across network namespaces', ()
           on: { pong: { actions: ({ event }) => void pongs.push(event.body.n) } },
         }),
       );
-      await Promise.race([
-        ready.promise,
-        exited.then(() => Promise.reject(new Error(`echo host died: ${remoteErr}`))),
-      ]);
+      await echo.ready();
       const send = (from: number, to: number) => {
         for (let n = from; n <= to; n++) client.runtime.tell('echo', 'ping', { n });
       };

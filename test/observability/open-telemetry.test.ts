@@ -33,6 +33,103 @@ function deliveries(spans: ReceivedSpan[], type: string) {
     });
 }
 
+/** The GenAI spans of a run: agents' tasks, their model calls (with content) and tool calls. */
+function expectGenAiSpans(spans: ReceivedSpan[]) {
+  const byOperation = (op: string) =>
+    spans.filter((s) => s.attributes['gen_ai.operation.name'] === op);
+  const agents = byOperation('invoke_agent');
+  const chats = byOperation('chat');
+  const tools = byOperation('execute_tool');
+  expect(agents.length).toBeGreaterThan(0);
+  expect(chats.length).toBeGreaterThan(0);
+  expect(tools.length).toBeGreaterThan(0);
+  const chat = chats.find((c) => c.attributes['llm_teams.outcome'] === 'ok')!;
+  expect(chat.name).toBe('chat sim:gpt-5.2');
+  expect(chat.attributes).toMatchObject({
+    'gen_ai.request.model': 'sim:gpt-5.2',
+    'gen_ai.provider.name': 'sim',
+  });
+  expect(chat.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+  expect(chat.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+  expect(chat.attributes['gen_ai.response.finish_reasons']).toEqual([expect.any(String)]);
+  // A model call and a tool call belong to the task span of the agent that made them.
+  const agentSpans = new Map(agents.map((a) => [a.spanId, a]));
+  expect(agentSpans.get(chat.parentSpanId)?.attributes['gen_ai.agent.name']).toBe(
+    chat.attributes['gen_ai.agent.name'],
+  );
+  expect(tools.some((t) => agentSpans.has(t.parentSpanId))).toBe(true);
+  // A tool call's span lasts as long as the call (running a task's tests takes a while).
+  expect(
+    tools.some((t) => t.attributes['gen_ai.tool.name'] === 'run_tests' && t.durationMs > 0),
+  ).toBe(true);
+  // Content was asked for: the prompt (the agent's instructions, the task) and the reply.
+  const input = JSON.parse(String(chat.attributes['gen_ai.input.messages'])) as {
+    role: string;
+    parts: { type: string }[];
+  }[];
+  expect(input[0]).toMatchObject({ role: 'user', parts: [{ type: 'text' }] });
+  expect(JSON.parse(String(chat.attributes['gen_ai.system_instructions']))).toEqual([
+    { type: 'text', content: expect.any(String) as unknown },
+  ]);
+  const output = JSON.parse(String(chat.attributes['gen_ai.output.messages'])) as unknown[];
+  expect(output).toEqual([
+    expect.objectContaining({
+      role: 'assistant',
+      finish_reason: expect.any(String) as unknown,
+    }) as unknown,
+  ]);
+  return { agents, chats };
+}
+
+/** A task.assign's send and processing: one trace, parent and child, two actors. */
+function expectAssignmentsJoined(spans: ReceivedSpan[], agents: ReceivedSpan[]): void {
+  // The coordinator's send of an assignment and the worker's processing of it: one trace,
+  // parent and child, two actors; the worker's task span continues that trace.
+  const assigned = deliveries(spans, 'task.assign');
+  expect(assigned.length).toBeGreaterThan(0);
+  for (const { send, process } of assigned) {
+    expect(process.traceId).toBe(send.traceId);
+    expect(send.attributes['messaging.system']).toBe('nats');
+    expect(process.attributes['messaging.system']).toBe('nats');
+    expect(process.attributes['messaging.message.id']).toBe(
+      send.attributes['messaging.message.id'],
+    );
+    expect(process.attributes['llm_teams.actor']).not.toBe(send.attributes['llm_teams.actor']);
+  }
+  const assignTraces = new Set(assigned.map((d) => d.send.traceId));
+  expect(agents.some((a) => assignTraces.has(a.traceId))).toBe(true);
+}
+
+/** The run's metrics agree with its spans. */
+function expectMetrics(receiver: OtlpReceiver, spans: ReceivedSpan[], chats: ReceivedSpan[]): void {
+  // Metrics, from the same variables (exported when the command ends).
+  const total = (metric: string, where: Record<string, unknown> = {}) =>
+    Math.max(
+      0,
+      ...receiver.points
+        .filter(
+          (p) =>
+            p.metric === metric && Object.entries(where).every(([k, v]) => p.attributes[k] === v),
+        )
+        .map((p) => p.value),
+    );
+  expect(receiver.points.every((p) => p.encoding === 'json')).toBe(true);
+  const assignSends = total('messaging.client.sent.messages', {
+    'llm_teams.message.type': 'task.assign',
+  });
+  expect(assignSends).toBeGreaterThan(0);
+  expect(assignSends).toBe(spans.filter((s) => s.name === 'send task.assign').length);
+  expect(
+    total('messaging.client.consumed.messages', { 'llm_teams.message.type': 'task.assign' }),
+  ).toBeGreaterThan(0);
+  expect(total('gen_ai.client.token.usage', { 'gen_ai.token.type': 'output' })).toBe(chats.length);
+  expect(total('llm_teams.model.calls', { 'gen_ai.request.model': 'sim:gpt-5.2' })).toBeGreaterThan(
+    0,
+  );
+  expect(total('llm_teams.tool.calls')).toBeGreaterThan(0);
+  expect(total('llm_teams.tasks', { 'llm_teams.task.phase': 'done' })).toBeGreaterThan(0);
+}
+
 describe('OpenTelemetry over OTLP', () => {
   let server: NatsServer;
   let receiver: OtlpReceiver;
@@ -86,94 +183,9 @@ describe('OpenTelemetry over OTLP', () => {
     const spans = receiver.spans;
     expect(spans.every((s) => s.encoding === 'json' && s.service === 'llmt-run')).toBe(true);
 
-    const byOperation = (op: string) =>
-      spans.filter((s) => s.attributes['gen_ai.operation.name'] === op);
-    const agents = byOperation('invoke_agent');
-    const chats = byOperation('chat');
-    const tools = byOperation('execute_tool');
-    expect(agents.length).toBeGreaterThan(0);
-    expect(chats.length).toBeGreaterThan(0);
-    expect(tools.length).toBeGreaterThan(0);
-    const chat = chats.find((c) => c.attributes['llm_teams.outcome'] === 'ok')!;
-    expect(chat.name).toBe('chat sim:gpt-5.2');
-    expect(chat.attributes).toMatchObject({
-      'gen_ai.request.model': 'sim:gpt-5.2',
-      'gen_ai.provider.name': 'sim',
-    });
-    expect(chat.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
-    expect(chat.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
-    expect(chat.attributes['gen_ai.response.finish_reasons']).toEqual([expect.any(String)]);
-    // A model call and a tool call belong to the task span of the agent that made them.
-    const agentSpans = new Map(agents.map((a) => [a.spanId, a]));
-    expect(agentSpans.get(chat.parentSpanId)?.attributes['gen_ai.agent.name']).toBe(
-      chat.attributes['gen_ai.agent.name'],
-    );
-    expect(tools.some((t) => agentSpans.has(t.parentSpanId))).toBe(true);
-    // A tool call's span lasts as long as the call (running a task's tests takes a while).
-    expect(
-      tools.some((t) => t.attributes['gen_ai.tool.name'] === 'run_tests' && t.durationMs > 0),
-    ).toBe(true);
-    // Content was asked for: the prompt (the agent's instructions, the task) and the reply.
-    const input = JSON.parse(String(chat.attributes['gen_ai.input.messages'])) as {
-      role: string;
-      parts: { type: string }[];
-    }[];
-    expect(input[0]).toMatchObject({ role: 'user', parts: [{ type: 'text' }] });
-    expect(JSON.parse(String(chat.attributes['gen_ai.system_instructions']))).toEqual([
-      { type: 'text', content: expect.any(String) as unknown },
-    ]);
-    const output = JSON.parse(String(chat.attributes['gen_ai.output.messages'])) as unknown[];
-    expect(output).toEqual([
-      expect.objectContaining({
-        role: 'assistant',
-        finish_reason: expect.any(String) as unknown,
-      }) as unknown,
-    ]);
-
-    // The coordinator's send of an assignment and the worker's processing of it: one trace,
-    // parent and child, two actors; the worker's task span continues that trace.
-    const assigned = deliveries(spans, 'task.assign');
-    expect(assigned.length).toBeGreaterThan(0);
-    for (const { send, process } of assigned) {
-      expect(process.traceId).toBe(send.traceId);
-      expect(send.attributes['messaging.system']).toBe('nats');
-      expect(process.attributes['messaging.system']).toBe('nats');
-      expect(process.attributes['messaging.message.id']).toBe(
-        send.attributes['messaging.message.id'],
-      );
-      expect(process.attributes['llm_teams.actor']).not.toBe(send.attributes['llm_teams.actor']);
-    }
-    const assignTraces = new Set(assigned.map((d) => d.send.traceId));
-    expect(agents.some((a) => assignTraces.has(a.traceId))).toBe(true);
-
-    // Metrics, from the same variables (exported when the command ends).
-    const total = (metric: string, where: Record<string, unknown> = {}) =>
-      Math.max(
-        0,
-        ...receiver.points
-          .filter(
-            (p) =>
-              p.metric === metric && Object.entries(where).every(([k, v]) => p.attributes[k] === v),
-          )
-          .map((p) => p.value),
-      );
-    expect(receiver.points.every((p) => p.encoding === 'json')).toBe(true);
-    const assignSends = total('messaging.client.sent.messages', {
-      'llm_teams.message.type': 'task.assign',
-    });
-    expect(assignSends).toBeGreaterThan(0);
-    expect(assignSends).toBe(spans.filter((s) => s.name === 'send task.assign').length);
-    expect(
-      total('messaging.client.consumed.messages', { 'llm_teams.message.type': 'task.assign' }),
-    ).toBeGreaterThan(0);
-    expect(total('gen_ai.client.token.usage', { 'gen_ai.token.type': 'output' })).toBe(
-      chats.length,
-    );
-    expect(
-      total('llm_teams.model.calls', { 'gen_ai.request.model': 'sim:gpt-5.2' }),
-    ).toBeGreaterThan(0);
-    expect(total('llm_teams.tool.calls')).toBeGreaterThan(0);
-    expect(total('llm_teams.tasks', { 'llm_teams.task.phase': 'done' })).toBeGreaterThan(0);
+    const { agents, chats } = expectGenAiSpans(spans);
+    expectAssignmentsJoined(spans, agents);
+    expectMetrics(receiver, spans, chats);
   });
 
   it('a task.assign sent in one process is processed in a `node` process, one trace across them (http/protobuf)', async () => {

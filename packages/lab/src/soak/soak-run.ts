@@ -121,6 +121,110 @@ const errorsByChecker = (by: Record<string, { errors: number }>): Record<string,
       .map(([name, c]) => [name, c.errors]),
   );
 
+/** The run a soak plan makes: the tiny suite at p 0.5 by default, with its seed and team. */
+function soakSpec(plan: SoakRunPlan, options: SoakRunOptions): RunSpec {
+  return {
+    suite: options.suite ?? 'tiny',
+    p: 0.5,
+    arch: plan.arch,
+    agents: plan.agents,
+    model: DEFAULT_MODEL_ID,
+    seed: plan.seed,
+    timeScale: options.timeScale ?? 0.02,
+    deadlineMs: options.deadlineMs ?? 180_000,
+  };
+}
+
+/** Runs the experiment under the plan's faults; the faults are closed whatever happens. */
+async function runWithFaults(
+  session: NatsSession,
+  plan: SoakRunPlan,
+  faultPlan: ReturnType<typeof parseFaultPlan>,
+  spec: RunSpec,
+  where: { outDir: string; team: string },
+) {
+  const faults = createFaultController({
+    plan: faultPlan,
+    seed: plan.seed,
+    timeScale: spec.timeScale,
+    cluster: session.cluster!,
+  });
+  const ledger = countMessageFaults(faults.injector);
+  // What was injected into the run: the faults as they stood when it ended (`run.end`); a
+  // heal after that is not part of it (the trace closes right after).
+  let fired: ControlledFault[] | undefined;
+  let record;
+  try {
+    record = await runExperiment({
+      onEvent: (e) => {
+        if (e.kind === 'mark' && e.name === 'run.end') fired ??= faults.list();
+      },
+      spec,
+      nc: session.nc,
+      outDir: where.outDir,
+      report: false,
+      team: where.team,
+      cleanup: false,
+      traceStream: false,
+      teamOptions: { ...faults.teamOptions(), interceptor: ledger.interceptor },
+    });
+    fired ??= faults.list();
+  } finally {
+    await faults.close();
+  }
+  return { record, fired, hits: ledger.hits };
+}
+
+/** What a run's trace says: its outcome, lost writes, duplicate completions, faults. */
+async function outcomeOf(
+  session: NatsSession,
+  team: string,
+  events: ReturnType<typeof parseTrace>,
+  record: Awaited<ReturnType<typeof runExperiment>>,
+  fired: ControlledFault[],
+  hits: ReturnType<typeof countMessageFaults>['hits'],
+) {
+  // As `llm-teams analyze` does: the trace's own task list gives the checkers the deps.
+  const start = readRunStart(events);
+  const analysis = analyzeTrace(
+    events,
+    start ? { deps: Object.fromEntries(start.tasks.map((t) => [t.id, t.deps])) } : {},
+  );
+  const errorsOf = (checker: string) => analysis.summary.byChecker[checker]?.errors ?? 0;
+  return {
+    status: record.result.status,
+    ...(record.result.reason ? { reason: record.result.reason } : {}),
+    completed: record.result.status === 'completed',
+    tasks: { declared: record.metrics.tasks.declared, done: record.metrics.tasks.done },
+    lostWrites: {
+      files: await lostFiles(session, team, events),
+      overwritten: errorsOf('concurrent-write'),
+      completions: errorsOf('lost-completion'),
+    },
+    duplicateCompletions: errorsOf('duplicate-completion'),
+    faults: accountFaults(events, fired, hits),
+    injected: { faults: fired, messageHits: Object.fromEntries(hits) },
+    checkerErrors: analysis.summary.errors,
+    checkerErrorsBy: errorsByChecker(analysis.summary.byChecker),
+  };
+}
+
+/** A run that could not be made (no cluster, a bad plan): nothing counted. */
+const failedRun = (): Omit<
+  SoakRunResult,
+  'index' | 'seed' | 'arch' | 'agents' | 'families' | 'dir' | 'wallMs'
+> => ({
+  status: 'error',
+  completed: false,
+  tasks: { declared: 0, done: 0 },
+  lostWrites: { files: 0, overwritten: 0, completions: 0 },
+  duplicateCompletions: 0,
+  faults: { injected: 0, traced: 0, missing: [] },
+  injected: { faults: [], messageHits: {} },
+  checkerErrors: 0,
+  checkerErrorsBy: {},
+});
+
 /** Runs and judges one planned run. Never throws: a run that fails to run is a result too. */
 export async function runSoakRun(
   plan: SoakRunPlan,
@@ -145,71 +249,17 @@ export async function runSoakRun(
       { faults: plan.faults },
       { roster, brokerNodes: session.cluster!.nodes.map((n) => n.name) },
     );
-    const spec: RunSpec = {
-      suite: options.suite ?? 'tiny',
-      p: 0.5,
-      arch: plan.arch,
-      agents: plan.agents,
-      model: DEFAULT_MODEL_ID,
-      seed: plan.seed,
-      timeScale: options.timeScale ?? 0.02,
-      deadlineMs: options.deadlineMs ?? 180_000,
-    };
-    const faults = createFaultController({
-      plan: faultPlan,
-      seed: plan.seed,
-      timeScale: spec.timeScale,
-      cluster: session.cluster!,
-    });
-    const ledger = countMessageFaults(faults.injector);
+    const spec = soakSpec(plan, options);
     const team = `soak${plan.index}x${Date.now().toString(36)}`;
-    // What was injected into the run: the faults as they stood when it ended (`run.end`); a
-    // heal after that is not part of it (the trace closes right after).
-    let fired: ControlledFault[] | undefined;
-    let record;
-    try {
-      record = await runExperiment({
-        onEvent: (e) => {
-          if (e.kind === 'mark' && e.name === 'run.end') fired ??= faults.list();
-        },
-        spec,
-        nc: session.nc,
-        outDir,
-        report: false,
-        team,
-        cleanup: false,
-        traceStream: false,
-        teamOptions: { ...faults.teamOptions(), interceptor: ledger.interceptor },
-      });
-      fired ??= faults.list();
-    } finally {
-      await faults.close();
-    }
+    const { record, fired, hits } = await runWithFaults(session, plan, faultPlan, spec, {
+      outDir,
+      team,
+    });
     await writeFile(join(outDir, 'faults.json'), JSON.stringify(plan.faults, null, 2) + '\n');
     const events = parseTrace(await readFile(join(outDir, RUN_FILES.trace), 'utf8'));
-    // As `llm-teams analyze` does: the trace's own task list gives the checkers the deps.
-    const start = readRunStart(events);
-    const analysis = analyzeTrace(
-      events,
-      start ? { deps: Object.fromEntries(start.tasks.map((t) => [t.id, t.deps])) } : {},
-    );
-    const errorsOf = (checker: string) => analysis.summary.byChecker[checker]?.errors ?? 0;
     const result: SoakRunResult = {
       ...base,
-      status: record.result.status,
-      ...(record.result.reason ? { reason: record.result.reason } : {}),
-      completed: record.result.status === 'completed',
-      tasks: { declared: record.metrics.tasks.declared, done: record.metrics.tasks.done },
-      lostWrites: {
-        files: await lostFiles(session, team, events),
-        overwritten: errorsOf('concurrent-write'),
-        completions: errorsOf('lost-completion'),
-      },
-      duplicateCompletions: errorsOf('duplicate-completion'),
-      faults: accountFaults(events, fired, ledger.hits),
-      injected: { faults: fired, messageHits: Object.fromEntries(ledger.hits) },
-      checkerErrors: analysis.summary.errors,
-      checkerErrorsBy: errorsByChecker(analysis.summary.byChecker),
+      ...(await outcomeOf(session, team, events, record, fired, hits)),
       wallMs: Date.now() - started,
     };
     await writeFile(join(outDir, 'soak.json'), JSON.stringify(result, null, 2) + '\n');
@@ -217,15 +267,7 @@ export async function runSoakRun(
   } catch (err) {
     return {
       ...base,
-      status: 'error',
-      completed: false,
-      tasks: { declared: 0, done: 0 },
-      lostWrites: { files: 0, overwritten: 0, completions: 0 },
-      duplicateCompletions: 0,
-      faults: { injected: 0, traced: 0, missing: [] },
-      injected: { faults: [], messageHits: {} },
-      checkerErrors: 0,
-      checkerErrorsBy: {},
+      ...failedRun(),
       wallMs: Date.now() - started,
       error: err instanceof Error ? err.message : String(err),
     };
