@@ -95,6 +95,22 @@ export interface ScheduledRunOutcome {
   timing: { setupMs: number; scheduleMs: number; teardownMs: number; checkMs: number };
 }
 
+/** With `controller: 'nats'`, decisions travel over NATS: the controller served, a decider asking it. */
+function overNats(
+  options: ScheduledRunOptions,
+  controller: ReturnType<typeof createScheduleController>,
+) {
+  if (options.controller !== 'nats') return { served: undefined, remote: undefined };
+  const subjects = createTeamSubjects({
+    team: options.teamName,
+    ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
+  });
+  return {
+    served: serveScheduleController(options.nc, subjects, controller),
+    remote: natsScheduleDecider(options.nc, subjects),
+  };
+}
+
 /**
  * Runs one team under one schedule: virtual time, every delivery and shared-state operation
  * a step the strategy picks, zero-latency models, in-process test verdicts. Then checks the
@@ -106,13 +122,7 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
   const subject = scheduledSubject(options);
   const clock = createVirtualClock();
   const controller = createScheduleController({ strategy: options.strategy });
-  const subjects = createTeamSubjects({
-    team: teamName,
-    ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
-  });
-  const served =
-    options.controller === 'nats' ? serveScheduleController(nc, subjects, controller) : undefined;
-  const remote = options.controller === 'nats' ? natsScheduleDecider(nc, subjects) : undefined;
+  const { served, remote } = overNats(options, controller);
   const events: TraceEvent[] = [];
   // Trace length at each decision: maps a finding's events back to the decision that made
   // them, so shrinking can ignore what came after.

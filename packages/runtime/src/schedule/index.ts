@@ -38,12 +38,12 @@ export {
   type ScheduleControllerOptions,
 } from './schedule-controller.js';
 export { createStepBatcher, type StepBatcher } from './step-batcher.js';
-export {
-  createScheduleDriver,
-  type ScheduleDriver,
-  type ScheduleDriverOptions,
-  type ScheduleRunEnd,
-} from './schedule-driver.js';
+export { createScheduleDriver } from './schedule-driver.js';
+export type {
+  ScheduleDriver,
+  ScheduleDriverOptions,
+  ScheduleRunEnd,
+} from './schedule-driver-types.js';
 export {
   natsScheduleDecider,
   scheduleSubject,
