@@ -1,5 +1,5 @@
-import { runTeam, type RunningTeam, type TaskSuite, type TestRunner } from '@llm-teams/agents';
-import { createTeamSubjects, type NatsConnection } from '@llm-teams/broker';
+import { runTeam, type RunningTeam, type TaskSuite } from '@llm-teams/agents';
+import { createTeamSubjects } from '@llm-teams/broker';
 import {
   createScheduleController,
   createScheduleDriver,
@@ -7,11 +7,7 @@ import {
   createVirtualClock,
   natsScheduleDecider,
   serveScheduleController,
-  type ScheduleChoice,
-  type ScheduleDeviation,
   type ScheduleRunEnd,
-  type ScheduleStrategy,
-  type StepBatcher,
   type ScheduleDriver,
   type TraceEvent,
 } from '@llm-teams/runtime';
@@ -23,7 +19,6 @@ import { createReferenceTestRunner } from './reference-test-runner.js';
 import { BUG_NAMES, knownBug, type BugVariant } from './bug-zoo.js';
 import {
   isDefinedScheduleTeam,
-  type AnyScheduleTeam,
   type DefinedScheduleTeam,
   type ScheduleTeam,
 } from './schedule-file.js';
@@ -33,67 +28,14 @@ import {
   type ScheduleGates,
 } from './scheduled-defined-team.js';
 import { normalizeTrace, traceDigest } from './schedule-trace.js';
+import type { ScheduledRunOptions, ScheduledRunOutcome } from './scheduled-run-types.js';
 
 /** Hosts are named this in every controlled run, so traces compare across processes. */
 export const SCHEDULE_NODE = 'sched';
 /** The team runner's actor that ends a run; a wound-down schedule lets only it go on. */
 const DIRECTOR = 'director';
 
-export interface ScheduledRunOptions {
-  nc: NatsConnection;
-  /** The suite of a built-in team (`team` a `ScheduleTeam`). */
-  suite?: TaskSuite;
-  /** A team of one's own, loaded (`team` a `DefinedScheduleTeam`). */
-  definedTeam?: LoadedTeam;
-  team: AnyScheduleTeam;
-  strategy: ScheduleStrategy;
-  /** Team name (a subject token), unique per run on a shared server. */
-  teamName: string;
-  prefix?: string;
-  /** `local`: decisions in-process. `nats`: the controller is served on the team's control
-   *  subject and every decision is a request over NATS. Default `local`. */
-  controller?: 'local' | 'nats';
-  /** Checkers whose errors count as a failure. Default: every checker. */
-  checkers?: readonly string[];
-  /** Built-in teams. Default: `createReferenceTestRunner(suite.tasks)`. */
-  testRunner?: TestRunner;
-  /** Delete the team's streams and buckets afterwards (not awaited: the next run need not
-   *  wait for it). Default true. */
-  cleanup?: boolean;
-  /** Gets the cleanup's promise, so a caller can await all of them before closing NATS. */
-  onCleanup?: (done: Promise<void>) => void;
-  /** Shared by the runs on `nc` that run at once (`createStepBatcher`), so their steps leave
-   *  together. Default: this run's own. */
-  batcher?: StepBatcher;
-}
-
-export interface ScheduledRunOutcome {
-  teamName: string;
-  /** Some counted checker reported an error. */
-  failed: boolean;
-  /** Checkers that reported errors, sorted; `team-failed` when a team of one's own ended
-   *  itself as failed (its own check: `{ ok: false }` to the director, a failed task). */
-  failures: string[];
-  /** One line per error finding: `checker: verdict`. */
-  findings: string[];
-  /** The team's end, or `stuck` when the schedule could not bring it to one. */
-  status: string;
-  reason?: string;
-  end: ScheduleRunEnd;
-  choices: ScheduleChoice[];
-  deviations: ScheduleDeviation[];
-  /** The decision during which the last event of a counted finding was recorded: later
-   *  decisions cannot have caused the failure. */
-  failureStep: number | undefined;
-  events: TraceEvent[];
-  /** The trace as compared between runs (see `normalizeTrace`). */
-  trace: string[];
-  traceDigest: string;
-  wallMs: number;
-  /** Where the wall time went: team setup (provisioning, spawning), the scheduled run, the
-   *  team's shutdown, the checkers. */
-  timing: { setupMs: number; scheduleMs: number; teardownMs: number; checkMs: number };
-}
+export type { ScheduledRunOptions, ScheduledRunOutcome } from './scheduled-run-types.js';
 
 /** With `controller: 'nats'`, decisions travel over NATS: the controller served, a decider asking it. */
 function overNats(
@@ -197,14 +139,7 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
   } finally {
     driver.close();
     served?.close();
-    if (!options.testRunner) await runner?.close();
-    if (options.cleanup ?? true) {
-      // Its streams were never made (its messages are held core deliveries): buckets only.
-      const done = deleteTeamResources(nc, teamName, options.prefix, {
-        messageStreams: false,
-      }).catch(() => undefined);
-      options.onCleanup?.(done);
-    }
+    await closeRun(options, runner);
   }
   const checkFrom = performance.now();
   const { findings, lastRelevant } = judgeRun(events, subject, options.checkers, ended);
@@ -240,6 +175,21 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
 
 /** The schedule's end, once `start` runs the driver (when the team is up), and when it ran
  *  (0: never). */
+/** After a run: its test runner closed (unless the caller's) and its buckets deleted. */
+async function closeRun(
+  options: ScheduledRunOptions,
+  runner: { close(): Promise<void> } | undefined,
+) {
+  if (!options.testRunner) await runner?.close();
+  if (options.cleanup ?? true) {
+    // Its streams were never made (its messages are held core deliveries): buckets only.
+    const done = deleteTeamResources(options.nc, options.teamName, options.prefix, {
+      messageStreams: false,
+    }).catch(() => undefined);
+    options.onCleanup?.(done);
+  }
+}
+
 function scheduleRun(driver: ScheduleDriver) {
   const times = { startedAt: 0, endedAt: 0 };
   let start!: () => void;
