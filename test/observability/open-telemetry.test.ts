@@ -130,6 +130,31 @@ function expectMetrics(receiver: OtlpReceiver, spans: ReceivedSpan[], chats: Rec
   expect(total('llm_teams.tasks', { 'llm_teams.task.phase': 'done' })).toBeGreaterThan(0);
 }
 
+/** The director's half of the two-process run: a1 and the coordinator here, a2 on the node. */
+function runDirectorHalf(nc: NatsConnection, team: string) {
+  return runTeam({
+    nc,
+    team,
+    suite: tinySuite({ n: 4, chain: 2 }),
+    arch: 'centralized',
+    agents: 2,
+    model: 'sim:gpt-5.2',
+    seed: 6,
+    timeScale: 0.002,
+    replicas: 1,
+    localMembers: ['a1', 'coord1'],
+    // No backup copies: a copy the original beats is cancelled before its model call, and
+    // the node's assignments must each reach one for the trace asserted below.
+    coordinator: { standby: false, backups: false },
+    deadlineMs: 120_000,
+    // Nothing here is about failures: the node may take long to start and be stalled on a
+    // loaded machine, and its worker must still get its assignments rather than be
+    // suspected (heartbeats every 100 ms, suspected after 1 s by default) and worked around.
+    joinTimeoutMs: 600_000,
+    failureDetection: { kind: 'timeout', timeoutMs: 60_000 },
+  });
+}
+
 describe('OpenTelemetry over OTLP', () => {
   let server: NatsServer;
   let receiver: OtlpReceiver;
@@ -212,27 +237,7 @@ describe('OpenTelemetry over OTLP', () => {
     let nc: NatsConnection | undefined;
     try {
       nc = await connectNats({ servers: server.url, name: 'director' });
-      const result = await runTeam({
-        nc,
-        team,
-        suite: tinySuite({ n: 4, chain: 2 }),
-        arch: 'centralized',
-        agents: 2,
-        model: 'sim:gpt-5.2',
-        seed: 6,
-        timeScale: 0.002,
-        replicas: 1,
-        localMembers: ['a1', 'coord1'],
-        // No backup copies: a copy the original beats is cancelled before its model call, and
-        // the node's assignments must each reach one for the trace asserted below.
-        coordinator: { standby: false, backups: false },
-        deadlineMs: 120_000,
-        // Nothing here is about failures: the node may take long to start and be stalled on a
-        // loaded machine, and its worker must still get its assignments rather than be
-        // suspected (heartbeats every 100 ms, suspected after 1 s by default) and worked around.
-        joinTimeoutMs: 600_000,
-        failureDetection: { kind: 'timeout', timeoutMs: 60_000 },
-      });
+      const result = await runDirectorHalf(nc, team);
       expect(result.status, result.reason).toBe('completed');
     } finally {
       await telemetry?.shutdown();
