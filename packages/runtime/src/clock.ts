@@ -46,7 +46,20 @@ export function every(clock: Clock, ms: number, fn: () => void): Repeating {
   };
 }
 
-/** Resolves after `ms` on `clock`: every wait goes through the clock, so a virtual one decides. */
-export function delay(clock: Clock, ms: number): Promise<void> {
-  return new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+/**
+ * Resolves after `ms` on `clock`: every wait goes through the clock, so a virtual one decides.
+ * With `signal`, resolves at once when it is aborted (its timer cleared).
+ */
+export function delay(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clock.clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = clock.setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -67,20 +67,22 @@ export {
 } from './trace-recorder.js';
 export {
   createTraceStreamPublisher,
-  followTraceStream,
-  readTraceStream,
   TRACE_HOST_HEADER,
   TRACE_NODE_HEADER,
   TRACE_PART_HEADER,
-  type FollowTraceStreamOptions,
-  type ReadTraceStreamOptions,
-  type TraceStreamFollower,
-  type TraceStreamHost,
   type TraceStreamPart,
   type TraceStreamPublisher,
   type TraceStreamPublisherOptions,
   type TraceStreamStats,
 } from './trace-stream.js';
+export {
+  followTraceStream,
+  readTraceStream,
+  type FollowTraceStreamOptions,
+  type ReadTraceStreamOptions,
+  type TraceStreamFollower,
+  type TraceStreamHost,
+} from './trace-stream-read.js';
 export { mergeTraces, type TracePart } from './trace-merge.js';
 export {
   compileAskOptions,

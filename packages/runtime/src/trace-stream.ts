@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
-  DeliverPolicy,
   headers as natsHeaders,
   jetstream,
   type MsgHdrs,
   type NatsConnection,
 } from '@llm-teams/broker';
-import { RuntimeError } from './errors.js';
-import { parseTrace } from './trace-recorder.js';
-import type { TraceEvent } from './trace-event.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { createRandom } from './random.js';
+import { compileRetryPolicy, withRetry } from './retry-policy.js';
 
 /**
  * The team's trace stream: every host publishes the chunks its trace recorder flushes (JSON
@@ -44,6 +43,8 @@ export interface TraceStreamPublisherOptions {
   maxPendingBytes?: number;
   /** How long `close()` waits for the backlog to be stored. Default 10000. */
   closeTimeoutMs?: number;
+  /** Retry waits and the close timeout run on it. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface TraceStreamStats {
@@ -79,10 +80,24 @@ interface Pending {
 
 const EMPTY = new Uint8Array(0);
 
+/** Storing a chunk: retried while the stream is unavailable, for as long as it takes. */
+const PUBLISH_RETRY = compileRetryPolicy(
+  { maxAttempts: Infinity, initialDelayMs: 100, maxDelayMs: 2000, jitter: 0 },
+  {},
+  'trace stream publish',
+);
+
+/** Retry waits carry no jitter: the draws of this source change nothing. */
+export const NO_JITTER = createRandom('trace-stream');
+
+/** An error's message, whatever was thrown. */
+export const messageOf = (err: unknown) => String((err as Error)?.message ?? err);
+
 export function createTraceStreamPublisher(
   options: TraceStreamPublisherOptions,
 ): TraceStreamPublisher {
   const host = options.host ?? randomBytes(6).toString('hex');
+  const clock = options.clock ?? systemClock;
   const maxMessage = options.maxMessageBytes ?? 262_144;
   const maxPending = options.maxPendingBytes ?? 33_554_432;
   const js = jetstream(options.nc, { timeout: 5000 });
@@ -120,22 +135,20 @@ export function createTraceStreamPublisher(
     h.set(TRACE_NODE_HEADER, options.node);
     h.set(TRACE_PART_HEADER, m.part);
     const msgID = `${host}.${n++}`;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      try {
-        await js.publish(options.subject, m.data, { msgID, headers: h });
-        stats.published++;
-        stats.bytes += m.data.length;
-        return;
-      } catch (err) {
+    try {
+      await withRetry(() => js.publish(options.subject, m.data, { msgID, headers: h }), {
+        policy: PUBLISH_RETRY,
+        clock,
+        random: NO_JITTER,
         // Too big for the server or the stream: retrying cannot help.
-        const tooBig = /payload|size/i.test(String((err as Error)?.message ?? err));
-        if (abandoned || tooBig || options.nc.isClosed()) {
-          stats.droppedBytes += m.data.length;
-          return;
-        }
-        stats.retries++;
-        await new Promise((r) => setTimeout(r, delay).unref());
-      }
+        retryable: (err) =>
+          !abandoned && !/payload|size/i.test(messageOf(err)) && !options.nc.isClosed(),
+        onRetry: () => void stats.retries++,
+      });
+      stats.published++;
+      stats.bytes += m.data.length;
+    } catch {
+      stats.droppedBytes += m.data.length;
     }
   };
 
@@ -170,205 +183,16 @@ export function createTraceStreamPublisher(
       closing = true;
       queue.push({ part: 'end', data: EMPTY });
       kick();
-      let timer: NodeJS.Timeout | undefined;
+      let timer: TimerHandle;
       const timeout = new Promise<void>((r) => {
-        timer = setTimeout(r, options.closeTimeoutMs ?? 10_000);
+        timer = clock.setTimeout(r, options.closeTimeoutMs ?? 10_000);
       });
       await Promise.race([pump, timeout]);
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       if (pump) {
         abandoned = true;
         stats.droppedBytes += pendingBytes;
       }
-    },
-  };
-}
-
-/** One publisher's part of a trace stream. */
-export interface TraceStreamHost {
-  host: string;
-  node: string;
-  /** Whether its `end` marker was read. */
-  ended: boolean;
-  events: TraceEvent[];
-}
-
-export interface ReadTraceStreamOptions {
-  nc: NatsConnection;
-  /** The team's trace stream (`TeamResources.traceStream`). */
-  stream: string;
-  /** Keep reading until every publisher seen has closed (its `end` marker), or nothing new
-   *  arrived for `quietMs`, or `timeoutMs` passed. Default false: read what is there. */
-  waitForEnds?: boolean;
-  /** Default 3000. */
-  quietMs?: number;
-  /** Default 30000. */
-  timeoutMs?: number;
-}
-
-/**
- * Reads a team's trace stream from its start, per publisher in publishing order. With
- * `waitForEnds`, waits for the hosts still running (the nodes of a run that just ended) to
- * store their last chunks.
- */
-export async function readTraceStream(options: ReadTraceStreamOptions): Promise<TraceStreamHost[]> {
-  const js = jetstream(options.nc, { timeout: 5000 });
-  const started = Date.now();
-  const limitMs = options.timeoutMs ?? 30_000;
-  // Right after a server of the cluster died, JetStream requests time out until new leaders
-  // are elected: keep asking, within the time limit. A stream that does not exist is final.
-  const { consumer, info } = await (async () => {
-    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
-      try {
-        const c = await js.consumers.get(options.stream, { deliver_policy: DeliverPolicy.All });
-        return { consumer: c, info: await c.info(true) };
-      } catch (err) {
-        const missing = /not found/i.test(String((err as Error)?.message ?? err));
-        if (missing || Date.now() - started + delay > limitMs) throw err;
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
-  })();
-  const hosts = new Map<string, TraceStreamHost>();
-  const quietMs = options.quietMs ?? 3000;
-  let remaining = info.num_pending;
-  const allEnded = () => [...hosts.values()].every((h) => h.ended);
-  const finished = () => remaining <= 0 && (!options.waitForEnds || allEnded());
-  if (finished()) return [];
-  const messages = await consumer.consume({ max_messages: 256 });
-  let quiet: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(quiet);
-    const left = limitMs - (Date.now() - started);
-    quiet = setTimeout(() => void messages.stop(), Math.max(1, Math.min(quietMs, left)));
-  };
-  arm();
-  try {
-    for await (const m of messages) {
-      arm();
-      remaining = m.info.pending;
-      const id = m.headers?.get(TRACE_HOST_HEADER) ?? '';
-      const node = m.headers?.get(TRACE_NODE_HEADER) ?? '';
-      const part = (m.headers?.get(TRACE_PART_HEADER) ?? 'chunk') as TraceStreamPart;
-      let h = hosts.get(id);
-      if (!h) hosts.set(id, (h = { host: id, node, ended: false, events: [] }));
-      if (part === 'end') h.ended = true;
-      else if (m.data.length > 0) h.events.push(...parseTrace(new TextDecoder().decode(m.data)));
-      if (finished()) break;
-    }
-  } finally {
-    clearTimeout(quiet);
-    await messages.close().catch(() => undefined);
-  }
-  return [...hosts.values()];
-}
-
-export interface FollowTraceStreamOptions {
-  nc: NatsConnection;
-  /** The team's trace stream (`TeamResources.traceStream`). */
-  stream: string;
-  /** Each stored message's events, in each publisher's order, as they arrive. */
-  onEvents(host: TraceStreamHost, events: readonly TraceEvent[]): void;
-  /** A publisher stored its `end` marker (its host closed its trace). */
-  onHostEnd?: (host: TraceStreamHost) => void;
-  /** Once, when what the stream held at the start has been read. */
-  onCaughtUp?: () => void;
-  /** How long to wait for the stream to exist (a team about to start). Default 0: a stream
-   *  that does not exist fails at once (`RuntimeError` code `TRACE_STREAM_MISSING`). */
-  waitForStreamMs?: number;
-  /** Once, when the stream does not exist yet and `waitForStreamMs` says to wait for it. */
-  onWaitingForStream?: () => void;
-}
-
-/** What a follower has read. */
-export interface TraceStreamFollower {
-  /** Every publisher seen, its events so far. */
-  readonly hosts: ReadonlyMap<string, TraceStreamHost>;
-  /** Messages whose body is not trace JSON Lines (anyone allowed on the subject can publish
-   *  one): skipped, counted here, never delivered. */
-  readonly malformed: number;
-  /** Resolves when following stopped: `close()`, or the stream or connection went away. */
-  readonly stopped: Promise<void>;
-  close(): Promise<void>;
-}
-
-const isMissing = (err: unknown) => /not found/i.test(String((err as Error)?.message ?? err));
-
-/**
- * Follows a team's trace stream live: reads it from its start, then every chunk as hosts
- * store it, until `close()`. What `llm-teams watch` and `view --live` read.
- */
-export async function followTraceStream(
-  options: FollowTraceStreamOptions,
-): Promise<TraceStreamFollower> {
-  const js = jetstream(options.nc, { timeout: 5000 });
-  const deadline = Date.now() + (options.waitForStreamMs ?? 0);
-  let told = false;
-  const { consumer, info } = await (async () => {
-    for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
-      try {
-        const c = await js.consumers.get(options.stream, { deliver_policy: DeliverPolicy.All });
-        return { consumer: c, info: await c.info(true) };
-      } catch (err) {
-        if (Date.now() + delay > deadline) {
-          if (!isMissing(err)) throw err;
-          throw new RuntimeError('TRACE_STREAM_MISSING', `no trace stream ${options.stream}`, {
-            cause: err,
-          });
-        }
-        if (!told && isMissing(err)) options.onWaitingForStream?.();
-        told ||= isMissing(err);
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
-  })();
-  const hosts = new Map<string, TraceStreamHost>();
-  let malformed = 0;
-  let caughtUp = false;
-  const catchUp = () => {
-    if (caughtUp) return;
-    caughtUp = true;
-    options.onCaughtUp?.();
-  };
-  if (info.num_pending === 0) catchUp();
-  const messages = await consumer.consume({ max_messages: 256 });
-  const decoder = new TextDecoder();
-  const stopped = (async () => {
-    for await (const m of messages) {
-      const id = m.headers?.get(TRACE_HOST_HEADER) ?? '';
-      let h = hosts.get(id);
-      if (!h) {
-        const node = m.headers?.get(TRACE_NODE_HEADER) ?? '';
-        hosts.set(id, (h = { host: id, node, ended: false, events: [] }));
-      }
-      const part = m.headers?.get(TRACE_PART_HEADER) ?? 'chunk';
-      if (part === 'end') {
-        h.ended = true;
-        options.onHostEnd?.(h);
-      } else if (m.data.length > 0) {
-        let events: TraceEvent[] | undefined;
-        try {
-          events = parseTrace(decoder.decode(m.data), { source: options.stream });
-        } catch {
-          malformed++;
-        }
-        if (events && events.length > 0) {
-          for (const e of events) h.events.push(e);
-          options.onEvents(h, events);
-        }
-      }
-      if (m.info.pending === 0) catchUp();
-    }
-  })();
-  return {
-    hosts,
-    get malformed() {
-      return malformed;
-    },
-    stopped,
-    async close() {
-      await messages.close().catch(() => undefined);
-      await stopped.catch(() => undefined);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { fromCallback, fromPromise } from 'xstate';
-import { systemClock } from '@llm-teams/runtime';
+import { delay, systemClock } from '@llm-teams/runtime';
 import {
   assistantMessageOf,
   estimateInputTokens,
@@ -48,14 +48,7 @@ async function pace(s: AgentServices, modelNow: number, signal?: AbortSignal): P
   const origin = s.runStarted ? await s.runStarted() : s.runStartMs;
   const wait = origin + modelNow * s.timeScale - s.now();
   if (wait <= 1 || signal?.aborted) return;
-  const clock = s.clock ?? systemClock;
-  await new Promise<void>((resolve) => {
-    const timer = clock.setTimeout(resolve, wait);
-    signal?.addEventListener('abort', () => {
-      clock.clearTimeout(timer);
-      resolve();
-    });
-  });
+  await delay(s.clock ?? systemClock, wait, signal);
 }
 
 const toolMessage = (call: ToolCall, result: { content: string; isError: boolean }) =>
@@ -173,22 +166,15 @@ function renewWhileWorked(
 ): () => void {
   if (!selfClaiming || input.backup) return () => undefined;
   const clock = s.clock ?? systemClock;
-  let stopped = false;
-  let timer: unknown;
-  const renew = () => {
-    if (stopped) return;
-    s.protocol
-      .renew(input.taskId)
-      .catch(() => undefined)
-      .finally(() => {
-        if (!stopped) timer = clock.setTimeout(renew, s.limits.leaseMs / 3);
-      });
-  };
-  timer = clock.setTimeout(renew, s.limits.leaseMs / 3);
-  return () => {
-    stopped = true;
-    clock.clearTimeout(timer);
-  };
+  const stop = new AbortController();
+  void (async () => {
+    for (;;) {
+      await delay(clock, s.limits.leaseMs / 3, stop.signal);
+      if (stop.signal.aborted) return;
+      await s.protocol.renew(input.taskId).catch(() => undefined);
+    }
+  })();
+  return () => stop.abort();
 }
 
 /** The agent's invoked logic: each a protocol step or a model / tool turn, none a decision of

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KV, KvEntry } from '@llm-teams/broker';
-import { delay, systemClock, type Clock, type TimerHandle } from '@llm-teams/runtime';
+import { delay, systemClock, type Clock } from '@llm-teams/runtime';
 import { AgentsError } from '../agents-error.js';
 import { casCreate, casUpdate } from '../team-state/kv-cas.js';
 
@@ -145,14 +145,11 @@ export async function claimMember(options: MemberClaimOptions): Promise<MemberCl
 
   let stopped = false;
   let lost = false;
-  let timer: TimerHandle;
-  let wake: (() => void) | undefined;
+  // Aborted by release: the wait for the next renewal ends at once.
+  const waking = new AbortController();
   const renew = async () => {
     while (!stopped) {
-      await new Promise<void>((r) => {
-        wake = r;
-        timer = clock.setTimeout(r, options.renewMs ?? 1000);
-      });
+      await delay(clock, options.renewMs ?? 1000, waking.signal);
       if (stopped) return;
       try {
         rev = await casUpdate(kv, key, encode(mine(generation)), rev);
@@ -188,8 +185,7 @@ export async function claimMember(options: MemberClaimOptions): Promise<MemberCl
         if (lost) return;
       }
       stopped = true;
-      if (timer !== undefined) clock.clearTimeout(timer);
-      wake?.();
+      waking.abort();
       await renewing;
       if (lost) return;
       await casUpdate(kv, key, encode({ ...mine(generation), state: 'released' }), rev).catch(
