@@ -1,16 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  connectNats,
   isSoleWriterKv,
   jetstreamManager,
   provisionTeam,
   soleWriterKeys,
-  startNatsServer,
   type KV,
   type KvEntry,
-  type NatsConnection,
-  type NatsServer,
 } from '@llm-teams/broker';
+import { useNats } from '@llm-teams/testkit';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -24,23 +21,16 @@ const shown = (e: KvEntry | null) =>
   };
 
 describe('a bucket only this process writes (soleWriter) is read from what it wrote', () => {
-  let server: NatsServer;
-  let nc: NatsConnection;
-  beforeEach(async () => {
-    server = await startNatsServer();
-    nc = await connectNats({ servers: server.url });
-  });
-  afterEach(async () => {
-    await nc.close();
-    await server.close();
-  });
+  const nats = useNats({ before: beforeEach, after: afterEach });
 
   /** The team's board twice: read through the mirror, and as the server answers. */
   async function boards(team: string): Promise<{ mirrored: KV; server: KV }> {
     const mirrored = await (
-      await provisionTeam(nc, { team, storage: 'memory', soleWriter: true })
+      await provisionTeam(nats.nc, { team, storage: 'memory', soleWriter: true })
     ).bucket('board');
-    const server = await (await provisionTeam(nc, { team, storage: 'memory' })).bucket('board');
+    const server = await (
+      await provisionTeam(nats.nc, { team, storage: 'memory' })
+    ).bucket('board');
     return { mirrored, server };
   }
 
@@ -73,18 +63,18 @@ describe('a bucket only this process writes (soleWriter) is read from what it wr
     expect(shown(await kv.get('task.old'))?.value).toBe('before');
     expect(await kv.get('task.none')).toBeNull();
     await kv.put('task.new', bytes('mine'));
-    const sent = nc.stats().outMsgs;
+    const sent = nats.nc.stats().outMsgs;
     for (let i = 0; i < 20; i++) {
       expect(shown(await kv.get('task.old'))?.value).toBe('before');
       expect(shown(await kv.get('task.new'))?.value).toBe('mine');
       expect(await kv.get('task.none')).toBeNull();
     }
-    expect(nc.stats().outMsgs).toBe(sent);
+    expect(nats.nc.stats().outMsgs).toBe(sent);
   });
 
   it("lists keys as the stream's subjects list them: sorted, deleted keys included, filtered", async () => {
     const { mirrored: kv } = await boards('listing');
-    const team = await provisionTeam(nc, { team: 'listing', storage: 'memory' });
+    const team = await provisionTeam(nats.nc, { team: 'listing', storage: 'memory' });
     await (await team.bucket('board')).put('task.z', bytes('earlier'));
     for (const k of ['task.m', 'task.b', 'f.x', 'task.deep.k']) await kv.put(k, bytes(k));
     await kv.delete('task.b');
@@ -104,13 +94,13 @@ describe('a bucket only this process writes (soleWriter) is read from what it wr
   });
 
   it('creates a bucket at its first write: before it a read finds the bucket empty, without its stream', async () => {
-    const team = await provisionTeam(nc, {
+    const team = await provisionTeam(nats.nc, {
       team: 'lazy',
       storage: 'memory',
       soleWriter: true,
       messageStreams: false,
     });
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(nats.nc);
     const streams = async () => (await jsm.streams.names().next()).sort();
     expect(await streams()).toEqual([]);
     const board = await team.bucket('board');
@@ -124,14 +114,18 @@ describe('a bucket only this process writes (soleWriter) is read from what it wr
   });
 
   it('gives one handle per bucket, so what the snapshots handle writes another reads', async () => {
-    const team = await provisionTeam(nc, { team: 'handles', storage: 'memory', soleWriter: true });
+    const team = await provisionTeam(nats.nc, {
+      team: 'handles',
+      storage: 'memory',
+      soleWriter: true,
+    });
     const one = await team.bucket('snapshots');
     expect(await one.get('a1')).toBeNull();
     await one.put('a1', bytes('checkpoint'));
     expect(shown(await (await team.bucket('snapshots')).get('a1'))?.value).toBe('checkpoint');
     expect(isSoleWriterKv(one)).toBe(true);
     const plain = await (
-      await provisionTeam(nc, { team: 'handles', storage: 'memory' })
+      await provisionTeam(nats.nc, { team: 'handles', storage: 'memory' })
     ).bucket('snapshots');
     expect(isSoleWriterKv(plain)).toBe(false);
   });
@@ -139,7 +133,11 @@ describe('a bucket only this process writes (soleWriter) is read from what it wr
   it('is seen through a view made from it, as a gate wrapping its methods makes', async () => {
     // A controlled run's lease keeper writes through such a view: taken for a plain bucket,
     // its compare-and-set made a request no schedule step waited for, and replays diverged.
-    const team = await provisionTeam(nc, { team: 'views', storage: 'memory', soleWriter: true });
+    const team = await provisionTeam(nats.nc, {
+      team: 'views',
+      storage: 'memory',
+      soleWriter: true,
+    });
     const leases = await team.bucket('leases');
     await leases.put('coordinator', bytes('c1'));
     const view = Object.create(leases) as typeof leases;

@@ -1,26 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRunRecord } from '@llm-teams/lab';
-
-const BIN = fileURLToPath(new URL('../../bin/llm-teams.js', import.meta.url));
-
-function llmTeams(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from '@llm-teams/testkit';
 
 describe('llm-teams run: heterogeneous teams and scaled workloads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmt-mix-'));
@@ -28,7 +11,7 @@ describe('llm-teams run: heterogeneous teams and scaled workloads', () => {
 
   it('--models gives members their own models; --workload scaled gives each agent a copy of the work', async () => {
     const out = join(dir, 'run');
-    const res = await llmTeams([
+    const res = await runCli([
       'run',
       '--suite',
       'tiny',
@@ -69,10 +52,10 @@ describe('llm-teams run: heterogeneous teams and scaled workloads', () => {
   });
 
   it('a mix naming no member or role, or an unknown model, is a usage error (exit 2)', async () => {
-    const bad = await llmTeams(['run', '--suite', 'tiny', '--models', 'boss=sim:gpt-5.2']);
+    const bad = await runCli(['run', '--suite', 'tiny', '--models', 'boss=sim:gpt-5.2']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--models.*boss is not a member/);
-    const unknown = await llmTeams(['run', '--suite', 'tiny', '--models', 'a1=sim:nope']);
+    const unknown = await runCli(['run', '--suite', 'tiny', '--models', 'a1=sim:nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--models sim:nope/);
   });
