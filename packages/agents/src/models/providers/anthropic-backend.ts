@@ -8,6 +8,7 @@ import {
   isRecord,
   providerAttempt,
 } from './provider-attempt.js';
+import { toTurns } from './provider-turns.js';
 
 type Block = Record<string, unknown>;
 interface WireMessage {
@@ -18,37 +19,22 @@ interface WireMessage {
 /** Our messages in the Messages API's shape: tool results travel as `tool_result` blocks of a
  *  user turn, and consecutive same-role turns merge (the API wants them alternating). */
 export function toAnthropicMessages(messages: readonly ModelMessage[]): WireMessage[] {
-  const out: WireMessage[] = [];
-  const push = (role: WireMessage['role'], blocks: Block[]) => {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.role === role) last.content.push(...blocks);
-    else out.push({ role, content: blocks });
-  };
-  for (const m of messages) {
-    if (m.role === 'user') {
-      push('user', [{ type: 'text', text: m.content }]);
-    } else if (m.role === 'tool') {
-      push('user', [
-        {
-          type: 'tool_result',
-          tool_use_id: m.toolCallId,
-          content: m.content,
-          ...(m.isError === true ? { is_error: true } : {}),
-        },
-      ]);
-    } else {
-      const blocks: Block[] = m.content === '' ? [] : [{ type: 'text', text: m.content }];
-      for (const call of m.toolCalls ?? []) {
-        blocks.push({
-          type: 'tool_use',
-          id: call.id,
-          name: call.name,
-          input: call.arguments ?? {},
-        });
-      }
-      push('assistant', blocks.length === 0 ? [{ type: 'text', text: '(no reply)' }] : blocks);
-    }
-  }
+  const out = toTurns<Block>(messages, {
+    modelRole: 'assistant',
+    text: (text) => ({ type: 'text', text }),
+    toolResult: (m) => ({
+      type: 'tool_result',
+      tool_use_id: m.toolCallId,
+      content: m.content,
+      ...(m.isError === true ? { is_error: true } : {}),
+    }),
+    toolCall: (call) => ({
+      type: 'tool_use',
+      id: call.id,
+      name: call.name,
+      input: call.arguments ?? {},
+    }),
+  }).map((t) => ({ role: t.role as WireMessage['role'], content: t.parts }));
   // Tool results must open their user turn, before any text.
   for (const m of out) {
     if (m.role === 'user') {

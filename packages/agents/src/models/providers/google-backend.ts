@@ -10,6 +10,7 @@ import {
   providerAttempt,
   retryAfter,
 } from './provider-attempt.js';
+import { toTurns } from './provider-turns.js';
 
 type Part = Record<string, unknown>;
 
@@ -23,40 +24,25 @@ interface WireContent {
 /** Our messages as Gemini contents: tool results are `functionResponse` parts of a user turn;
  *  a call's thought signature goes back on its `functionCall` part (Gemini 3 requires it). */
 export function toGeminiContents(messages: readonly ModelMessage[]): WireContent[] {
-  const out: WireContent[] = [];
-  const push = (role: WireContent['role'], parts: Part[]) => {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.role === role) last.parts.push(...parts);
-    else out.push({ role, parts });
-  };
-  for (const m of messages) {
-    if (m.role === 'user') push('user', [{ text: m.content }]);
-    else if (m.role === 'tool') {
-      push('user', [
-        {
-          functionResponse: {
-            ...(m.toolCallId.startsWith(LOCAL_ID) ? {} : { id: m.toolCallId }),
-            name: m.name,
-            response: m.isError === true ? { error: m.content } : { output: m.content },
-          },
-        },
-      ]);
-    } else {
-      const parts: Part[] = m.content === '' ? [] : [{ text: m.content }];
-      for (const c of m.toolCalls ?? []) {
-        parts.push({
-          functionCall: {
-            ...(c.id.startsWith(LOCAL_ID) ? {} : { id: c.id }),
-            name: c.name,
-            args: isRecord(c.arguments) ? c.arguments : {},
-          },
-          ...(c.signature === undefined ? {} : { thoughtSignature: c.signature }),
-        });
-      }
-      push('model', parts.length === 0 ? [{ text: '(no reply)' }] : parts);
-    }
-  }
-  return out;
+  return toTurns<Part>(messages, {
+    modelRole: 'model',
+    text: (text) => ({ text }),
+    toolResult: (m) => ({
+      functionResponse: {
+        ...(m.toolCallId.startsWith(LOCAL_ID) ? {} : { id: m.toolCallId }),
+        name: m.name,
+        response: m.isError === true ? { error: m.content } : { output: m.content },
+      },
+    }),
+    toolCall: (c) => ({
+      functionCall: {
+        ...(c.id.startsWith(LOCAL_ID) ? {} : { id: c.id }),
+        name: c.name,
+        args: isRecord(c.arguments) ? c.arguments : {},
+      },
+      ...(c.signature === undefined ? {} : { thoughtSignature: c.signature }),
+    }),
+  }).map((t) => ({ role: t.role as WireContent['role'], parts: t.parts }));
 }
 
 export function toGeminiTools(tools: readonly ToolDefinition[]): Part[] {
