@@ -3,11 +3,10 @@
  * (`coord1`) and the workers, on the team's shared state kept under locks (file-locks.ts).
  */
 import { createFailureDetector, type TracePayload } from '@llm-teams/runtime';
-import { createTaskBoardProtocol } from '../protocols/task-board-protocol.js';
 import type { BoardOutcome, TaskBoard } from '../team-state/task-board.js';
 import { memberModel } from '../team/member-model.js';
+import { createMemberTools } from '../team/member-tools.js';
 import type { TeamContext } from '../team/team-context.js';
-import { createToolExecutor } from '../tools/tool-executor.js';
 import { createFileLocks, lockedBoard, lockedWorkspace } from './file-locks.js';
 import { createRoundsLeadMachine } from './rounds-lead.js';
 import type { PeerMessage, RoundsMode } from './rounds-messages.js';
@@ -60,30 +59,18 @@ export async function spawnRoundsWorker(ctx: TeamContext, id: string): Promise<v
   const { board, workspace, record } = lockedState(ctx, id);
   const model = memberModel(ctx, id, config.models?.[id] ?? config.model);
   const outbox: PeerMessage[] = [];
-  const protocol = createTaskBoardProtocol({
+  const { protocol, executor } = createMemberTools(ctx, id, {
+    clock,
     board,
-    agentId: id,
-    now: () => clock.now(),
-    leaseMs: config.limits.leaseMs,
-    record,
-  });
-  const executor = createToolExecutor({
-    agentId: id,
-    tasks,
     workspace,
-    board,
-    runner: ctx.runner,
     record,
-    now: () => clock.now(),
     // The harness's channel: a step's messages reach every member with the next round.
     message: (to, text) => {
       outbox.push({ from: id, text: to === 'all' ? text : `(to ${to}) ${text}` });
       return undefined;
     },
-    ...(modeOf(config.arch) === 'claim'
-      ? { claim: (taskId: string) => protocol.claim(taskId) }
-      : {}),
-    complete: (taskId, session) => complete(board, id, taskId, session.modelNow, record),
+    claims: modeOf(config.arch) === 'claim',
+    complete: () => (taskId, session) => complete(board, id, taskId, session.modelNow, record),
   });
   const machine = createRoundsWorkerMachine({
     agentId: id,

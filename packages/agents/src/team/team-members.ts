@@ -2,10 +2,10 @@ import { createFailureDetector, type TraceDetail, type TracePayload } from '@llm
 import { createAgentMachine } from '../agent/agent-machine.js';
 import { isRoundsArch, type Architecture } from '../agent/agent-prompt.js';
 import { AgentsError } from '../agents-error.js';
-import { createToolExecutor } from '../tools/tool-executor.js';
-import { createTaskBoardProtocol } from '../protocols/task-board-protocol.js';
 import { createCoordinatorMachine } from './coordinator-machine.js';
 import { memberModel } from './member-model.js';
+import { createMemberTools } from './member-tools.js';
+import { createTaskBoardProtocol } from '../protocols/task-board-protocol.js';
 import type { TeamContext } from './team-context.js';
 import { spawnRoundsLead, spawnRoundsWorker } from '../rounds/rounds-members.js';
 
@@ -44,23 +44,12 @@ export async function spawnWorker(ctx: TeamContext, id: string): Promise<void> {
   const selfClaiming = arch !== 'centralized';
   const board = ctx.boardOf(id);
   const workspace = ctx.workspaceOf(id);
-  const protocol = createTaskBoardProtocol({
+  const { protocol, executor } = createMemberTools(ctx, id, {
+    clock,
     board,
-    agentId: id,
-    now: () => clock.now(),
-    leaseMs: limits.leaseMs,
-    record,
-    fencing: config.fencing ?? true,
-    earlyReads: config.earlyReads === true,
-  });
-  const executor = createToolExecutor({
-    agentId: id,
-    tasks,
     workspace,
-    board,
-    runner: ctx.runner,
     record,
-    now: () => clock.now(),
+    protocol: { fencing: config.fencing ?? true, earlyReads: config.earlyReads === true },
     message: (to, text, taskId) => {
       const rt = host.actor(id)?.runtime;
       if (!rt) return 'not running';
@@ -71,8 +60,9 @@ export async function spawnWorker(ctx: TeamContext, id: string): Promise<void> {
         return `unknown teammate ${to}; teammates are ${workers.filter((w) => w !== id).join(', ') || '(none)'}`;
       return undefined;
     },
-    ...(selfClaiming ? { claim: (taskId: string) => protocol.claim(taskId) } : {}),
-    complete: (taskId, session) => protocol.complete(taskId, { modelTime: session.modelNow }),
+    claims: selfClaiming,
+    complete: (protocol) => (taskId, session) =>
+      protocol.complete(taskId, { modelTime: session.modelNow }),
   });
   const simulated = modelId.startsWith('sim:') || modelId.startsWith('replay:');
   const machine = createAgentMachine({
