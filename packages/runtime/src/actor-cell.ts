@@ -273,8 +273,9 @@ export class ActorCell {
 
   #telemetrySend(env: Envelope, mode: DeliveryMode): void {
     const { subjects, telemetry } = this.#host;
-    const subject =
-      env.to.charCodeAt(0) === 35 ? subjects.topic(env.to.slice(1)) : subjects.inbox(env.to);
+    const subject = isTopicTarget(env.to)
+      ? subjects.topic(env.to.slice(1))
+      : subjects.inbox(env.to);
     telemetry?.onSend(this.id, env, mode, subject);
   }
 
