@@ -3,7 +3,7 @@ import type { ActorHostOptions, Clock, MessageInterceptor, TraceSink } from '@ll
 import { AgentsError } from '../agents-error.js';
 import type { ModelClientOptions } from '../models/index.js';
 import { whenMembersFinished } from '../team/team-join.js';
-import { claimNodeMembers, type MemberClaimValue } from '../team/member-claims.js';
+import { claimedIdScope, claimNodeMembers, type MemberClaimValue } from '../team/member-claims.js';
 import type { TeamNode } from '../team/team-node-handle.js';
 import { openDefinedTeam, type DefinedRunConfig, type DefinedTeam } from './defined-team-open.js';
 import { defineTeam, type TeamDefinition } from './team-definition.js';
@@ -71,9 +71,7 @@ export async function startDefinedTeamNode(options: DefinedTeamNodeOptions): Pro
       dir: options.dir,
       clock: options.clock,
       join: true,
-      // A member taken over from a dead process draws ids apart from its predecessor's (the
-      // stream would drop a repeated id as a duplicate).
-      idScope: claims.map((c) => (c.generation > 1 ? `${c.member}#${c.generation}` : c.member)),
+      idScope: claimedIdScope(claims),
       node: options.node,
       trace: options.trace,
       modelOptions: options.modelOptions,

@@ -9,7 +9,6 @@ import {
 } from '@llm-teams/broker';
 import {
   createActorHost,
-  createIdGenerator,
   createKvSnapshotStore,
   createRandom,
   type ActorHost,
@@ -38,6 +37,7 @@ import {
 import { memberModel } from './defined-member-model.js';
 import { createTaskBoardProtocol } from '../protocols/task-board-protocol.js';
 import { TEAM_SUPERVISION } from '../team/team-members.js';
+import { scopedIds } from '../team/team-open.js';
 import { createTaskBoard, type TaskBoard } from '../team-state/task-board.js';
 import { createWorkspaceStore, type WorkspaceStore } from '../team-state/workspace-store.js';
 import {
@@ -222,13 +222,7 @@ export async function openDefinedTeam(options: OpenDefinedTeamOptions): Promise<
     ...(options.node ? { node: options.node } : {}),
     clock,
     seed: config.seed,
-    ...(options.idScope
-      ? {
-          ids: createIdGenerator({
-            random: createRandom(config.seed).fork(`ids:${[...options.idScope].sort().join(',')}`),
-          }),
-        }
-      : {}),
+    ...scopedIds(config.seed, options.idScope),
     ...(options.trace ? { trace: options.trace } : {}),
     delivery: scheduled ? {} : definedDelivery(definition),
     snapshots: createKvSnapshotStore(await resources.bucket('snapshots')),

@@ -260,3 +260,10 @@ export function claimNodeMembers(options: NodeClaimOptions): Promise<MemberClaim
     },
   });
 }
+
+/** The members a node's claims make it host, as its id scope: a member taken over from a dead
+ *  process draws ids apart from its predecessor's (the stream would drop a repeated id as a
+ *  duplicate). */
+export function claimedIdScope(claims: readonly MemberClaim[]): string[] {
+  return claims.map((c) => (c.generation > 1 ? `${c.member}#${c.generation}` : c.member));
+}

@@ -12,7 +12,7 @@ import type { ModelClientOptions } from '../models/index.js';
 import { spawnMember } from './team-members.js';
 import { openTeam, type OpenTeam } from './team-open.js';
 import { readRunConfig } from './team-runner.js';
-import { claimNodeMembers, type MemberClaimValue } from './member-claims.js';
+import { claimedIdScope, claimNodeMembers, type MemberClaimValue } from './member-claims.js';
 import { waitForRunStart, whenMembersFinished } from './team-join.js';
 import { isDefinedRunConfig } from '../sdk/defined-team-open.js';
 import { startDefinedTeamNode } from '../sdk/defined-team-node.js';
@@ -121,9 +121,7 @@ export async function startTeamNode(options: TeamNodeOptions): Promise<TeamNode>
       config,
       clock,
       node,
-      // A member taken over from a dead process draws ids apart from its predecessor's (the
-      // stream would drop a repeated id as a duplicate).
-      idScope: claims.map((c) => (c.generation > 1 ? `${c.member}#${c.generation}` : c.member)),
+      idScope: claimedIdScope(claims),
       trace: options.trace,
       modelOptions: options.modelOptions,
       interceptor: options.interceptor,

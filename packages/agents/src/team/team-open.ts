@@ -15,6 +15,7 @@ import {
   type ActorHostOptions,
   type Clock,
   type DeliveryGate,
+  type IdGenerator,
   type MessageInterceptor,
   type SharedStateGate,
   type TraceSink,
@@ -93,13 +94,7 @@ async function openTeamHost(
     ...(options.node ? { node: options.node } : {}),
     clock,
     seed: config.seed,
-    ...(options.idScope
-      ? {
-          ids: createIdGenerator({
-            random: createRandom(config.seed).fork(`ids:${[...options.idScope].sort().join(',')}`),
-          }),
-        }
-      : {}),
+    ...scopedIds(config.seed, options.idScope),
     ...(options.trace ? { trace: options.trace } : {}),
     // Under a schedule every message is a core delivery the gate holds (JetStream's
     // persistence and redelivery are not scheduled; a redelivery is a schedule fault).
@@ -240,4 +235,18 @@ function gatedKv(kv: KV, store: string, gate: SharedStateGate): KV {
     });
   }
   return view;
+}
+
+/**
+ * The host's id generator when it hosts only some members (`idScope`): drawn from the seed
+ * forked by those members, so processes of one team never draw the same ids. Nothing when it
+ * hosts the whole team (the host's default generator).
+ */
+export function scopedIds(
+  seed: string,
+  idScope: readonly string[] | undefined,
+): { ids?: IdGenerator } {
+  if (!idScope) return {};
+  const random = createRandom(seed).fork(`ids:${[...idScope].sort().join(',')}`);
+  return { ids: createIdGenerator({ random }) };
 }
