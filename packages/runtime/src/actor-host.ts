@@ -30,7 +30,7 @@ import {
 } from './envelope.js';
 import { RuntimeError } from './errors.js';
 import { createHeartbeater, type Heartbeat, type HeartbeatSource } from './heartbeat.js';
-import type { HostCore, HostedSender, HostStats } from './host-core.js';
+import { zeroHostStats, type HostCore, type HostedSender, type HostStats } from './host-core.js';
 import {
   resolveHostOptions,
   type ActorHostOptions,
@@ -115,19 +115,7 @@ class Host implements ActorHost, HostCore {
   readonly workingIntervalMs: number;
   readonly snapshots: SnapshotStore | undefined;
   readonly supervision: CompiledSupervisionPolicy;
-  readonly stats: HostStats = {
-    sent: 0,
-    received: 0,
-    foreign: 0,
-    duplicates: 0,
-    rejected: 0,
-    deadLettered: 0,
-    late: 0,
-    batches: 0,
-    crashes: 0,
-    dropped: 0,
-    inProgressAcks: 0,
-  };
+  readonly stats: HostStats = zeroHostStats();
   readonly #o: ResolvedHostOptions;
   readonly #lane: TraceLane;
   readonly #registry = new ActorRegistry();

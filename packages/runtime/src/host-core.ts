@@ -32,6 +32,23 @@ export interface HostStats {
   inProgressAcks: number;
 }
 
+/** A host's counters before its first message: every one at zero. */
+export function zeroHostStats(): HostStats {
+  return {
+    sent: 0,
+    received: 0,
+    foreign: 0,
+    duplicates: 0,
+    rejected: 0,
+    deadLettered: 0,
+    late: 0,
+    batches: 0,
+    crashes: 0,
+    dropped: 0,
+    inProgressAcks: 0,
+  };
+}
+
 /**
  * The sending actor as the host's send path sees it (the actor cell is the one implementation;
  * stated here so that the host's side need not import the cell).

@@ -152,7 +152,43 @@ export {
   type ActorHostOptions,
 } from './actor-host.js';
 // Trace checkers: Lamport rules, FIFO, lost and duplicate messages, happens-before.
-export * from './checkers/index.js';
+export { sortFindings, type EventRef, type Finding, type FindingSeverity } from './checkers/finding.js';
+export { createTraceIndex, type TraceIndex } from './checkers/trace-index.js';
+export {
+  deriveVectorClocks,
+  type VectorClocks,
+  type VectorClocksOptions,
+} from './checkers/vector-clocks.js';
+export {
+  messageFaultOf,
+  outageOf,
+  type MessageFault,
+  type MessageFaultAction,
+} from './checkers/message-faults.js';
+export { checkLamport, type LamportCheckOptions } from './checkers/lamport-check.js';
+export { channelEpochs, checkFifo } from './checkers/fifo-check.js';
+export {
+  analyzeDelivery,
+  checkDelivery,
+  type DeliveryCheckOptions,
+  type DeliveryOutcome,
+  type DeliveryReport,
+  type MessageDelivery,
+} from './checkers/delivery-check.js';
+export { checkDuplicates } from './checkers/duplicate-check.js';
+export {
+  runRuntimeCheckers,
+  type RuntimeCheckOptions,
+  type RuntimeCheckResult,
+} from './checkers/run-runtime-checkers.js';
+export {
+  createTraceBuilder,
+  type BuiltMessage,
+  type RecvSpec,
+  type SendSpec,
+  type TraceBuilder,
+  type TraceBuilderOptions,
+} from './checkers/trace-builder.js';
 export {
   createHeartbeater,
   decodeHeartbeat,
@@ -169,6 +205,96 @@ export {
   type SuspicionInfo,
 } from './failure-detector.js';
 // Controlled schedules (virtual time, held steps, strategies, the controller).
-export * from './schedule/index.js';
+export {
+  createVirtualClock,
+  type VirtualClock,
+  type VirtualClockOptions,
+} from './schedule/virtual-clock.js';
+export {
+  ACTOR_FAULTS,
+  defaultStep,
+  type DecisionPoint,
+  type DeliveryGate,
+  type ScheduleChoice,
+  type ScheduleStep,
+  type ScheduleStrategy,
+  type SharedStateGate,
+  type SharedStateOp,
+  type FaultAction,
+  type StepAction,
+} from './schedule/schedule-types.js';
+export {
+  createFifoStrategy,
+  createGuidedStrategy,
+  createPctStrategy,
+  createRandomWalkStrategy,
+  createReplayStrategy,
+  type DeliveryFaultOptions,
+  type DropFaultOptions,
+  type PauseFaultOptions,
+  type PctOptions,
+  type RandomWalkOptions,
+  type ScheduleDeviation,
+} from './schedule/schedule-strategies.js';
+export { parseStepId, stepsConflict, type StepInfo } from './schedule/step-conflicts.js';
+export {
+  createScheduleController,
+  type ScheduleController,
+  type ScheduleControllerOptions,
+} from './schedule/schedule-controller.js';
+export { createStepBatcher, type StepBatcher } from './schedule/step-batcher.js';
+export { createScheduleDriver } from './schedule/schedule-driver.js';
+export type {
+  ScheduleDriver,
+  ScheduleDriverOptions,
+  ScheduleRunEnd,
+} from './schedule/schedule-driver-types.js';
+export {
+  natsScheduleDecider,
+  scheduleSubject,
+  serveScheduleController,
+  type NatsScheduleDeciderOptions,
+} from './schedule/schedule-nats.js';
 // Fault injection: seeded message faults (an interceptor) and the live control protocol.
-export * from './faults/index.js';
+export {
+  durationSchema,
+  FaultSpecError,
+  formatIssues,
+  MAX_TIMER_MS,
+  MESSAGE_FAULT_KINDS,
+  parseDurationMs,
+  parseMessageFault,
+  type DelayDistribution,
+  type MessageFaultCommon,
+  type MessageFaultKind,
+  type MessageFaultSpec,
+  type MessageSelector,
+  type NamePattern,
+  type PartitionShape,
+} from './faults/fault-spec.js';
+export {
+  createFaultInjector,
+  type AddFaultOptions,
+  type FaultEventPayload,
+  type FaultInjector,
+  type FaultInjectorOptions,
+  type FaultState,
+  type InjectedFault,
+} from './faults/fault-injector.js';
+export { layoutPartition, type PartitionLayout } from './faults/partition-shapes.js';
+export { sampleDelay } from './faults/delay-distribution.js';
+export { isGlob, nameMatcher } from './faults/selector.js';
+export {
+  decodeFaultControl,
+  FAULT_CONTROL_OPS,
+  faultControlSubject,
+  sendFaultControl,
+  serveFaultControl,
+  serveFaultControlWith,
+  type FaultControlHandler,
+  type FaultControlOp,
+  type FaultControlReply,
+  type FaultControlRequest,
+  type FaultControlServer,
+} from './faults/fault-control.js';
+export { createSkewedClock, type SkewedClock } from './faults/skewed-clock.js';

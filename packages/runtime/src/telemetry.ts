@@ -94,6 +94,26 @@ const headersGetter = {
   get: (h: MsgHdrs, key: string) => (h.has(key) ? h.get(key) : undefined),
 };
 
+/** What a message's span says whichever way the message goes (messaging conventions). */
+function messageAttributes(
+  operation: 'send' | 'process',
+  actor: string,
+  env: Envelope,
+  mode: DeliveryMode,
+): Attributes {
+  return {
+    'messaging.system': 'nats',
+    'messaging.operation.type': operation,
+    'messaging.operation.name': operation,
+    'messaging.message.id': env.id,
+    ...(env.corrId !== undefined ? { 'messaging.message.conversation_id': env.corrId } : {}),
+    'llm_teams.message.type': env.type,
+    'llm_teams.actor': actor,
+    'llm_teams.delivery': mode,
+    'llm_teams.attempt': env.attempt,
+  };
+}
+
 /** The model clients' stop reasons in the GenAI conventions' words. */
 const FINISH_REASONS: Record<string, string> = {
   end: 'stop',
@@ -243,19 +263,9 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
         {
           kind: SpanKind.PRODUCER,
           attributes: {
-            'messaging.system': 'nats',
-            'messaging.operation.type': 'send',
-            'messaging.operation.name': 'send',
+            ...messageAttributes('send', actor, env, mode),
             'messaging.destination.name': subject,
-            'messaging.message.id': env.id,
-            ...(env.corrId !== undefined
-              ? { 'messaging.message.conversation_id': env.corrId }
-              : {}),
-            'llm_teams.message.type': env.type,
-            'llm_teams.actor': actor,
             'llm_teams.to': env.to,
-            'llm_teams.delivery': mode,
-            'llm_teams.attempt': env.attempt,
           },
         },
         parentOf(actor),
@@ -278,18 +288,8 @@ export function createRuntimeTelemetry(options: RuntimeTelemetryOptions = {}): R
         {
           kind: SpanKind.CONSUMER,
           attributes: {
-            'messaging.system': 'nats',
-            'messaging.operation.type': 'process',
-            'messaging.operation.name': 'process',
-            'messaging.message.id': env.id,
-            ...(env.corrId !== undefined
-              ? { 'messaging.message.conversation_id': env.corrId }
-              : {}),
-            'llm_teams.message.type': env.type,
-            'llm_teams.actor': actor,
+            ...messageAttributes('process', actor, env, mode),
             'llm_teams.from': env.from,
-            'llm_teams.delivery': mode,
-            'llm_teams.attempt': env.attempt,
           },
         },
         parent,

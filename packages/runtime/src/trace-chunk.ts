@@ -168,46 +168,29 @@ export function formatTraceChunk(chunk: TraceChunk): string {
       lines.push(str(nums[i++]));
       continue;
     }
-    // The same key order as trace-records.ts; strings are filled in after the numbers.
-    const e: Record<string, unknown> =
-      kind === 1
-        ? {
-            kind: 'send',
-            msgId: '',
-            to: '',
-            type: '',
-            attempt: nums[i++],
-            chanSeq: nums[i++],
-            mode: '',
-            actor: '',
-            node: '',
-            seq: nums[i++],
-            lamport: nums[i++],
-            wall: nums[i++],
-          }
-        : {
-            kind: 'recv',
-            msgId: '',
-            from: '',
-            type: '',
-            msgLamport: nums[i++],
-            attempt: nums[i++],
-            chanSeq: nums[i++],
-            mode: '',
-            actor: '',
-            node: '',
-            seq: nums[i++],
-            lamport: nums[i++],
-            wall: nums[i++],
-          };
+    // Keys set in trace-records.ts's order (the JSON key order); `nums` holds the numbers
+    // first, so the strings are placeholders until they are read.
+    const send = kind === 1;
+    const e: Record<string, unknown> = { kind: send ? 'send' : 'recv', msgId: '' };
+    e[send ? 'to' : 'from'] = '';
+    e.type = '';
+    if (!send) e.msgLamport = nums[i++];
+    e.attempt = nums[i++];
+    e.chanSeq = nums[i++];
+    e.mode = '';
+    e.actor = '';
+    e.node = '';
+    e.seq = nums[i++];
+    e.lamport = nums[i++];
+    e.wall = nums[i++];
     e.mode = table[nums[i++] ?? -1];
-    e[kind === 1 ? 'to' : 'from'] = table[nums[i++] ?? -1];
+    e[send ? 'to' : 'from'] = table[nums[i++] ?? -1];
     e.type = table[nums[i++] ?? -1];
     e.actor = table[nums[i++] ?? -1];
     e.node = table[nums[i++] ?? -1];
     const flags = nums[i++] ?? 0;
     e.msgId = str(nums[i++]);
-    if (kind === 1) {
+    if (send) {
       if (flags & 1) e.causeId = str(nums[i++]);
       if (flags & 2) e.corrId = str(nums[i++]);
     } else {

@@ -3,29 +3,16 @@ import {
   createMemoryTrace,
   createVirtualClock,
   type FaultTrace,
-  type HostStats,
 } from '@llm-teams/runtime';
 import { HeldDeliveries, resolveFault } from '../../src/delivery-faults.js';
 import { TraceLane } from '../../src/trace-lane.js';
+import { zeroHostStats } from '../../src/host-core.js';
 
-const stats = (): HostStats => ({
-  sent: 0,
-  received: 0,
-  foreign: 0,
-  duplicates: 0,
-  rejected: 0,
-  deadLettered: 0,
-  late: 0,
-  batches: 0,
-  crashes: 0,
-  dropped: 0,
-  inProgressAcks: 0,
-});
 
 describe('resolveFault: one path for every fault decision', () => {
   it('delivers without a trace or a count when there is no decision', () => {
     const trace = createMemoryTrace();
-    const s = stats();
+    const s = zeroHostStats();
     const lane = new TraceLane('a', 'n', trace, createVirtualClock());
     expect(resolveFault(undefined, lane, 'm1', 'send', s)).toEqual({ kind: 'deliver', copies: 0 });
     expect(resolveFault({ action: 'deliver' }, lane, 'm1', 'recv', s)).toEqual({
@@ -38,7 +25,7 @@ describe('resolveFault: one path for every fault decision', () => {
 
   it('traces each fault with its details and side, and counts drops', () => {
     const trace = createMemoryTrace();
-    const s = stats();
+    const s = zeroHostStats();
     const lane = new TraceLane('a', 'n', trace, createVirtualClock());
     const release = Promise.resolve();
     expect(
