@@ -152,7 +152,12 @@ export {
   type ActorHostOptions,
 } from './actor-host.js';
 // Trace checkers: Lamport rules, FIFO, lost and duplicate messages, happens-before.
-export { sortFindings, type EventRef, type Finding, type FindingSeverity } from './checkers/finding.js';
+export {
+  sortFindings,
+  type EventRef,
+  type Finding,
+  type FindingSeverity,
+} from './checkers/finding.js';
 export { createTraceIndex, type TraceIndex } from './checkers/trace-index.js';
 export {
   deriveVectorClocks,

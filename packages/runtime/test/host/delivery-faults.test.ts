@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createMemoryTrace,
-  createVirtualClock,
-  type FaultTrace,
-} from '@llm-teams/runtime';
+import { createMemoryTrace, createVirtualClock, type FaultTrace } from '@llm-teams/runtime';
 import { HeldDeliveries, resolveFault } from '../../src/delivery-faults.js';
 import { TraceLane } from '../../src/trace-lane.js';
 import { zeroHostStats } from '../../src/host-core.js';
-
 
 describe('resolveFault: one path for every fault decision', () => {
   it('delivers without a trace or a count when there is no decision', () => {
