@@ -293,6 +293,7 @@ export {
 } from './schedules/scheduled-defined-team.js';
 export { uniqueTeamName } from './schedules/schedule-trace.js';
 export { connectForSchedules } from './schedules/schedule-connection.js';
+export { preferYoungGarbage } from './schedules/schedule-gc.js';
 export { writeScheduleOutput } from './schedules/schedule-output.js';
 export {
   runScheduledTeam,

@@ -3,6 +3,9 @@ import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { telemetrySettings } from '../observability/telemetry-settings.js';
 import { EXIT, UsageError, processIo, type CliContext, type CliIo } from './cli-context.js';
 
+// For the command's entry, which owns the process (bin/llm-teams.js).
+export { preferYoungGarbage } from '../schedules/schedule-gc.js';
+
 /** The runtime's TraceFormatError, known by its code: importing the runtime for an
  *  `instanceof` would cost `--help` more than half its start-up. */
 function isTraceFormatError(err: unknown): err is Error {

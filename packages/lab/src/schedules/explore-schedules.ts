@@ -17,7 +17,6 @@ import {
   type ScheduleFile,
 } from './schedule-file.js';
 import { runScheduledTeam, type ScheduledRunOutcome } from './scheduled-team-run.js';
-import { preferYoungGarbage } from './schedule-gc.js';
 import { uniqueTeamName } from './schedule-trace.js';
 import { shrinkSchedule, type ShrinkResult } from './shrink-schedule.js';
 import {
@@ -133,7 +132,6 @@ export interface ExploreResult {
  * and replays the result `replays` times to confirm it reproduces the same trace.
  */
 export async function exploreSchedules(options: ExploreOptions): Promise<ExploreResult> {
-  preferYoungGarbage();
   const started = performance.now();
   const cleanups: Promise<void>[] = [];
   // Every run of this search shares the connection's turns and flushes.

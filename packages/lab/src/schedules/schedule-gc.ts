@@ -9,7 +9,11 @@ let set = false;
  * scavenge, allocates them in old space from then on, and everything they point to survives
  * scavenges too (docs/benchmarks.md, "Why the state machine path is slower"). Without it a
  * tiny schedule cost node ~7% less CPU. It changes where objects are allocated, never what a
- * program does; a search's process runs searches, so nothing else pays for it.
+ * program does.
+ *
+ * A process-wide setting, so the process's owner decides: the `llm-teams explore` command's
+ * entry (bin/llm-teams.js) and the exploration benchmark call it; `exploreSchedules`, a
+ * library call, leaves its caller's process as it is.
  */
 export function preferYoungGarbage(): void {
   if (set) return;
