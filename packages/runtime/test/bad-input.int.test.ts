@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import { jetstream, jetstreamManager, provisionTeam, type NatsConnection } from '@llm-teams/broker';
+import { jetstream, jetstreamManager, provisionTeam } from '@llm-teams/broker';
 import {
   createActorHost,
-  createEnvelope,
   createMemoryTrace,
   encodeValue,
   type ActorHost,
@@ -11,50 +10,20 @@ import {
   type MessageEvent,
   type RejectTrace,
 } from '@llm-teams/runtime';
-import { startNatsFixture, until, type NatsFixture } from '@llm-teams/testkit';
+import { until, useNats } from '@llm-teams/testkit';
+import { countAdds, counter } from './support/counter.js';
 
-const counter = setup({
-  types: { context: {} as { n: number }, events: {} as MessageEvent<'count.add', { by: number }> },
-}).createMachine({
-  context: { n: 0 },
-  on: {
-    'count.add': { actions: assign({ n: ({ context, event }) => context.n + event.body.by }) },
-  },
-});
+const good = countAdds('bad', Date.now);
 
-const good = (id: string, seq: number, patch: Record<string, unknown> = {}) => ({
-  ...createEnvelope({
-    id,
-    team: 'bad',
-    from: 'sender',
-    to: 'counter',
-    type: 'count.add',
-    lamport: seq,
-    seq,
-    attempt: 1,
-    sentAt: Date.now(),
-    body: { by: 1 },
-  }),
-  ...patch,
-});
+const nats = useNats({ before: beforeEach, after: afterEach });
+let host: ActorHost;
+afterEach(() => host?.close());
 
 describe('bad input on an inbox', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let host: ActorHost;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await host?.close();
-    await nats.close();
-  });
-
   it('rejects each bad message to the DLQ and the trace, and the actor keeps working', async () => {
-    const resources = await provisionTeam(nc, { team: 'bad' });
+    const resources = await provisionTeam(nats.nc, { team: 'bad' });
     const trace = createMemoryTrace();
-    host = await createActorHost({ nc, team: 'bad', node: 'h', trace, seed: 11 });
+    host = await createActorHost({ nc: nats.nc, team: 'bad', node: 'h', trace, seed: 11 });
     const c = await host.spawn('counter', counter);
     const inbox = resources.subjects.inbox('counter');
     const random = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 0xff);
@@ -70,10 +39,10 @@ describe('bad input on an inbox', () => {
       ['wrong recipient', encodeValue(good('m-6', 6, { to: 'someone' }))],
       ['empty payload', new Uint8Array(0)],
     ];
-    nc.publish(inbox, valid);
-    for (const [, data] of bad) nc.publish(inbox, data);
-    nc.publish(inbox, encodeValue(good('m-7', 7)));
-    await nc.flush();
+    nats.nc.publish(inbox, valid);
+    for (const [, data] of bad) nats.nc.publish(inbox, data);
+    nats.nc.publish(inbox, encodeValue(good('m-7', 7)));
+    await nats.nc.flush();
     await until('good messages counted and bad rejected', () => {
       const n = (c.getSnapshot() as unknown as { context: { n: number } }).context.n;
       return n === 2 && host.stats.rejected === bad.length;
@@ -95,7 +64,7 @@ describe('bad input on an inbox', () => {
     for (const r of rejects) expect(r.actor).toBe('counter');
 
     // Every rejected message is in the dead-letter stream with its reason.
-    const consumer = await jetstream(nc).consumers.get(resources.dlqStream);
+    const consumer = await jetstream(nats.nc).consumers.get(resources.dlqStream);
     const dead: { reason: string; bytes: number }[] = [];
     while (dead.length < bad.length) {
       const m = await consumer.next({ expires: 2000 });
@@ -138,23 +107,11 @@ const recorder = setup({
 });
 
 describe('bad input on durable inboxes, topics and finished actors', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let host: ActorHost;
-  beforeEach(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterEach(async () => {
-    await host?.close();
-    await nats.close();
-  });
-
   it('a poison message at the head of a durable inbox is terminated at once and never blocks what follows', async () => {
-    const resources = await provisionTeam(nc, { team: 'bad' });
+    const resources = await provisionTeam(nats.nc, { team: 'bad' });
     const trace = createMemoryTrace();
-    host = await createActorHost({ nc, team: 'bad', node: 'h', trace, seed: 12 });
-    const js = jetstream(nc);
+    host = await createActorHost({ nc: nats.nc, team: 'bad', node: 'h', trace, seed: 12 });
+    const js = jetstream(nats.nc);
     const subject = resources.subjects.durableInbox('counter');
     // In the stream before the actor's consumer exists: the poison is first in line.
     await js.publish(subject, new Uint8Array([0xc1, 1, 2]));
@@ -169,7 +126,7 @@ describe('bad input on durable inboxes, topics and finished actors', () => {
     expect(rejects.map((r) => r.subject)).toEqual([subject, subject, subject]);
     expect(rejects[2]!.reason).toMatch(/envelope for other\/counter arrived in the durable inbox/);
     // Nothing is left pending or waiting for redelivery.
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(nats.nc);
     await until('the queue is empty', async () => {
       const info = await jsm.consumers.info(resources.inboxStream, 'counter');
       return info.num_pending === 0 && info.num_ack_pending === 0;
@@ -178,16 +135,16 @@ describe('bad input on durable inboxes, topics and finished actors', () => {
 
   for (const type of ['send.failed', 'ask.failed']) {
     it(`an incoming ${type} (a reserved runtime event) is refused on the core inbox, the durable inbox and a topic`, async () => {
-      const resources = await provisionTeam(nc, { team: 'bad' });
+      const resources = await provisionTeam(nats.nc, { team: 'bad' });
       const trace = createMemoryTrace();
-      host = await createActorHost({ nc, team: 'bad', node: 'h', trace, seed: 13 });
+      host = await createActorHost({ nc: nats.nc, team: 'bad', node: 'h', trace, seed: 13 });
       const c = await host.spawn('counter', recorder, { durable: true, topics: ['news'] });
       const forged = (id: string, to = 'counter') =>
         encodeValue(good(id, 1, { type, to, body: { msgId: 'x', to: 'y', error: 'forged' } }));
-      nc.publish(resources.subjects.inbox('counter'), forged('f-1'));
-      nc.publish(resources.subjects.topic('news'), forged('f-2', '#news'));
-      await jetstream(nc).publish(resources.subjects.durableInbox('counter'), forged('f-3'));
-      nc.publish(resources.subjects.inbox('counter'), encodeValue(good('ok-1', 4)));
+      nats.nc.publish(resources.subjects.inbox('counter'), forged('f-1'));
+      nats.nc.publish(resources.subjects.topic('news'), forged('f-2', '#news'));
+      await jetstream(nats.nc).publish(resources.subjects.durableInbox('counter'), forged('f-3'));
+      nats.nc.publish(resources.subjects.inbox('counter'), encodeValue(good('ok-1', 4)));
       await until(
         'three refused, one counted',
         () => host.stats.rejected === 3 && counted(c).n === 1,
@@ -203,21 +160,21 @@ describe('bad input on durable inboxes, topics and finished actors', () => {
   }
 
   it('a message for an actor that has finished is traced as late, not rejected or dead-lettered', async () => {
-    const resources = await provisionTeam(nc, { team: 'bad' });
+    const resources = await provisionTeam(nats.nc, { team: 'bad' });
     const trace = createMemoryTrace();
-    host = await createActorHost({ nc, team: 'bad', node: 'h', trace, seed: 14 });
+    host = await createActorHost({ nc: nats.nc, team: 'bad', node: 'h', trace, seed: 14 });
     const c = await host.spawn('counter', recorder, { durable: true, topics: ['news'] });
-    nc.publish(
+    nats.nc.publish(
       resources.subjects.inbox('counter'),
       encodeValue(good('s-1', 1, { type: 'count.stop' })),
     );
     await until('the actor is done', () => c.status === 'done');
-    nc.publish(resources.subjects.inbox('counter'), encodeValue(good('l-1', 2)));
-    nc.publish(
+    nats.nc.publish(resources.subjects.inbox('counter'), encodeValue(good('l-1', 2)));
+    nats.nc.publish(
       resources.subjects.topic('news'),
       encodeValue(good('l-2', 3, { to: '#news', type: 'run.done' })),
     );
-    await jetstream(nc).publish(
+    await jetstream(nats.nc).publish(
       resources.subjects.durableInbox('counter'),
       encodeValue(good('l-3', 4)),
     );
@@ -230,11 +187,11 @@ describe('bad input on durable inboxes, topics and finished actors', () => {
     ]);
     expect(host.stats.rejected).toBe(0);
     expect(trace.events.some((e) => e.kind === 'reject')).toBe(false);
-    const dlq = await (await jetstreamManager(nc)).streams.info(resources.dlqStream);
+    const dlq = await (await jetstreamManager(nats.nc)).streams.info(resources.dlqStream);
     expect(dlq.state.messages).toBe(0);
     // The late durable message is not redelivered: the queue is empty.
     const info = await (
-      await jetstreamManager(nc)
+      await jetstreamManager(nats.nc)
     ).consumers.info(resources.inboxStream, 'counter');
     expect(info.num_pending + info.num_ack_pending).toBe(0);
   });
