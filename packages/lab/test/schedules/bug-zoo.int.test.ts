@@ -1,46 +1,23 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_ID, type TaskSuite } from '@llm-teams/agents';
-import type { NatsConnection } from '@llm-teams/broker';
-import {
-  exploreSchedules,
-  KNOWN_BUGS,
-  loadSuite,
-  scheduleFileSchema,
-  scheduleTeamSchema,
-  type KnownBug,
-} from '@llm-teams/lab';
-import { runCli, startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_ID } from '@llm-teams/agents';
+import { exploreSchedules, KNOWN_BUGS, scheduleFileSchema, type KnownBug } from '@llm-teams/lab';
+import { tinyTeam, useScheduledRuns } from '../support/scheduled-runs.js';
+import { runCli, tempDir } from '@llm-teams/testkit';
 
 /** The zoo's search seed: docs/bugs show what it finds. */
 const SEARCH_SEED = 'zoo';
 
 describe('the bug zoo: each broken variant is found within its budget, the safe protocol passes it', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let suite: TaskSuite;
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    suite = await loadSuite({ suite: 'tiny', p: 0.5 });
-  });
-  afterAll(async () => {
-    await nats.close();
-  });
+  const runs = useScheduledRuns();
   const explore = (bug: KnownBug, broken: boolean, modelTimeOrder: boolean) =>
     exploreSchedules({
-      nc,
-      suite,
-      team: scheduleTeamSchema.parse({
-        suite: 'tiny',
-        p: 0.5,
+      ...runs,
+      team: tinyTeam({
         arch: bug.arch,
-        agents: 5,
         // explore's default model: what `explore --bug` and docs/bugs run.
         model: DEFAULT_MODEL_ID,
-        seed: '1',
         ...bug.team,
         ...(broken ? { bug: bug.name } : {}),
         modelTimeOrder,
@@ -78,8 +55,8 @@ describe('the bug zoo: each broken variant is found within its budget, the safe 
 });
 
 describe('llm-teams explore --bug', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'llmt-zoo-cli-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { dir, cleanup } = tempDir('llmt-zoo-cli-');
+  afterAll(cleanup);
 
   it('--bug list prints every bug, one a line, with its description', async () => {
     const res = await runCli(['explore', '--bug', 'list']);

@@ -1,42 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TaskSuite } from '@llm-teams/agents';
-import type { NatsConnection } from '@llm-teams/broker';
+import { describe, expect, it } from 'vitest';
 import { createRandomWalkStrategy, type TraceEvent } from '@llm-teams/runtime';
-import {
-  loadSuite,
-  replaySchedule,
-  runScheduledTeam,
-  scheduleFileOf,
-  scheduleTeamSchema,
-  uniqueTeamName,
-} from '@llm-teams/lab';
-import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+import { replaySchedule, runScheduledTeam, scheduleFileOf, uniqueTeamName } from '@llm-teams/lab';
+import { tinyTeam, useScheduledRuns } from '../support/scheduled-runs.js';
 
 const marks = (events: TraceEvent[], name: string) =>
   events.filter((e) => e.kind === 'mark' && e.name === name);
 
 describe('controlled schedules of a centralized team', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let suite: TaskSuite;
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    suite = await loadSuite({ suite: 'tiny', p: 0.5 });
-  });
-  afterAll(async () => {
-    await nats.close();
-  });
+  const runs = useScheduledRuns();
 
   it('a leader paused past its lease is replaced (lease expiry, takeover by the standby), and the schedule replays to the same trace', async () => {
     // Work takes virtual time (timeScale), so the lease runs out during the run.
-    const team = scheduleTeamSchema.parse({
-      suite: 'tiny',
-      p: 0.5,
+    const team = tinyTeam({
       arch: 'centralized',
-      agents: 5,
       model: 'sim:gpt-5.2',
-      seed: '1',
       timeScale: 0.1,
       pauseMs: 2100,
     });
@@ -45,7 +22,7 @@ describe('controlled schedules of a centralized team', () => {
       switchProbability: 0.1,
       pause: { probability: 0.05, max: 1, actors: ['coord1', 'coord2'] },
     });
-    const run = await runScheduledTeam({ nc, suite, team, strategy, teamName: uniqueTeamName() });
+    const run = await runScheduledTeam({ ...runs, team, strategy, teamName: uniqueTeamName() });
     expect(run.status).toBe('completed');
     expect(run.end.reason).toBe('stopped');
     const paused = marks(run.events, 'sched.pause');
@@ -62,7 +39,7 @@ describe('controlled schedules of a centralized team', () => {
 
     const file = scheduleFileOf(team, run, 'local');
     const replays = await Promise.all(
-      [0, 1].map(() => replaySchedule({ nc, file, suite, teamName: uniqueTeamName() })),
+      [0, 1].map(() => replaySchedule({ ...runs, file, teamName: uniqueTeamName() })),
     );
     for (const r of replays) {
       expect(r.diverged).toBeUndefined();

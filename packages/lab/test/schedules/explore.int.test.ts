@@ -1,53 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TaskSuite } from '@llm-teams/agents';
-import type { NatsConnection } from '@llm-teams/broker';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRandomWalkStrategy } from '@llm-teams/runtime';
 import {
   exploreSchedules,
-  loadSuite,
   readScheduleFile,
   replaySchedule,
   runScheduledTeam,
   scheduleFileOf,
-  scheduleTeamSchema,
   uniqueTeamName,
   writeScheduleOutput,
   type ExploreResult,
 } from '@llm-teams/lab';
-import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+import { tempDir } from '@llm-teams/testkit';
+import { boardTeam, useScheduledRuns } from '../support/scheduled-runs.js';
 
 describe('controlled schedules of a real team', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let suite: TaskSuite;
-  const dir = mkdtempSync(join(tmpdir(), 'llmt-sched-'));
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    suite = await loadSuite({ suite: 'tiny', p: 0.5 });
-  });
-  afterAll(async () => {
-    await nats.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const team = (unsafeBoard: boolean) =>
-    scheduleTeamSchema.parse({
-      suite: 'tiny',
-      p: 0.5,
-      arch: 'decentralized',
-      agents: 5,
-      model: 'sim:gpt-5.2',
-      seed: '1',
-      unsafe: { board: unsafeBoard },
-    });
+  const runs = useScheduledRuns();
+  const { dir, cleanup } = tempDir('llmt-sched-');
+  afterAll(cleanup);
+  const team = boardTeam;
 
   it('finds claims without compare-and-set, shrinks the schedule, and its replay fails the same way every time', async () => {
     const explored: ExploreResult = await exploreSchedules({
-      nc,
-      suite,
+      ...runs,
       team: team(true),
       seed: 'claims',
       schedules: 200,
@@ -77,7 +51,7 @@ describe('controlled schedules of a real team', () => {
     const file = await readScheduleFile(path);
     expect(file).toEqual(failure.schedule);
     for (const controller of ['local', 'local', 'nats', 'nats'] as const) {
-      const r = await replaySchedule({ nc, file, suite, controller });
+      const r = await replaySchedule({ ...runs, file, controller });
       expect(r.diverged).toBeUndefined();
       expect(r.outcome.failures).toEqual(file.outcome.failures);
       expect(r.outcome.findings).toEqual(file.outcome.findings);
@@ -88,8 +62,7 @@ describe('controlled schedules of a real team', () => {
 
   it('the correct protocol passes the same search', async () => {
     const r = await exploreSchedules({
-      nc,
-      suite,
+      ...runs,
       team: team(false),
       seed: 'claims',
       schedules: 12,
@@ -102,8 +75,7 @@ describe('controlled schedules of a real team', () => {
 
   it('message drops chosen by a schedule are traced as faults and replay too', async () => {
     const first = await runScheduledTeam({
-      nc,
-      suite,
+      ...runs,
       team: team(false),
       strategy: createRandomWalkStrategy({ seed: 'd', drop: { probability: 0.5, max: 3 } }),
       teamName: uniqueTeamName(),
@@ -120,9 +92,8 @@ describe('controlled schedules of a real team', () => {
     expect(first.failed).toBe(false);
     expect(first.status).toBe('completed');
     const r = await replaySchedule({
-      nc,
+      ...runs,
       file: scheduleFileOf(team(false), first, 'local'),
-      suite,
     });
     expect(r.reproduced).toBe(true);
     expect(r.outcome.trace).toEqual(first.trace);
@@ -131,8 +102,7 @@ describe('controlled schedules of a real team', () => {
   it('a passing schedule replays to the same trace; a seed gives the same schedule', async () => {
     const run = (seed: string) =>
       runScheduledTeam({
-        nc,
-        suite,
+        ...runs,
         team: team(false),
         strategy: createRandomWalkStrategy({ seed, switchProbability: 0.3 }),
         teamName: uniqueTeamName(),
@@ -148,7 +118,7 @@ describe('controlled schedules of a real team', () => {
 
     const file = scheduleFileOf(team(false), first, 'local');
     for (let k = 0; k < 2; k++) {
-      const r = await replaySchedule({ nc, file, suite });
+      const r = await replaySchedule({ ...runs, file });
       expect(r.reproduced).toBe(true);
       expect(r.outcome.trace).toEqual(first.trace);
     }

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_ID, type TaskSuite } from '@llm-teams/agents';
-import type { NatsConnection } from '@llm-teams/broker';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_ID } from '@llm-teams/agents';
 import { createRandomWalkStrategy, type ScheduleStrategy } from '@llm-teams/runtime';
 import {
-  loadSuite,
   replaySchedule,
   runScheduledTeam,
   scheduleFileOf,
   scheduleFileSchema,
-  scheduleTeamSchema,
   uniqueTeamName,
 } from '@llm-teams/lab';
-import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+import { tinyTeam, useScheduledRuns } from '../support/scheduled-runs.js';
 
 /**
  * A controlled run is a function of its decisions: its status, its end and its trace are the
@@ -19,26 +16,12 @@ import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
  * several times, and every outcome compared.
  */
 describe('a scheduled run ends the same way in every replay', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let suite: TaskSuite;
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    suite = await loadSuite({ suite: 'tiny', p: 0.5 });
-  });
-  afterAll(async () => {
-    await nats.close();
-  });
+  const runs = useScheduledRuns();
 
   const centralized = (extra: Record<string, unknown> = {}) =>
-    scheduleTeamSchema.parse({
-      suite: 'tiny',
-      p: 0.5,
+    tinyTeam({
       arch: 'centralized',
-      agents: 5,
       model: DEFAULT_MODEL_ID,
-      seed: '1',
       jumpMs: 500,
       ...extra,
     });
@@ -49,10 +32,10 @@ describe('a scheduled run ends the same way in every replay', () => {
     strategy: ScheduleStrategy,
     times: number,
   ) {
-    const run = await runScheduledTeam({ nc, suite, team, strategy, teamName: uniqueTeamName() });
+    const run = await runScheduledTeam({ ...runs, team, strategy, teamName: uniqueTeamName() });
     const file = scheduleFileSchema.parse(scheduleFileOf(team, run, 'local'));
     const replays = [];
-    for (let i = 0; i < times; i++) replays.push(await replaySchedule({ nc, suite, file }));
+    for (let i = 0; i < times; i++) replays.push(await replaySchedule({ ...runs, file }));
     const outcome = (o: typeof run) => ({
       status: o.status,
       reason: o.reason,

@@ -1,53 +1,36 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_ID, type TaskSuite } from '@llm-teams/agents';
-import type { NatsConnection } from '@llm-teams/broker';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_ID } from '@llm-teams/agents';
 import { createRandomWalkStrategy, type TraceEvent } from '@llm-teams/runtime';
 import {
   analyzeTrace,
-  loadSuite,
   replaySchedule,
   runScheduledTeam,
   scheduleFileOf,
   scheduleFileSchema,
-  scheduleTeamSchema,
   uniqueTeamName,
 } from '@llm-teams/lab';
-import { runCli, startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+import { tinyTeam, useScheduledRuns } from '../support/scheduled-runs.js';
+import { runCli, tempDir } from '@llm-teams/testkit';
 
 const targets = (events: TraceEvent[], fault: string) =>
   events.flatMap((e) => (e.kind === 'fault' && e.fault === fault ? [String(e.target)] : []));
 
 describe('crashes and clock jumps are schedule choices, replayed exactly', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let suite: TaskSuite;
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    suite = await loadSuite({ suite: 'tiny', p: 0.5 });
-  });
-  afterAll(async () => {
-    await nats.close();
-  });
+  const runs = useScheduledRuns();
 
   it('a crashed agent is restored at the chosen step, its trace lane goes on, and the schedule replays to the same trace', async () => {
-    const team = scheduleTeamSchema.parse({
-      suite: 'tiny',
-      p: 0.5,
+    const team = tinyTeam({
       arch: 'decentralized',
-      agents: 5,
       model: DEFAULT_MODEL_ID,
-      seed: '1',
     });
     const strategy = createRandomWalkStrategy({
       seed: 'crash',
       switchProbability: 0.1,
       crash: { probability: 0.05, max: 2 },
     });
-    const run = await runScheduledTeam({ nc, suite, team, strategy, teamName: uniqueTeamName() });
+    const run = await runScheduledTeam({ ...runs, team, strategy, teamName: uniqueTeamName() });
     expect(run.status).toBe('completed');
     const crashed = run.choices.filter((c) => c.action === 'crash');
     expect(crashed.length).toBeGreaterThan(0);
@@ -59,19 +42,15 @@ describe('crashes and clock jumps are schedule choices, replayed exactly', () =>
     expect(analyzeTrace(run.events).findings.filter((f) => f.severity === 'error')).toEqual([]);
     const file = scheduleFileOf(team, run, 'local');
     expect(file.choices).toContainEqual(expect.objectContaining({ action: 'crash' }));
-    const again = await replaySchedule({ nc, suite, file: scheduleFileSchema.parse(file) });
+    const again = await replaySchedule({ ...runs, file: scheduleFileSchema.parse(file) });
     expect(again.diverged).toBeUndefined();
     expect(again.reproduced).toBe(true);
   }, 120_000);
 
   it("a clock jump puts one member's clock ahead: a standby that trusts the lease across it takes over while the leader's lease is valid", async () => {
-    const team = scheduleTeamSchema.parse({
-      suite: 'tiny',
-      p: 0.5,
+    const team = tinyTeam({
       arch: 'centralized',
-      agents: 5,
       model: DEFAULT_MODEL_ID,
-      seed: '1',
       timeScale: 0.1,
       jumpMs: 2000,
     });
@@ -80,20 +59,20 @@ describe('crashes and clock jumps are schedule choices, replayed exactly', () =>
       switchProbability: 0.1,
       jump: { probability: 0.5, max: 1, actors: ['coord2'] },
     });
-    const run = await runScheduledTeam({ nc, suite, team, strategy, teamName: uniqueTeamName() });
+    const run = await runScheduledTeam({ ...runs, team, strategy, teamName: uniqueTeamName() });
     const jumps = run.events.flatMap((e) =>
       e.kind === 'mark' && e.name === 'sched.jump' ? [[e.actor, e.aheadMs]] : [],
     );
     expect(jumps).toEqual([['coord2', 2000]]);
     expect(run.failures).toEqual(['lease']);
-    const again = await replaySchedule({ nc, suite, file: scheduleFileOf(team, run, 'local') });
+    const again = await replaySchedule({ ...runs, file: scheduleFileOf(team, run, 'local') });
     expect(again.reproduced).toBe(true);
   }, 120_000);
 });
 
 describe('llm-teams explore with crash and clock-jump faults', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'llmt-sched-faults-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { dir, cleanup } = tempDir('llmt-sched-faults-');
+  afterAll(cleanup);
 
   it('--crash-probability and --jump-probability: the safe team survives the chosen faults', async () => {
     const res = await runCli([

@@ -1,54 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TaskSuite } from '@llm-teams/agents';
 import type { NatsConnection } from '@llm-teams/broker';
 import { createRandomWalkStrategy, createStepBatcher } from '@llm-teams/runtime';
 import {
   closeSearchThreads,
   exploreSchedules,
-  loadSuite,
   runScheduledTeam,
-  scheduleTeamSchema,
   uniqueTeamName,
 } from '@llm-teams/lab';
-import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+import { useNats } from '@llm-teams/testkit';
+import { boardTeam, useScheduledRuns } from '../support/scheduled-runs.js';
 
 describe('schedules that share a connection, its turns and threads', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let suite: TaskSuite;
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-    suite = await loadSuite({ suite: 'tiny', p: 0.5 });
-  });
+  const nats = useNats({ before: beforeAll, after: afterAll });
+  const runs = useScheduledRuns(nats);
   afterAll(async () => {
     await closeSearchThreads();
-    await nats.close();
   });
-  const team = (unsafeBoard: boolean) =>
-    scheduleTeamSchema.parse({
-      suite: 'tiny',
-      p: 0.5,
-      arch: 'decentralized',
-      agents: 5,
-      model: 'sim:gpt-5.2',
-      seed: '1',
-      unsafe: { board: unsafeBoard },
-    });
+  const team = boardTeam;
 
   it('runs interleaved on one connection and its turns leave the same traces as each run alone on a fresh connection', async () => {
     const seeds = ['s1', 's2', 's3', 's1'];
-    const batcher = createStepBatcher(nc);
+    const batcher = createStepBatcher(runs.nc);
     const run = (conn: NatsConnection, seed: string, shared: boolean) =>
       runScheduledTeam({
         nc: conn,
         ...(shared ? { batcher } : {}),
-        suite,
+        suite: runs.suite,
         team: team(false),
         strategy: createRandomWalkStrategy({ seed, switchProbability: 0.3 }),
         teamName: uniqueTeamName(),
       });
-    const together = await Promise.all(seeds.map((s) => run(nc, s, true)));
+    const together = await Promise.all(seeds.map((s) => run(runs.nc, s, true)));
     for (const [i, seed] of seeds.entries()) {
       const fresh = await nats.connect();
       try {
@@ -67,8 +49,7 @@ describe('schedules that share a connection, its turns and threads', () => {
   it('a search on two threads checks the same schedules and finds the same first failure as on one', async () => {
     const search = (threads: number) =>
       exploreSchedules({
-        nc,
-        suite,
+        ...runs,
         team: team(true),
         seed: 'claims',
         schedules: 60,
