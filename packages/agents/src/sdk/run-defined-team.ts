@@ -79,6 +79,8 @@ export interface DefinedTeamRunOptions {
   sharedStateGate?: SharedStateGate;
   /** Called once the team is up (fault triggers, tests). */
   onStarted?: (team: RunningTeam) => void | Promise<void>;
+  /** Called once the run's end is decided, before `run.end` (`TeamRunOptions.onEnding`). */
+  onEnding?: () => void | Promise<void>;
   /** Members hosted here (default all); the others join from `startTeamNode` processes. */
   localMembers?: string[];
   /** How long to wait for the other processes' members. Default 60000. */
@@ -309,6 +311,7 @@ async function runOpened(
   budget.off();
   // Before run.end: under a schedule the director's reads are steps, and none is taken after.
   const final = tasks.length > 0 ? [...(await open.board.all()).values()].map((v) => v.entry) : [];
+  await options.onEnding?.();
   await announceRunEnd(director, open.boardKv, {
     status,
     reason,

@@ -149,6 +149,10 @@ export interface TeamRunOptions {
   storage?: 'file' | 'memory';
   /** Called once the team is up: tests and the chaos tooling act on it. */
   onStarted?: (team: RunningTeam) => void | Promise<void>;
+  /** Called once the run's end is decided, before the director marks `run.end` and the team
+   *  closes: its actors still record, so what this does is in the trace (the fault controller
+   *  heals the broker faults still pending). */
+  onEnding?: () => void | Promise<void>;
   /** How long a run with remote members waits for them to join before it starts. Default
    *  60000. */
   joinTimeoutMs?: number;

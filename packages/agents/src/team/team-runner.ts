@@ -359,6 +359,7 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   });
   const wallMs = clock.now() - started;
   const final = await readFinalBoard(directorBoard, clock);
+  await options.onEnding?.();
   await announceRunEnd(director, ctx.boardKv, {
     status,
     reason,

@@ -95,6 +95,9 @@ interface Entry {
   disarm?: () => void;
   applied?: AppliedFault;
   healTimer?: TimerHandle;
+  /** While the fault is being applied (a server stopping), then healed (one starting). */
+  firing?: Promise<void>;
+  healing?: Promise<void>;
 }
 
 /** Why a fault that fired applied to nothing. */
@@ -201,6 +204,10 @@ class Controller implements FaultController {
         await this.#start(team);
         await base.onStarted?.(team);
       },
+      onEnding: async () => {
+        await this.#healBrokers();
+        await base.onEnding?.();
+      },
     };
   }
 
@@ -257,7 +264,7 @@ class Controller implements FaultController {
   }
 
   #fireLogged(entry: Entry): void {
-    this.#fire(entry).catch((err: unknown) =>
+    entry.firing = this.#fire(entry).catch((err: unknown) =>
       this.#record(undefined, {
         kind: 'fault',
         fault: 'fault.error',
@@ -353,7 +360,8 @@ class Controller implements FaultController {
     // Healed once the heal is done (a server restarted, an actor respawned), not when it starts.
     entry.state = 'healing';
     try {
-      await heal();
+      entry.healing = heal();
+      await entry.healing;
     } finally {
       entry.state = 'healed';
     }
@@ -480,20 +488,31 @@ class Controller implements FaultController {
     return true;
   }
 
+  /**
+   * Servers outlive the run (`up`'s): as the run ends, a broker fault not yet fired is disarmed
+   * and one with a heal pending is healed (a killed server started again), while the team
+   * still records, so the trace has the heal.
+   */
+  async #healBrokers(): Promise<void> {
+    const brokers = [...this.#entries.values()].filter((e) => e.fault.layer === 'broker');
+    await Promise.all(brokers.flatMap((e) => (e.firing ? [e.firing] : [])));
+    const heals = brokers.flatMap((e) =>
+      e.state === 'armed' || e.state === 'active' ? [this.#heal(e)] : e.healing ? [e.healing] : [],
+    );
+    await Promise.all(heals.map((h) => h.catch(() => undefined)));
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // A run that failed before its end heals here (untraced: its trace is closed).
+    await this.#healBrokers();
     await this.#server?.close();
     for (const entry of this.#entries.values()) {
       entry.disarm?.();
       this.#clock.clearTimeout(entry.healTimer);
       entry.applied?.dispose?.();
     }
-    // Servers outlive the run (`up`'s): one killed with a heal pending is started again.
-    const healing = [...this.#entries.values()].filter(
-      (e) => e.state === 'active' && e.fault.layer === 'broker' && e.applied?.heal,
-    );
-    await Promise.all(healing.map((e) => e.applied!.heal!().catch(() => undefined)));
     this.injector.close();
     this.#broker?.close();
   }

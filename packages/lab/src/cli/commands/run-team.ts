@@ -365,5 +365,6 @@ function teamOptionsOf(
     ...(fo.interceptor ? { interceptor: fo.interceptor } : {}),
     ...(fo.modelOptions ? { modelOptions: fo.modelOptions } : {}),
     ...(fo.onStarted ? { onStarted: fo.onStarted } : {}),
+    ...(fo.onEnding ? { onEnding: fo.onEnding } : {}),
   };
 }
