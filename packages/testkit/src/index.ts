@@ -29,7 +29,7 @@ export {
 } from './test-nats.js';
 export { deferred, nextPermissionError, until } from './waiting.js';
 export { tempDir } from './temp-dir.js';
-export { docCommands, isSynopsis } from './doc-commands.js';
+export { docCommands, docSteps, isSynopsis, type DocStep } from './doc-commands.js';
 export { watchedTrace, type WatchedTrace } from './watched-trace.js';
 export { runTimeline } from './run-timeline.js';
 export {

@@ -2,8 +2,7 @@
  * Every `llm-teams` command the docs and the README show (in a code block or inline code,
  * synopses with placeholders included) names a command the CLI has, and only flags that
  * command takes. A renamed or removed flag fails here, naming the page and the line. The
- * commands themselves are run by the tests of each feature (docs/lab.md and docs/cli.md's
- * concrete lines by their page tests).
+ * concrete lines themselves are run from their pages (doc-pages-commands.int.test.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
