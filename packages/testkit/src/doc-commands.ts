@@ -1,7 +1,12 @@
 /** A page in order: its prose, and its fenced blocks that hold commands (an output block,
  *  ```text and the like, holds none and is left out). A block's lines exclude the fence. */
-function pageParts(markdown: string): { prose?: string; lines?: string[] }[] {
-  return markdown.split(/^```/m).flatMap((part, i) => {
+interface PagePart {
+  prose?: string;
+  lines?: string[];
+}
+
+function pageParts(markdown: string): PagePart[] {
+  return markdown.split(/^```/m).flatMap((part, i): PagePart[] => {
     if (i % 2 === 0) return [{ prose: part }];
     if (/^(text|console|json|yaml|ts|typescript|js)\b/.test(part)) return [];
     return [
