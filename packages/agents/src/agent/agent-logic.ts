@@ -27,6 +27,32 @@ export function agentActions(s: AgentServices) {
     const r = rt(system);
     for (const c of s.coordinators) r.tell(c, type, body);
   };
+  /** A task given back unfinished: traced in `phase` with why, and told to the coordinators
+   *  as not done. */
+  const giveBack = (
+    context: AgentContext,
+    system: unknown,
+    phase: 'release' | 'fail',
+    reason: string,
+    told: Pick<TaskDoneBody, 'reason' | 'skip'>,
+  ) => {
+    const a = context.assignment!;
+    rt(system).record({
+      kind: 'task',
+      taskId: a.taskId,
+      phase,
+      reason,
+      modelTime: context.modelNow,
+    });
+    const body: TaskDoneBody = {
+      taskId: a.taskId,
+      ok: false,
+      modelTime: context.modelNow,
+      backup: a.backup,
+      ...told,
+    };
+    toCoordinators(system, 'task.done', body);
+  };
   return {
     recordTask: ({ context, system }: ActionArgs, params: { phase: Phase; reason?: string }) => {
       if (!context.assignment) return;
@@ -46,22 +72,7 @@ export function agentActions(s: AgentServices) {
       const a = context.assignment!;
       const skip = (outputOf<PrepareOutcome>(event) as { skip: SkipReason }).skip;
       const reason = describeSkip(a.taskId, skip);
-      rt(system).record({
-        kind: 'task',
-        taskId: a.taskId,
-        phase: 'release',
-        reason,
-        modelTime: context.modelNow,
-      });
-      const body: TaskDoneBody = {
-        taskId: a.taskId,
-        ok: false,
-        modelTime: context.modelNow,
-        backup: a.backup,
-        reason: `skipped: ${reason}`,
-        skip,
-      };
-      toCoordinators(system, 'task.done', body);
+      giveBack(context, system, 'release', reason, { reason: `skipped: ${reason}`, skip });
     },
     reportDone: ({ context, system }: ActionArgs) => {
       const a = context.assignment!;
@@ -75,23 +86,8 @@ export function agentActions(s: AgentServices) {
       if (selfClaiming && s.teammates.length > 0) rt(system).broadcast('team', 'task.done', body);
     },
     reportFailure: ({ context, system }: ActionArgs) => {
-      const a = context.assignment!;
       const reason = context.lastError ?? 'gave up';
-      rt(system).record({
-        kind: 'task',
-        taskId: a.taskId,
-        phase: 'fail',
-        reason,
-        modelTime: context.modelNow,
-      });
-      const body: TaskDoneBody = {
-        taskId: a.taskId,
-        ok: false,
-        modelTime: context.modelNow,
-        backup: a.backup,
-        reason,
-      };
-      toCoordinators(system, 'task.done', body);
+      giveBack(context, system, 'fail', reason, { reason });
     },
     sendVote: ({ context, event, system }: ActionArgs) => {
       const job = context.reviews[0]!;

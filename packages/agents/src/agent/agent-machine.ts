@@ -37,6 +37,17 @@ const promiseStub = <K extends keyof Actors>(what: K) =>
     Promise.reject(new Error(`agent chart: ${what} is not provided`)),
   ) as unknown as Actors[K];
 
+/** A step that fails gives the task up, with the error as why. */
+const releaseOnError = { target: '#agent.releasing', actions: 'noteError' } as const;
+/** A step that outlasts a tool turn gives the task up, with `reason` as why. */
+const releaseAfterToolTurn = (reason: string) =>
+  ({
+    toolTurn: {
+      target: '#agent.releasing',
+      actions: { type: 'noteReason', params: { reason } },
+    },
+  }) as const;
+
 /**
  * The agent statechart, as data: states, transitions and context updates. What it does to the
  * world — protocol steps, model calls, tools, reports — is named here and provided by
@@ -76,6 +87,12 @@ export const agentChart = setup({
   },
   delays: { poll: 50, modelTurn: 600_000, toolTurn: 120_000, modelBackoff: 100 },
   actions: {
+    /** Why the task is given up: the error a step failed with. */
+    noteError: assign({
+      lastError: ({ event }) => String((event as unknown as { error: unknown }).error),
+    }),
+    /** Why the task is given up, when the chart says (a timeout). */
+    noteReason: assign((_, params: { reason: string }) => ({ lastError: params.reason })),
     recordTask: (_, _params: { phase: Phase; reason?: string }) => undefined,
     reportSkip: notProvided('reportSkip'),
     reportDone: notProvided('reportDone'),
@@ -262,17 +279,9 @@ export const agentChart = setup({
                 ],
               },
             ],
-            onError: {
-              target: '#agent.releasing',
-              actions: assign({ lastError: ({ event }) => String(event.error) }),
-            },
+            onError: releaseOnError,
           },
-          after: {
-            toolTurn: {
-              target: '#agent.releasing',
-              actions: assign({ lastError: 'preparing timed out' }),
-            },
-          },
+          after: releaseAfterToolTurn('preparing timed out'),
         },
         thinking: {
           invoke: {
@@ -349,17 +358,9 @@ export const agentChart = setup({
               },
               { target: '#agent.releasing', actions: assign({ lastError: 'out of turns' }) },
             ],
-            onError: {
-              target: '#agent.releasing',
-              actions: assign({ lastError: ({ event }) => String(event.error) }),
-            },
+            onError: releaseOnError,
           },
-          after: {
-            toolTurn: {
-              target: '#agent.releasing',
-              actions: assign({ lastError: 'tools timed out' }),
-            },
-          },
+          after: releaseAfterToolTurn('tools timed out'),
         },
         modelFailed: {
           always: { guard: 'modelGaveUp', target: '#agent.releasing' },

@@ -62,6 +62,17 @@ export type SkipReason =
   | { code: 'waiting'; deps: string[] }
   | { code: 'refused'; refusal: BoardRefusal };
 
+/** The trace of a completion the board took: a `tool` event naming the write (key@revision). */
+export function completedRecord(taskId: string, rev: number): TracePayload {
+  return {
+    kind: 'tool',
+    name: 'board.complete',
+    outcome: 'ok',
+    taskId,
+    kvWrite: `board/task.${taskId}@${rev}`,
+  };
+}
+
 /** A skip as a sentence (trace and model readers). */
 export function describeSkip(taskId: string, skip: SkipReason): string {
   switch (skip.code) {
@@ -285,14 +296,7 @@ export function createTaskBoardProtocol(options: TaskBoardProtocolOptions): Task
           doneAtModel: modelTime,
         };
       });
-      if (out.ok)
-        record({
-          kind: 'tool',
-          name: 'board.complete',
-          outcome: 'ok',
-          taskId,
-          kvWrite: `board/task.${taskId}@${out.rev}`,
-        });
+      if (out.ok) record(completedRecord(taskId, out.rev));
       return out;
     },
     async readiness(taskId, deps, redo) {

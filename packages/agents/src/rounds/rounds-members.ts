@@ -2,11 +2,13 @@
  * Spawning the members of a rounds team (the paper's harness on this runtime): the lead
  * (`coord1`) and the workers, on the team's shared state kept under locks (file-locks.ts).
  */
-import { createFailureDetector, type TracePayload } from '@llm-teams/runtime';
+import type { TracePayload } from '@llm-teams/runtime';
+import { completedRecord } from '../protocols/task-board-protocol.js';
 import type { BoardOutcome, TaskBoard } from '../team-state/task-board.js';
 import { memberModel } from '../team/member-model.js';
 import { createMemberTools } from '../team/member-tools.js';
 import type { TeamContext } from '../team/team-context.js';
+import { watchWorkers } from '../team/worker-watch.js';
 import { createFileLocks, lockedBoard, lockedWorkspace } from './file-locks.js';
 import { createRoundsLeadMachine } from './rounds-lead.js';
 import type { PeerMessage, RoundsMode } from './rounds-messages.js';
@@ -42,14 +44,7 @@ async function complete(
     if (e.owner !== me && e.status !== 'open') return { code: 'not-owner', owner: e.owner };
     return { ...e, status: 'done', owner: me, leaseUntil: undefined, doneAtModel: modelTime };
   });
-  if (out.ok)
-    record({
-      kind: 'tool',
-      name: 'board.complete',
-      outcome: 'ok',
-      taskId,
-      kvWrite: `board/task.${taskId}@${out.rev}`,
-    });
+  if (out.ok) record(completedRecord(taskId, out.rev));
   return out;
 }
 
@@ -96,7 +91,7 @@ export async function spawnRoundsWorker(ctx: TeamContext, id: string): Promise<v
 
 /** Spawns the lead of a rounds team in this process, with the failure detector that feeds it. */
 export async function spawnRoundsLead(ctx: TeamContext, id: string): Promise<void> {
-  const { config, clock, host } = ctx;
+  const { config, clock } = ctx;
   const order = [...ctx.tasks.keys()].sort(
     (a, b) => (ctx.priority.get(b) ?? 0) - (ctx.priority.get(a) ?? 0) || (a < b ? -1 : 1),
   );
@@ -111,19 +106,5 @@ export async function spawnRoundsLead(ctx: TeamContext, id: string): Promise<voi
     runStartMs: config.runStartMs,
   });
   await ctx.spawn(id, machine, { durable: true, topics: ['team'], heartbeat: { intervalMs: 100 } });
-  const fd = config.failureDetection;
-  ctx.detectors.push(
-    createFailureDetector({
-      heartbeats: host,
-      clock,
-      kind: fd.kind,
-      timeoutMs: fd.timeoutMs,
-      phiThreshold: fd.phiThreshold,
-      expectedIntervalMs: fd.heartbeatMs,
-      watch: (a) => config.workers.includes(a),
-      expect: config.workers,
-      onSuspect: (worker) => host.actor(id)?.send({ type: 'worker.suspected', worker }),
-      onRecover: (worker) => host.actor(id)?.send({ type: 'worker.recovered', worker }),
-    }),
-  );
+  watchWorkers(ctx, id);
 }

@@ -1,43 +1,32 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { assign, setup } from 'xstate';
+import { type KV } from '@llm-teams/broker';
 import {
-  clusterReplicas,
-  openTeamResources,
-  provisionTeam,
-  type KV,
-  type NatsConnection,
-} from '@llm-teams/broker';
-import {
-  createActorHost,
-  createKvSnapshotStore,
   createRandom,
   type ActorHost,
   type ActorHostOptions,
   type Clock,
-  type DeliveryGate,
   type MessageEvent,
-  type MessageInterceptor,
   type SharedStateGate,
   type TraceDetail,
-  type TraceSink,
 } from '@llm-teams/runtime';
 import { AgentsError } from '../agents-error.js';
 import { llmTraceDetailOf, llmTraceOf } from '../models/attempt-trace.js';
 import {
-  createKvUsageLimiter,
   createModelClient,
-  createUsageLedger,
-  hasUsageLimits,
   type ModelClient,
   type ModelClientOptions,
-  type UsageBudget,
   type UsageLedger,
   type UsageLimits,
 } from '../models/index.js';
 import { memberModel } from './defined-member-model.js';
 import { createTaskBoardProtocol } from '../protocols/task-board-protocol.js';
-import { TEAM_SUPERVISION } from '../team/team-members.js';
-import { scopedIds } from '../team/team-open.js';
+import {
+  openTeamHost,
+  openTeamParts,
+  openTeamUsage,
+  type TeamOpeningOptions,
+} from '../team/team-opening.js';
 import { createTaskBoard, type TaskBoard } from '../team-state/task-board.js';
 import { createWorkspaceStore, type WorkspaceStore } from '../team-state/workspace-store.js';
 import {
@@ -72,33 +61,18 @@ export function isDefinedRunConfig(config: unknown): config is DefinedRunConfig 
   return (config as { kind?: unknown } | undefined)?.kind === 'defined';
 }
 
-export interface OpenDefinedTeamOptions {
-  nc: NatsConnection;
+export interface OpenDefinedTeamOptions extends TeamOpeningOptions {
   definition: TeamDefinition;
   config: DefinedRunConfig;
   dir: string | undefined;
-  clock: Clock;
   /** A member's own clock (`ctx.clock`, its model's, its board's), e.g. one a schedule's
    *  `jump` fault puts ahead of the others. Default: `clock`. */
   memberClock?: ((member: string) => Clock | undefined) | undefined;
   /** Join resources another process provisioned (nodes). */
   join: boolean;
-  /** The members this process hosts (each process forks its message ids by them). */
-  idScope?: readonly string[] | undefined;
-  node?: string | undefined;
-  trace?: TraceSink | undefined;
-  replicas?: number | undefined;
-  storage?: 'file' | 'memory' | undefined;
   modelOptions?: Partial<ModelClientOptions> | undefined;
-  interceptor?: MessageInterceptor | undefined;
-  durable?: ActorHostOptions['durable'] | undefined;
-  deliveryGate?: DeliveryGate | undefined;
-  sharedStateGate?: SharedStateGate | undefined;
-  budget?: UsageBudget | undefined;
   /** Envelope signing and the host's inbox subscription (`run --auth`, `node --auth`). */
   hostOptions?: Pick<ActorHostOptions, 'signing' | 'inboxSubscription'> | undefined;
-  /** How long joining waits for the team's resources. Default 30000. */
-  timeoutMs?: number | undefined;
 }
 
 /** This process's part of a defined team. */
@@ -127,58 +101,6 @@ export function definedDelivery(definition: TeamDefinition) {
   return { types: Object.fromEntries(types.map((t) => [t, 'at-least-once' as const])) };
 }
 
-/** The process's usage ledger, and the team's limiter when the run has team-wide limits:
- *  kept in the team's `limits` bucket, so a budget passed on any node stops the team (the
- *  ledger's listeners hear of it). */
-async function teamLedger(
-  config: DefinedRunConfig,
-  options: OpenDefinedTeamOptions,
-  limitsBucket: () => Promise<KV>,
-): Promise<{ ledger: UsageLedger; limiter: ReturnType<typeof createKvUsageLimiter> | undefined }> {
-  const limits = config.usageLimits;
-  const budget = limits?.budget ?? options.budget;
-  const ledger = createUsageLedger({
-    ...(budget ? { budget } : {}),
-    ...(limits?.budget ? { budgetKeptBy: 'team' as const } : {}),
-  });
-  const limiter = hasUsageLimits(limits)
-    ? createKvUsageLimiter({
-        kv: await limitsBucket(),
-        limits,
-        timeScale: config.timeScale,
-        clock: options.clock,
-        prices: ledger.prices,
-        onBudgetExceeded: (why) => ledger.noteBudgetExceeded(why),
-      })
-    : undefined;
-  return { ledger, limiter };
-}
-
-/** The team's JetStream resources: joined (nodes), or provisioned. */
-async function teamResources(options: OpenDefinedTeamOptions) {
-  const { config } = options;
-  const prefix = config.prefix ? { prefix: config.prefix } : {};
-  if (options.join) {
-    return openTeamResources(options.nc, {
-      team: config.team,
-      ...prefix,
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    });
-  }
-  return provisionTeam(options.nc, {
-    team: config.team,
-    ...prefix,
-    // Default: as many as the cluster holds, at most 3 (1 on a lone server).
-    replicas: options.replicas ?? (await clusterReplicas(options.nc)),
-    ...(options.storage ? { storage: options.storage } : {}),
-    // Under a schedule the team runs in this process alone, one step at a time: its
-    // buckets are read from what it wrote, and made when first written; its messages are
-    // held core deliveries and its trace is in memory (docs/schedules.md, throughput).
-    soleWriter: options.sharedStateGate !== undefined,
-    messageStreams: options.deliveryGate === undefined,
-  });
-}
-
 /**
  * Opens this process's part of a defined team: its JetStream resources (created, or joined),
  * the board and workspace, a usage ledger, and one actor host; members are spawned with
@@ -186,8 +108,7 @@ async function teamResources(options: OpenDefinedTeamOptions) {
  */
 export async function openDefinedTeam(options: OpenDefinedTeamOptions): Promise<DefinedTeam> {
   const { config, definition, clock, dir } = options;
-  const prefix = config.prefix ? { prefix: config.prefix } : {};
-  const resources = await teamResources(options);
+  const resources = await openTeamParts(options);
   const boardKv = await resources.bucket('board');
   const filesKv = await resources.bucket('files');
   const tasks = new Map((definition.board?.tasks ?? []).map((t) => [t.id, t]));
@@ -215,24 +136,8 @@ export async function openDefinedTeam(options: OpenDefinedTeamOptions): Promise<
     createTaskBoard(boardKv, { taskIds, ...(gated ? { gate: gateOf(actor) } : { retry }) });
   const workspaceOf = (actor: string) =>
     createWorkspaceStore(filesKv, gated ? { gate: gateOf(actor), fastKeys: true } : { retry });
-  const host = await createActorHost({
-    nc: options.nc,
-    team: config.team,
-    ...prefix,
-    ...(options.node ? { node: options.node } : {}),
-    clock,
-    seed: config.seed,
-    ...scopedIds(config.seed, options.idScope),
-    ...(options.trace ? { trace: options.trace } : {}),
-    delivery: scheduled ? {} : definedDelivery(definition),
-    snapshots: createKvSnapshotStore(await resources.bucket('snapshots')),
-    ...(options.interceptor ? { interceptor: options.interceptor } : {}),
-    ...(options.durable ? { durable: options.durable } : {}),
-    ...(options.deliveryGate ? { deliveryGate: options.deliveryGate } : {}),
-    supervision: TEAM_SUPERVISION,
-    ...options.hostOptions,
-  });
-  const { ledger, limiter } = await teamLedger(config, options, () => resources.bucket('limits'));
+  const host = await openTeamHost(options, resources, definedDelivery(definition));
+  const { ledger, limiter } = await openTeamUsage(options, () => resources.bucket('limits'));
   const random = createRandom(config.seed);
   const view = teamView(definition);
   const models: ModelClient[] = [];

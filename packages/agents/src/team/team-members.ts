@@ -1,4 +1,4 @@
-import { createFailureDetector, type TraceDetail, type TracePayload } from '@llm-teams/runtime';
+import type { TraceDetail, TracePayload } from '@llm-teams/runtime';
 import { createAgentMachine } from '../agent/agent-machine.js';
 import { isRoundsArch, type Architecture } from '../agent/agent-prompt.js';
 import { AgentsError } from '../agents-error.js';
@@ -7,6 +7,7 @@ import { memberModel } from './member-model.js';
 import { createMemberTools } from './member-tools.js';
 import { createTaskBoardProtocol } from '../protocols/task-board-protocol.js';
 import type { TeamContext } from './team-context.js';
+import { watchWorkers } from './worker-watch.js';
 import { spawnRoundsLead, spawnRoundsWorker } from '../rounds/rounds-members.js';
 
 /** Work and its outcome must not be lost; chatter and cancellations may be. */
@@ -96,7 +97,7 @@ export async function spawnWorker(ctx: TeamContext, id: string): Promise<void> {
 
 /** Spawns coordinator `id` in this process, with the failure detector that feeds it. */
 export async function spawnCoordinator(ctx: TeamContext, id: string): Promise<void> {
-  const { config, host } = ctx;
+  const { config } = ctx;
   const clock = ctx.clockOf(id);
   const c = config.coordinator;
   const machine = createCoordinatorMachine({
@@ -130,24 +131,7 @@ export async function spawnCoordinator(ctx: TeamContext, id: string): Promise<vo
     topics: ['team'],
     heartbeat: { intervalMs: 100 },
   });
-  const fd = config.failureDetection;
-  ctx.detectors.push(
-    createFailureDetector({
-      // The host's one heartbeat subscription: a bad beat is dead-lettered once, not per detector.
-      heartbeats: host,
-      // Arrival gaps are measured on the host's clock (a monotonic one), not the member's
-      // wall clock: a wall-clock jump is not a silence.
-      clock: ctx.clock,
-      kind: fd.kind,
-      timeoutMs: fd.timeoutMs,
-      phiThreshold: fd.phiThreshold,
-      expectedIntervalMs: fd.heartbeatMs,
-      watch: (a) => config.workers.includes(a),
-      expect: config.workers,
-      onSuspect: (worker) => host.actor(id)?.send({ type: 'worker.suspected', worker }),
-      onRecover: (worker) => host.actor(id)?.send({ type: 'worker.recovered', worker }),
-    }),
-  );
+  watchWorkers(ctx, id);
 }
 
 /** A team's coordinators: a centralized team's leader and standby, a rounds team's lead (the

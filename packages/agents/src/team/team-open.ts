@@ -1,73 +1,26 @@
-import {
-  clusterReplicas,
-  openTeamResources,
-  provisionTeam,
-  type KV,
-  type NatsConnection,
-  type TeamResources,
-} from '@llm-teams/broker';
-import {
-  createActorHost,
-  createIdGenerator,
-  createKvSnapshotStore,
-  createRandom,
-  type ActorHost,
-  type ActorHostOptions,
-  type Clock,
-  type DeliveryGate,
-  type IdGenerator,
-  type MessageInterceptor,
-  type SharedStateGate,
-  type TraceSink,
-} from '@llm-teams/runtime';
-import {
-  createKvUsageLimiter,
-  createUsageLedger,
-  hasUsageLimits,
-  type ModelClientOptions,
-  type UsageBudget,
-} from '../models/index.js';
+import { type KV } from '@llm-teams/broker';
+import { createRandom, type Clock, type SharedStateGate } from '@llm-teams/runtime';
+import { type ModelClientOptions } from '../models/index.js';
 import { createTaskBoard } from '../team-state/task-board.js';
+import {
+  openTeamHost,
+  openTeamParts,
+  openTeamUsage,
+  type TeamOpeningOptions,
+} from './team-opening.js';
 import { createTestRunner, type TestRunner } from '../test-runner/test-runner.js';
 import { createWorkspaceStore } from '../team-state/workspace-store.js';
 import { longestPathToEnd } from '../task-dag.js';
 import { isRoundsArch } from '../agent/agent-prompt.js';
-import {
-  TEAM_DELIVERY,
-  TEAM_SUPERVISION,
-  type TeamContext,
-  type TeamRunConfig,
-} from './team-members.js';
+import { TEAM_DELIVERY, type TeamContext, type TeamRunConfig } from './team-members.js';
 
-export interface OpenTeamOptions {
-  nc: NatsConnection;
+export interface OpenTeamOptions extends TeamOpeningOptions {
   config: TeamRunConfig;
-  clock: Clock;
-  node?: string | undefined;
-  /** The members this process hosts, when others host the rest. Envelope ids are drawn from
-   *  the run's seed; processes of one team must not draw the same ones (JetStream would drop
-   *  one process's message as a duplicate of another's), so each forks its id source by the
-   *  members it hosts — disjoint across processes and the same in every rerun. Default: the
-   *  seed alone (every member in this process). */
-  idScope?: readonly string[] | undefined;
-  trace?: TraceSink | undefined;
-  replicas?: number | undefined;
-  storage?: 'file' | 'memory' | undefined;
   modelOptions?: Partial<ModelClientOptions> | undefined;
   testRunner?: TestRunner | undefined;
-  interceptor?: MessageInterceptor | undefined;
-  durable?: ActorHostOptions['durable'] | undefined;
-  deliveryGate?: DeliveryGate | undefined;
-  sharedStateGate?: SharedStateGate | undefined;
   unsafeSharedState?: { board?: boolean; files?: boolean } | undefined;
-  budget?: UsageBudget | undefined;
   /** A member's own clock (`TeamContext.clockOf`). Default: `clock` for every member. */
   memberClock?: ((member: string) => Clock | undefined) | undefined;
-  /** Join resources another process provisioned, changing nothing (nodes). Default false. */
-  join?: boolean | undefined;
-  /** Envelope signing and how the host subscribes (per actor under member credentials that
-   *  may not read the team's inbox wildcard; docs/security.md). Default: neither. */
-  hostOptions?: Pick<ActorHostOptions, 'signing' | 'inboxSubscription' | 'dedupWindow'> | undefined;
   /** The origin of model time, once the run has started (TeamContext.runStarted). Default:
    *  the configuration's `runStartMs`. */
   runStarted?: (() => Promise<number>) | undefined;
@@ -81,80 +34,13 @@ export interface OpenTeam extends TeamContext {
   close(): Promise<void>;
 }
 
-/** This process's actor host for the team: its ids, trace, delivery and supervision. */
-async function openTeamHost(
-  options: OpenTeamOptions,
-  resources: TeamResources,
-): Promise<ActorHost> {
-  const { config, clock } = options;
-  return createActorHost({
-    nc: options.nc,
-    team: config.team,
-    ...(config.prefix ? { prefix: config.prefix } : {}),
-    ...(options.node ? { node: options.node } : {}),
-    clock,
-    seed: config.seed,
-    ...scopedIds(config.seed, options.idScope),
-    ...(options.trace ? { trace: options.trace } : {}),
-    // Under a schedule every message is a core delivery the gate holds (JetStream's
-    // persistence and redelivery are not scheduled; a redelivery is a schedule fault).
-    delivery: options.deliveryGate ? {} : TEAM_DELIVERY,
-    snapshots: createKvSnapshotStore(await resources.bucket('snapshots')),
-    ...(options.interceptor ? { interceptor: options.interceptor } : {}),
-    ...(options.durable ? { durable: options.durable } : {}),
-    ...(options.deliveryGate ? { deliveryGate: options.deliveryGate } : {}),
-    supervision: TEAM_SUPERVISION,
-    ...options.hostOptions,
-  });
-}
-
-/** The process's usage ledger, and the team's limiter (in its `limits` bucket) when the run
- *  has team-wide limits. */
-async function openUsage(options: OpenTeamOptions, resources: TeamResources) {
-  const { config, clock } = options;
-  const budget = config.usageLimits?.budget ?? options.budget;
-  const ledger = createUsageLedger({
-    ...(budget ? { budget } : {}),
-    ...(config.usageLimits?.budget ? { budgetKeptBy: 'team' as const } : {}),
-  });
-  // The team's limits live in its `limits` bucket, shared by every process of the team: a
-  // budget passed on any node stops the team (the ledger's listeners hear of it).
-  const limiter = hasUsageLimits(config.usageLimits)
-    ? createKvUsageLimiter({
-        kv: await resources.bucket('limits'),
-        limits: config.usageLimits,
-        timeScale: config.timeScale,
-        clock,
-        prices: ledger.prices,
-        onBudgetExceeded: (why) => ledger.noteBudgetExceeded(why),
-      })
-    : undefined;
-  return { ledger, limiter };
-}
-
 /**
  * Opens this process's part of a team: the team's JetStream resources (created if missing),
  * the shared board and workspace, a test runner, a usage ledger and one actor host.
  */
 export async function openTeam(options: OpenTeamOptions): Promise<OpenTeam> {
   const { config, clock } = options;
-  const resources = options.join
-    ? await openTeamResources(options.nc, {
-        team: config.team,
-        ...(config.prefix ? { prefix: config.prefix } : {}),
-      })
-    : await provisionTeam(options.nc, {
-        team: config.team,
-        ...(config.prefix ? { prefix: config.prefix } : {}),
-        // Default: as many as the cluster holds, at most 3 (1 on a lone server).
-        replicas: options.replicas ?? (await clusterReplicas(options.nc)),
-        ...(options.storage ? { storage: options.storage } : {}),
-        // Under a schedule the team runs in this process alone, one step at a time: its
-        // buckets are read from what it wrote, and made when first written; its messages are
-        // held core deliveries and its trace is in memory (docs/schedules.md, throughput).
-        soleWriter: options.sharedStateGate !== undefined,
-        messageStreams: options.deliveryGate === undefined,
-      });
+  const resources = await openTeamParts(options);
   const boardKv = await resources.bucket('board');
   const filesKv = await resources.bucket('files');
   const taskIds = config.suite.tasks.map((t) => t.id);
@@ -171,9 +57,9 @@ export async function openTeam(options: OpenTeamOptions): Promise<OpenTeam> {
   const gated = options.sharedStateGate;
   const gateOf = (actor: string): SharedStateGate | undefined =>
     gated && ((op, run) => gated({ ...op, actor }, run));
-  const host = await openTeamHost(options, resources);
+  const host = await openTeamHost(options, resources, TEAM_DELIVERY);
   const runner = options.testRunner ?? createTestRunner({ concurrency: 2 });
-  const { ledger, limiter } = await openUsage(options, resources);
+  const { ledger, limiter } = await openTeamUsage(options, () => resources.bucket('limits'));
   const respawn = new Map<string, () => Promise<unknown>>();
   const leases = await resources.bucket('leases');
   const ctx: OpenTeam = {
@@ -235,18 +121,4 @@ function gatedKv(kv: KV, store: string, gate: SharedStateGate): KV {
     });
   }
   return view;
-}
-
-/**
- * The host's id generator when it hosts only some members (`idScope`): drawn from the seed
- * forked by those members, so processes of one team never draw the same ids. Nothing when it
- * hosts the whole team (the host's default generator).
- */
-export function scopedIds(
-  seed: string,
-  idScope: readonly string[] | undefined,
-): { ids?: IdGenerator } {
-  if (!idScope) return {};
-  const random = createRandom(seed).fork(`ids:${[...idScope].sort().join(',')}`);
-  return { ids: createIdGenerator({ random }) };
 }

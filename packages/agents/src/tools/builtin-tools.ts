@@ -1,5 +1,5 @@
 import { teamToolDefinitions } from '../models/team-tools.js';
-import { describeRefusal } from '../team-state/task-board.js';
+import { describeRefusal, type BoardRefusal } from '../team-state/task-board.js';
 import { pathProblem } from '../team-state/workspace-store.js';
 import type { TaskSpec } from '../task-spec.js';
 import type { ToolArgs, ToolName } from './tool-schemas.js';
@@ -48,6 +48,31 @@ const invalid = (error: string, trace: Record<string, unknown> = {}): ToolRun =>
   result: { content: json({ ok: false, error }), isError: true },
   trace: { outcome: 'invalid', ...trace },
 });
+
+/** A board step the board took: the model is told ok, the run counts `effects`. */
+const boardTook = (taskId: string, effects: ToolRun['effects']): ToolRun => ({
+  result: { content: json({ ok: true, taskId }), isError: false },
+  effects,
+  trace: { outcome: 'ok', taskId },
+});
+
+/** A board step the board refused (another agent won the race): not a tool error, a
+ *  conflict the model is told of in words. */
+const boardRefused = (
+  taskId: string,
+  refusal: BoardRefusal,
+  effects: ToolRun['effects'] = {},
+): ToolRun => {
+  const reason = describeRefusal(taskId, refusal);
+  return {
+    result: {
+      content: json({ ok: false, refused: true, taskId, error: reason }),
+      isError: false,
+    },
+    effects: { conflict: true, ...effects },
+    trace: { outcome: 'refused', taskId, reason, refusal: refusal.code },
+  };
+};
 
 /** Writes a winning backup copy's files over whatever the workspace holds. */
 async function publishOverlay(ctx: ToolContext, s: ToolSession): Promise<void> {
@@ -242,21 +267,7 @@ const claimTask: Behaviour<ToolArgs<'claim_task'>> = {
     if (!ctx.claim)
       return invalid('tasks are assigned by the coordinator in this team', { taskId });
     const out = await ctx.claim(taskId);
-    if (out.ok)
-      return {
-        result: { content: json({ ok: true, taskId }), isError: false },
-        effects: { claimed: taskId },
-        trace: { outcome: 'ok', taskId },
-      };
-    const reason = describeRefusal(taskId, out.refusal);
-    return {
-      result: {
-        content: json({ ok: false, refused: true, taskId, error: reason }),
-        isError: false,
-      },
-      effects: { conflict: true },
-      trace: { outcome: 'refused', taskId, reason, refusal: out.refusal.code },
-    };
+    return out.ok ? boardTook(taskId, { claimed: taskId }) : boardRefused(taskId, out.refusal);
   },
 };
 
@@ -280,24 +291,12 @@ const completeTask: Behaviour<ToolArgs<'complete_task'>> = {
     const out = await ctx.complete(taskId, s);
     // The race is won on the board first; only the winner's private files are published.
     if (out.ok && s.overlay) await publishOverlay(ctx, s);
-    if (out.ok)
-      return {
-        result: { content: json({ ok: true, taskId }), isError: false },
-        effects: { completed: taskId },
-        trace: { outcome: 'ok', taskId },
-      };
-    const reason = describeRefusal(taskId, out.refusal);
-    return {
-      result: {
-        content: json({ ok: false, refused: true, taskId, error: reason }),
-        isError: false,
-      },
-      effects: {
-        conflict: true,
-        ...(out.refusal.code === 'already-done' ? { lostTo: taskId } : {}),
-      },
-      trace: { outcome: 'refused', taskId, reason, refusal: out.refusal.code },
-    };
+    if (out.ok) return boardTook(taskId, { completed: taskId });
+    return boardRefused(
+      taskId,
+      out.refusal,
+      out.refusal.code === 'already-done' ? { lostTo: taskId } : {},
+    );
   },
 };
 
