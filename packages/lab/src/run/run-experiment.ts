@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runTeam, type RunningTeam, type TeamRunOptions } from '@llm-teams/agents';
 import type { NatsConnection } from '@llm-teams/broker';
-import { createRandom, redact, type TraceEvent } from '@llm-teams/runtime';
+import { createRandom, redact, systemClock, type Clock, type TraceEvent } from '@llm-teams/runtime';
 import { measureTrace, taskSpans } from '../metrics/trace-metrics.js';
 import { writeRunReport } from '../report/run-report.js';
 import { loadSuite } from '../suites/suite-loader.js';
@@ -59,8 +59,8 @@ export interface RunExperimentOptions extends SuiteSearchOptions {
 }
 
 /** A team name from the seed and the time, as `runTeam` would draw it. */
-function defaultTeamName(seed: string): string {
-  return `r${createRandom(seed).fork('team').int(1e9).toString(36)}${Date.now().toString(36)}`;
+function defaultTeamName(seed: string, clock: Clock): string {
+  return `r${createRandom(seed).fork('team').int(1e9).toString(36)}${clock.now().toString(36)}`;
 }
 
 /** Clears what an interrupted run left and opens this host's trace (file and stream). */
@@ -180,8 +180,10 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunR
   let events: TraceEvent[] = [];
   const hosts = options.hosts;
   const teamOptions = options.teamOptions ?? {};
+  // The team's clock names the team and stamps the record. Default: the system clock.
+  const clock = teamOptions.clock ?? systemClock;
   // Members on hosts of their own, and members elsewhere, need the team's name in advance.
-  const team = options.team ?? teamOptions.team ?? defaultTeamName(spec.seed);
+  const team = options.team ?? teamOptions.team ?? defaultTeamName(spec.seed, clock);
   const prefix = teamOptions.prefix;
   const distributed = teamOptions.localMembers !== undefined;
   const node =
@@ -191,7 +193,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunR
     events.push(e);
     options.onEvent?.(e);
   });
-  const startedAt = new Date().toISOString();
+  const startedAt = new Date(clock.now()).toISOString();
   hosts?.start(team, {
     trace,
     ...(teamOptions.modelOptions ? { modelOptions: teamOptions.modelOptions } : {}),

@@ -7,7 +7,7 @@ import {
   type RunningTeam,
 } from '@llm-teams/agents';
 import type { NatsConnection } from '@llm-teams/broker';
-import { redact, type TraceEvent } from '@llm-teams/runtime';
+import { redact, systemClock, type TraceEvent } from '@llm-teams/runtime';
 import { measureTrace, type RunMetrics } from '../metrics/trace-metrics.js';
 import type { LoadedTeam } from '../teams/team-dir.js';
 import { deleteTeamResources } from './nats-session.js';
@@ -94,7 +94,8 @@ export async function runTeamExperiment(options: RunTeamExperimentOptions): Prom
     ...(prefix ? { prefix } : {}),
   });
   const started = teamOptions.onStarted;
-  const startedAt = new Date().toISOString();
+  // On the team's clock (default: the system clock).
+  const startedAt = new Date((teamOptions.clock ?? systemClock).now()).toISOString();
   let result: DefinedTeamResult;
   try {
     result = await runDefinedTeam({

@@ -16,6 +16,7 @@ import { openResultsStore, type ResultsStore } from './results-store.js';
 import { summarizeSweep, type SweepSummary } from './sweep-summary.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 import type { UsageLimits } from '@llm-teams/agents';
+import { systemClock, type Clock } from '@llm-teams/runtime';
 import { createQueuePool, sweepId } from './sweep-queue.js';
 import { LabError } from '../lab-error.js';
 
@@ -64,6 +65,8 @@ export interface RunSweepOptions extends SuiteSearchOptions {
   /** Stops the sweep: no new runs start, runs in flight are abandoned (a later call redoes them). */
   signal?: AbortSignal;
   onProgress?: (progress: SweepProgress) => void;
+  /** Stamps the files, names the runs' teams, times the progress. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface SweepOutcome {
@@ -79,8 +82,10 @@ export interface SweepOutcome {
   files: { results: string; summary: string; report: string };
 }
 
-const teamName = (key: string) =>
-  `sw${createHash('sha1').update(key).digest('hex').slice(0, 8)}${Date.now().toString(36)}`;
+const teamName = (key: string, clock: Clock) =>
+  `sw${createHash('sha1').update(key).digest('hex').slice(0, 8)}${clock.now().toString(36)}`;
+
+const isoNow = (clock: Clock) => new Date(clock.now()).toISOString();
 
 /** Fails before anything runs if a suite, a structure or a model of the grid is unusable. */
 async function checkGrid(grid: SweepGrid, options: SuiteSearchOptions): Promise<void> {
@@ -104,11 +109,12 @@ async function checkGrid(grid: SweepGrid, options: SuiteSearchOptions): Promise<
  */
 export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> {
   const grid = sweepGridSchema.parse(options.grid);
+  const clock = options.clock ?? systemClock;
   await checkGrid(grid, options);
   await mkdir(options.outDir, { recursive: true });
   await writeFile(
     join(options.outDir, SWEEP_FILES.grid),
-    JSON.stringify({ grid, updatedAt: new Date().toISOString() }, null, 2) + '\n',
+    JSON.stringify({ grid, updatedAt: isoNow(clock) }, null, 2) + '\n',
   );
   const store = await openResultsStore(join(options.outDir, SWEEP_FILES.results));
   const specs = expandGrid(grid);
@@ -128,7 +134,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     ? Math.max(1, todo.length)
     : Math.max(1, Math.min(options.jobs ?? availableParallelism(), todo.length || 1));
   const doneInGrid = () => [...keys].filter((k) => store.done.has(k)).length;
-  const tally = createTally(specs.length, doneInGrid, options.onProgress);
+  const tally = createTally(specs.length, doneInGrid, options.onProgress, clock);
   tally.report();
 
   let session: NatsSession | undefined;
@@ -142,7 +148,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
         ...(options.natsAuthFlags ? { authFlags: options.natsAuthFlags } : {}),
       });
       pool = await openPool(options, session, queued, jobs);
-      const sweep: SweepLanes = { options, pool, store, tally, queued, aborted };
+      const sweep: SweepLanes = { options, clock, pool, store, tally, queued, aborted };
       await runLanes(sweep, todo, jobs);
     }
   } finally {
@@ -150,7 +156,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     await session?.close();
   }
 
-  const { summary, files } = await writeSummary(store, options.outDir);
+  const { summary, files } = await writeSummary(store, options.outDir, clock);
   const complete = doneInGrid() === specs.length;
   return {
     status: complete ? 'completed' : aborted() || tally.failed === 0 ? 'stopped' : 'failed',
@@ -174,14 +180,15 @@ function createTally(
   total: number,
   doneInGrid: () => number,
   onProgress: RunSweepOptions['onProgress'],
+  clock: Clock,
 ): SweepTally {
-  const started = Date.now();
+  const started = clock.now();
   const tally: SweepTally = {
     ran: 0,
     failed: 0,
     report(last) {
       const done = doneInGrid();
-      const elapsedMs = Date.now() - started;
+      const elapsedMs = clock.now() - started;
       const left = total - done;
       onProgress?.({
         done,
@@ -216,6 +223,7 @@ async function openPool(
 /** What the lanes of a sweep share. */
 interface SweepLanes {
   options: RunSweepOptions;
+  clock: Clock;
   pool: WorkerPool;
   store: ResultsStore;
   tally: SweepTally;
@@ -254,7 +262,7 @@ async function runOne(sweep: SweepLanes, spec: RunSpec): Promise<void> {
   try {
     const record: RunRecord = await sweep.pool.run({
       spec,
-      team: teamName(key),
+      team: teamName(key, sweep.clock),
       ...(outDir !== undefined ? { outDir } : {}),
     });
     if (aborted()) return;
@@ -274,7 +282,7 @@ async function runOne(sweep: SweepLanes, spec: RunSpec): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
     appendFileSync(
       join(options.outDir, SWEEP_FILES.errors),
-      JSON.stringify({ key, error: message, at: new Date().toISOString() }) + '\n',
+      JSON.stringify({ key, error: message, at: isoNow(sweep.clock) }) + '\n',
     );
     tally.ran++;
     tally.failed++;
@@ -286,8 +294,9 @@ async function runOne(sweep: SweepLanes, spec: RunSpec): Promise<void> {
 async function writeSummary(
   store: ResultsStore,
   outDir: string,
+  clock: Clock,
 ): Promise<{ summary: SweepSummary; files: SweepOutcome['files'] }> {
-  const summary = summarizeSweep(store.records);
+  const summary = summarizeSweep(store.records, clock);
   const files = {
     results: store.file,
     summary: join(outDir, SWEEP_FILES.summary),

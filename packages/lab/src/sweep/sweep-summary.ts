@@ -16,6 +16,7 @@ import type { ScheduleMetrics } from '../metrics/schedule-metrics.js';
 import type { BaselineKind, CellSummary, Workload } from './sweep-cell.js';
 import type { RunRecord } from '../run/run-record.js';
 import { mixLabel } from '../run/run-spec.js';
+import { systemClock, type Clock } from '@llm-teams/runtime';
 import {
   compareWithBaselines,
   paperFindings,
@@ -274,9 +275,13 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): T[][] {
  * Aggregates a sweep's records per cell (suite, p, arch, model, n): means and 95% CIs across
  * reps of makespan, speedup, bounds, tokens, messages, idle time, straggler gap, conflicts and
  * failed tests; and per curve (over n) the Amdahl and USL fits and the message growth.
- * A later record of a key replaces an earlier one.
+ * A later record of a key replaces an earlier one. `generatedAt` is read on `clock` (default:
+ * the system clock).
  */
-export function summarizeSweep(records: readonly RunRecord[]): SweepSummary {
+export function summarizeSweep(
+  records: readonly RunRecord[],
+  clock: Clock = systemClock,
+): SweepSummary {
   const latest = [...new Map(records.map((r) => [r.key, r])).values()];
   const find = baselineFinder(latest);
   const cells = groupBy(latest, (r) => `${curveId(r)}\u0000${r.result.agents}`)
@@ -299,7 +304,7 @@ export function summarizeSweep(records: readonly RunRecord[]): SweepSummary {
     if (!completed(r)) incomplete[r.result.status] = (incomplete[r.result.status] ?? 0) + 1;
   return {
     v: 1,
-    generatedAt: new Date().toISOString(),
+    generatedAt: new Date(clock.now()).toISOString(),
     runs: latest.length,
     completedRuns: latest.filter(completed).length,
     incomplete,

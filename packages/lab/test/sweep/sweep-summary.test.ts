@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { amdahlBound, summarizeSweep } from '@llm-teams/lab';
+import { systemClock } from '@llm-teams/runtime';
 import { fakeRecord } from './synthetic-records.js';
 
 describe('summarizeSweep', () => {
@@ -25,6 +26,13 @@ describe('summarizeSweep', () => {
     expect(one.speedup.mean).toBe(1);
     expect(s.runs).toBe(4);
     expect(s.completedRuns).toBe(4);
+  });
+
+  it('stamps generatedAt on the clock it is given', () => {
+    const clock = { ...systemClock, now: () => Date.UTC(2030, 0, 2, 3, 4, 5) };
+    expect(summarizeSweep([fakeRecord({ n: 1, makespanMs: 1 })], clock).generatedAt).toBe(
+      '2030-01-02T03:04:05.000Z',
+    );
   });
 
   it('falls back to the single run of the same seed, then to the pooled n = 1 runs', () => {
