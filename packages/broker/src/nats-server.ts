@@ -1,3 +1,7 @@
+/**
+ * System time: a nats-server child process is supervised on the machine's clock (its readiness
+ * deadline, its stop's grace); the broker sits below the runtime's `Clock`.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import {

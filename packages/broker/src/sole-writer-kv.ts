@@ -1,3 +1,7 @@
+/**
+ * System time: an entry's `created` stands in for the stamp the server would give, which is the
+ * machine's time.
+ */
 import type { KV, KvEntry } from '@nats-io/kv';
 
 /**

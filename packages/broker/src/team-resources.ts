@@ -1,3 +1,7 @@
+/**
+ * System time: retries against a real server are bounded in real time; the broker sits below the
+ * runtime's `Clock`.
+ */
 import {
   DiscardPolicy,
   jetstream,

@@ -1,3 +1,6 @@
+/**
+ * System time: it delays and paces real bytes on real sockets, so it runs on the machine's time.
+ */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { BrokerError } from './errors.js';
 

@@ -2,6 +2,8 @@
  * Time, injected. Wall time stamps trace events and latencies; timers drive ask deadlines,
  * retries and xstate's delayed transitions. A virtual clock (schedule exploration) replaces
  * both, so a run does not depend on how fast the machine is.
+ *
+ * System time: this is the system clock, `Clock` on the machine's time (the documented default).
  */
 export type TimerHandle = unknown;
 

@@ -3,6 +3,9 @@
  * writes: traces, logs, reports, error messages. Two nets: the exact values known to be
  * secret (registered, or read from the environment), and patterns of well-known secret
  * formats, for a secret that reached the text by a path nobody registered.
+ *
+ * System time: the environment's secrets are re-read at most once a second of the machine's time,
+ * a cost of reading process.env, not a decision of any run.
  */
 
 /** What a secret is replaced with. */

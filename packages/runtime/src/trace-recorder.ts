@@ -1,3 +1,7 @@
+/**
+ * System time: the trace is flushed to its file on the machine's time: a virtual clock must not
+ * hold the file back.
+ */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RuntimeError } from './errors.js';

@@ -1,3 +1,6 @@
+/**
+ * System time: how long a caller's thread waits for the writer thread is the machine's time.
+ */
 import type * as fs from 'node:fs';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { RuntimeError } from './errors.js';

@@ -1,4 +1,9 @@
-/** Waiting on events instead of sleeping. */
+/**
+ * Waiting on events instead of sleeping.
+ *
+ * System time: tests wait on real servers and processes; the deadline only turns a hang into a
+ * failure.
+ */
 import type { NatsConnection } from '@llm-teams/broker';
 
 /**

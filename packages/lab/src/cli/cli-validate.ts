@@ -1,3 +1,7 @@
+/**
+ * System time: a command's default run directory is stamped with the machine's time
+ * (`timestampId`).
+ */
 import { checkModelCredentials } from '@llm-teams/agents';
 import { listSuites, type SuiteSummary } from '../suites/suite-loader.js';
 import type { SuiteSearchOptions } from '../suites/suite-source.js';

@@ -1,3 +1,7 @@
+/**
+ * System time: closing a real connection is bounded in real time (a drain that hangs is cut
+ * short).
+ */
 import {
   connectNats,
   natsAuthFromEnv,

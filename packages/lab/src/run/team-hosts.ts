@@ -1,3 +1,6 @@
+/**
+ * System time: closing waits a bounded real time for the members' nodes to finish.
+ */
 import {
   lifecycleFault,
   startTeamNode,

@@ -1,3 +1,6 @@
+/**
+ * System time: it waits for the real server processes `up` started to start and stop.
+ */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * System time: a name unique among the processes on a shared server takes the machine's time; no
+ * outcome depends on it.
+ */
 import { createHash } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import type { TraceEvent } from '@llm-teams/runtime';

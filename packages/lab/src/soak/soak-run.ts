@@ -2,6 +2,9 @@
  * One run of the chaos soak: a team on a fresh three-server cluster under its drawn faults
  * (soak-plan.ts), then judged: did it complete, did it lose an acknowledged write, did it
  * complete a task twice, is every fault it suffered in its trace (soak-faults.ts).
+ *
+ * System time: real servers killed and restarted: the patience with an election, the wall time and
+ * a team name distinct from earlier runs' are the machine's.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

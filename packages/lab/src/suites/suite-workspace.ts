@@ -1,3 +1,6 @@
+/**
+ * System time: a task's tests run in a child process, timed out on the machine's clock.
+ */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

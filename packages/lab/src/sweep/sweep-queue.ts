@@ -1,3 +1,6 @@
+/**
+ * System time: a job's in-progress acks keep the server's ack wait (real time) from running out.
+ */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import {

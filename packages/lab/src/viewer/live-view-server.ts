@@ -1,3 +1,7 @@
+/**
+ * System time: it serves a browser on the machine's time: pushes on an interval, throttled by what
+ * a build cost.
+ */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NatsConnection } from '@llm-teams/broker';

@@ -1,3 +1,6 @@
+/**
+ * System time: progress lines are throttled for a person watching, on the machine's time.
+ */
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEFAULT_MODEL_ID } from '@llm-teams/agents';

@@ -1,3 +1,6 @@
+/**
+ * System time: `up` stamps and `down` waits for real server processes on the machine's clock.
+ */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';

@@ -1,3 +1,6 @@
+/**
+ * System time: a person watches a live team: the screen's now and its refresh are the machine's.
+ */
 import type { Command } from 'commander';
 import { createLiveTeamState, type LiveTeamSnapshot } from '../../observability/live-team-state.js';
 import { watchLine, watchScreen } from '../../observability/watch-view.js';
