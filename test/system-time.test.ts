@@ -26,7 +26,8 @@ function systemTimeReason(text: string): string | undefined {
   return reason !== undefined && reason.length >= 10 ? reason : undefined;
 }
 
-/** `Date.now()`, `new Date()` (no argument), and a global `setTimeout` / `setInterval`. */
+/** `Date.now()`, `new Date()` (no argument), a global `setTimeout` / `setInterval`, and Node's
+ *  timers module (its promise `setTimeout` is a sleep). */
 function directUses(text: string, file: string): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
@@ -39,6 +40,9 @@ function directUses(text: string, file: string): string[] {
       }
     } else if (ts.isNewExpression(node) && node.expression.getText(source) === 'Date') {
       if ((node.arguments?.length ?? 0) === 0) found.push(`new Date() at line ${line()}`);
+    } else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const from = node.moduleSpecifier.text;
+      if (/^(node:)?timers(\/promises)?$/.test(from)) found.push(`${from} at line ${line()}`);
     }
     ts.forEachChild(node, visit);
   };
@@ -74,6 +78,7 @@ describe('system time', () => {
       writeFileSync(
         join(dir, 'plain.ts'),
         [
+          "import { setTimeout as sleep } from 'node:timers/promises';",
           'const a = Date.now();',
           'const b = new Date();',
           'setTimeout(() => undefined, 5);',
@@ -91,10 +96,11 @@ describe('system time', () => {
       );
       writeFileSync(join(dir, 'vague.ts'), '/** System time: yes */\nDate.now();\n');
       expect(unexplainedSystemTime(['.'], dir)).toEqual([
-        'plain.ts: Date.now() at line 1',
-        'plain.ts: new Date() at line 2',
-        'plain.ts: setTimeout() at line 3',
-        'plain.ts: setInterval() at line 4',
+        'plain.ts: node:timers/promises at line 1',
+        'plain.ts: Date.now() at line 2',
+        'plain.ts: new Date() at line 3',
+        'plain.ts: setTimeout() at line 4',
+        'plain.ts: setInterval() at line 5',
         'vague.ts: Date.now() at line 2',
       ]);
     });
