@@ -49,6 +49,7 @@ export {
   provisionTeam,
   teamResourceNames,
   TEAM_BUCKETS,
+  type FreshTeam,
   type TeamBucket,
   type TeamResources,
   type TeamResourcesOptions,

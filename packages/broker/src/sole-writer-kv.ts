@@ -22,17 +22,26 @@ import type { KV, KvEntry } from '@nats-io/kv';
  * bucket empty when its stream does not exist yet. A controlled run so creates only the
  * buckets its team writes.
  *
+ * With `empty`, the bucket is known to have no keys yet (a new team's, `fresh`): nothing is
+ * listed, its keys are those this process writes.
+ *
  * Relies on nats.js's KV implementation (its `Bucket` class: every write goes through `_put`
  * or `_doDeleteOrPurge`) and on the default key and value codecs.
  */
-export function soleWriterKv(kv: KV, create?: () => Promise<unknown>): KV {
+export function soleWriterKv(
+  kv: KV,
+  create?: () => Promise<unknown>,
+  options: { empty?: boolean } = {},
+): KV {
   const b = kv as unknown as BucketInternals;
   let created: Promise<unknown> | undefined;
   const ensure = () => (create ? (created ??= create()) : undefined);
   const known = new Map<string, KvEntry>();
   // Deleted or purged by this process: the marker's revision must be read.
   const unread = new Set<string>();
-  let listed: Promise<Set<string>> | undefined;
+  let listed: Promise<Set<string>> | undefined = options.empty
+    ? Promise.resolve(new Set<string>())
+    : undefined;
   const listedKeys = () =>
     (listed ??= b.jsm.streams.info(b.stream, { subjects_filter: b.subjectForKey('>') }).then(
       (i) => new Set(Object.keys(i.state.subjects ?? {}).map((s) => s.slice(b.prefixLen))),

@@ -60,6 +60,11 @@ export interface TeamResourcesOptions {
    *  wrote and read before (`soleWriterKv`), and a bucket is created at its first write (one
    *  never written has no entry to read either). Default false. */
   soleWriter?: boolean;
+  /** With `soleWriter`: the team is new on the server (named as no run before it, as every
+   *  controlled run is), so each bucket starts empty and no read lists the server's keys (a
+   *  stream-info request per bucket); `onCreated` hears each bucket as it is created, so a
+   *  caller deletes only those afterwards. Ignored without `soleWriter`. */
+  fresh?: FreshTeam;
   /** Create the inbox, dead-letter and trace streams. A controlled run uses none of them:
    *  its messages are core deliveries, its trace is kept in memory, and what a dead letter
    *  would record is in the trace (`reject`). Default true. */
@@ -67,6 +72,11 @@ export interface TeamResourcesOptions {
   /** Keep retrying while JetStream is unavailable (a cluster electing a leader after a node
    *  loss answers with timeouts for a few seconds) for up to this long. Default 30000. */
   timeoutMs?: number;
+}
+
+/** A new team's buckets (`TeamResourcesOptions.fresh`). */
+export interface FreshTeam {
+  onCreated?: (bucket: TeamBucket) => void;
 }
 
 export interface TeamResources {
@@ -210,8 +220,14 @@ async function provisionOnce(
     const bucket = (name: TeamBucket) => {
       let kv = opened.get(name);
       if (!kv) {
-        const create = () => kvm.create(names.buckets[name], bucketOptions);
-        kv = kvm.open(names.buckets[name], readsOf(replicas)).then((b) => soleWriterKv(b, create));
+        const create = () => {
+          options.fresh?.onCreated?.(name);
+          return kvm.create(names.buckets[name], bucketOptions);
+        };
+        const empty = options.fresh !== undefined;
+        kv = kvm
+          .open(names.buckets[name], readsOf(replicas))
+          .then((b) => soleWriterKv(b, create, { empty }));
         opened.set(name, kv);
       }
       return kv;

@@ -113,6 +113,39 @@ describe('a bucket only this process writes (soleWriter) is read from what it wr
     expect(await streams()).toEqual([`KV_${team.buckets.board}`]);
   });
 
+  it('a fresh team lists nothing: its reads and listings before and after writes make no request, and it hears each bucket created', async () => {
+    const created: string[] = [];
+    const team = await provisionTeam(nats.nc, {
+      team: 'fresh',
+      storage: 'memory',
+      soleWriter: true,
+      messageStreams: false,
+      fresh: { onCreated: (b) => created.push(b) },
+    });
+    const board = await team.bucket('board');
+    const files = await team.bucket('files');
+    const sent = nats.nc.stats().outMsgs;
+    expect(await board.get('task.a')).toBeNull();
+    expect(await soleWriterKeys(board, 'task.>')).toEqual([]);
+    expect(await files.get('f.x')).toBeNull();
+    expect(nats.nc.stats().outMsgs).toBe(sent);
+    expect(created).toEqual([]);
+    await board.put('task.b', bytes('b'));
+    await board.put('task.a', bytes('a'));
+    expect(created).toEqual(['board']);
+    const written = nats.nc.stats().outMsgs;
+    expect(shown(await board.get('task.a'))?.value).toBe('a');
+    expect(await board.get('task.c')).toBeNull();
+    expect(await soleWriterKeys(board, 'task.>')).toEqual(['task.a', 'task.b']);
+    expect(nats.nc.stats().outMsgs).toBe(written);
+    // As the server answers a new team's board: the same entries.
+    const server = await (
+      await provisionTeam(nats.nc, { team: 'fresh', storage: 'memory', messageStreams: false })
+    ).bucket('board');
+    for (const k of ['task.a', 'task.b', 'task.c'])
+      expect(shown(await board.get(k)), k).toEqual(shown(await server.get(k)));
+  });
+
   it('gives one handle per bucket, so what the snapshots handle writes another reads', async () => {
     const team = await provisionTeam(nats.nc, {
       team: 'handles',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { NatsConnection } from '@llm-teams/broker';
+import type { FreshTeam, NatsConnection } from '@llm-teams/broker';
 import {
   systemClock,
   type ActorHostOptions,
@@ -71,6 +71,9 @@ export interface DefinedTeamRunOptions {
   interceptor?: MessageInterceptor;
   replicas?: number;
   storage?: 'file' | 'memory';
+  /** A new team's buckets, under a schedule (`TeamResourcesOptions.fresh`): nothing listed,
+   *  and the caller told which buckets were created. */
+  fresh?: FreshTeam;
   durable?: ActorHostOptions['durable'];
   clock?: Clock;
   /** A member's own clock (`ctx.clock`, its model's, its board's). Default: `clock`. */
@@ -160,6 +163,7 @@ export async function runDefinedTeam(options: DefinedTeamRunOptions): Promise<De
     trace: options.trace,
     replicas: options.replicas,
     storage: options.storage,
+    fresh: options.fresh,
     modelOptions: options.modelOptions,
     interceptor: options.interceptor,
     durable: options.durable,

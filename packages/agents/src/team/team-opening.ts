@@ -7,6 +7,7 @@ import {
   clusterReplicas,
   openTeamResources,
   provisionTeam,
+  type FreshTeam,
   type KV,
   type NatsConnection,
   type TeamResources,
@@ -52,6 +53,9 @@ export interface TeamOpeningOptions {
   timeoutMs?: number | undefined;
   replicas?: number | undefined;
   storage?: 'file' | 'memory' | undefined;
+  /** A new team's buckets, under a schedule (`TeamResourcesOptions.fresh`): nothing listed,
+   *  and the caller told which buckets were created. */
+  fresh?: FreshTeam | undefined;
   node?: string | undefined;
   /** The members this process hosts, when others host the rest. Envelope ids are drawn from
    *  the run's seed; processes of one team must not draw the same ones (JetStream would drop
@@ -91,6 +95,7 @@ export async function openTeamParts(options: TeamOpeningOptions): Promise<TeamRe
     // buckets are read from what it wrote, and made when first written; its messages are
     // held core deliveries and its trace is in memory (docs/schedules.md, throughput).
     soleWriter: options.sharedStateGate !== undefined,
+    ...(options.fresh ? { fresh: options.fresh } : {}),
     messageStreams: options.deliveryGate === undefined,
   });
 }

@@ -2,7 +2,7 @@
  * What a run of a suite's team takes (TeamRunOptions) and gives (TeamRunResult), and the run's
  * configuration resolved from the options: members, models and every default, in one place.
  */
-import type { NatsConnection } from '@llm-teams/broker';
+import type { FreshTeam, NatsConnection } from '@llm-teams/broker';
 import type {
   Clock,
   DeliveryGate,
@@ -147,6 +147,9 @@ export interface TeamRunOptions {
   earlyReads?: boolean;
   /** JetStream storage of the team's streams and buckets. Default `file`. */
   storage?: 'file' | 'memory';
+  /** A new team's buckets, under a schedule (`TeamResourcesOptions.fresh`): nothing listed,
+   *  and the caller told which buckets were created. */
+  fresh?: FreshTeam;
   /** Called once the team is up: tests and the chaos tooling act on it. */
   onStarted?: (team: RunningTeam) => void | Promise<void>;
   /** Called once the run's end is decided, before the director marks `run.end` and the team

@@ -245,6 +245,7 @@ function openRunTeam(
     trace: options.trace,
     replicas: options.replicas,
     storage: options.storage,
+    fresh: options.fresh,
     modelOptions: options.modelOptions,
     testRunner: options.testRunner,
     interceptor: options.interceptor,

@@ -16,6 +16,7 @@ import {
   type NatsCluster,
   type NatsConnection,
   type NatsServer,
+  type TeamBucket,
 } from '@llm-teams/broker';
 import { registerSecret } from '@llm-teams/runtime';
 
@@ -151,6 +152,9 @@ export async function deleteTeamResources(
     /** The team was provisioned without its message streams (`messageStreams: false`: a
      *  controlled run): delete only its buckets. Default true. */
     messageStreams?: boolean;
+    /** Only these buckets (a fresh team's: those it created, `FreshTeam.onCreated`).
+     *  Default: all of them. */
+    buckets?: readonly TeamBucket[];
   } = {},
 ): Promise<void> {
   const names = teamResourceNames({ team, ...(prefix !== undefined ? { prefix } : {}) });
@@ -160,7 +164,7 @@ export async function deleteTeamResources(
   const streams = [
     ...(messages ? [names.inboxStream, names.dlqStream] : []),
     ...(messages && !options.keepTraceStream ? [names.traceStream] : []),
-    ...TEAM_BUCKETS.map((b) => `KV_${names.buckets[b]}`),
+    ...(options.buckets ?? TEAM_BUCKETS).map((b) => `KV_${names.buckets[b]}`),
   ];
   await Promise.all(streams.map((s) => jsm.streams.delete(s).catch(() => false)));
 }

@@ -4,7 +4,7 @@ import {
   type RunningTeam,
   type TeamDefinition,
 } from '@llm-teams/agents';
-import type { NatsConnection } from '@llm-teams/broker';
+import type { FreshTeam, NatsConnection } from '@llm-teams/broker';
 import type { Clock, DeliveryGate, SharedStateGate, TraceSink } from '@llm-teams/runtime';
 import { LabError } from '../lab-error.js';
 import { loadTeamDir, type LoadedTeam } from '../teams/team-dir.js';
@@ -28,6 +28,9 @@ export interface ScheduleGates {
   onStarted: (team: RunningTeam) => void;
   /** Each member's own clock (a `jump` fault puts one ahead). */
   memberClock: (member: string) => Clock;
+  /** The run's team is new (its name unique): its buckets start empty, and the run hears
+   *  which it created, to delete only those. */
+  fresh: FreshTeam;
 }
 
 /** Model ids whose replies take no time and depend only on the conversation. */

@@ -1,5 +1,5 @@
 import { runTeam, type RunningTeam, type TaskSuite } from '@llm-teams/agents';
-import { createTeamSubjects } from '@llm-teams/broker';
+import { createTeamSubjects, type TeamBucket } from '@llm-teams/broker';
 import {
   createScheduleController,
   createScheduleDriver,
@@ -108,6 +108,8 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
     },
   });
   const schedule = scheduleRun(driver);
+  // The run's team name is unique: its buckets are new, and it deletes those it created.
+  const created: TeamBucket[] = [];
   const gates: ScheduleGates = {
     nc,
     team: teamName,
@@ -131,6 +133,7 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
       schedule.start();
     },
     memberClock: memberClocks.clockOf,
+    fresh: { onCreated: (bucket) => created.push(bucket) },
   };
   const { teamRun, runner } = startTeam(subject, gates, options);
   let ended: RunEnding;
@@ -139,7 +142,7 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
   } finally {
     driver.close();
     served?.close();
-    await closeRun(options, runner);
+    await closeRun(options, runner, created);
   }
   const checkFrom = performance.now();
   const { findings, lastRelevant } = judgeRun(events, subject, options.checkers, ended);
@@ -175,16 +178,20 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
 
 /** The schedule's end, once `start` runs the driver (when the team is up), and when it ran
  *  (0: never). */
-/** After a run: its test runner closed (unless the caller's) and its buckets deleted. */
+/** After a run: its test runner closed (unless the caller's) and the buckets it created
+ *  deleted. */
 async function closeRun(
   options: ScheduledRunOptions,
   runner: { close(): Promise<void> } | undefined,
+  created: readonly TeamBucket[],
 ) {
   if (!options.testRunner) await runner?.close();
   if (options.cleanup ?? true) {
-    // Its streams were never made (its messages are held core deliveries): buckets only.
+    // Its streams were never made (its messages are held core deliveries), nor the buckets
+    // it never wrote.
     const done = deleteTeamResources(options.nc, options.teamName, options.prefix, {
       messageStreams: false,
+      buckets: created,
     }).catch(() => undefined);
     options.onCleanup?.(done);
   }

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@llm-teams/broker';
 import { createRandomWalkStrategy } from '@llm-teams/runtime';
 import {
   exploreSchedules,
@@ -71,6 +72,9 @@ describe('controlled schedules of a real team', () => {
     expect(r.schedules).toBe(12);
     expect(r.inconclusive).toBe(0);
     expect(r.perSecond).toBeGreaterThan(0);
+    // Every schedule (and the earlier search's shrinking and replays) deleted the buckets it
+    // created, which are the only streams a controlled run makes.
+    expect(await (await jetstreamManager(runs.nc)).streams.names().next()).toEqual([]);
   }, 120_000);
 
   it('message drops chosen by a schedule are traced as faults and replay too', async () => {
