@@ -9,7 +9,12 @@ import { loadSuite } from '../suites/suite-loader.js';
 import { scaleSuite } from '../suites/scaled-suite.js';
 import type { SuiteSearchOptions } from '../suites/suite-source.js';
 import { deleteTeamResources } from './nats-session.js';
-import { DIRECTOR_HOST, type TeamHosts } from './team-hosts.js';
+import {
+  closeHostsAndTrace,
+  composedOnStarted,
+  DIRECTOR_HOST,
+  type TeamHosts,
+} from './team-hosts.js';
 import type { RunRecord } from './run-record.js';
 import { gatherTeamTrace, openTeamTrace, type TeamTrace } from './team-trace.js';
 import {
@@ -211,15 +216,11 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunR
       ...specTeamOptions(spec, teamOptions),
       team,
       node,
-      ...(started ? { onStarted: (t: RunningTeam) => started(hosts ? hosts.compose(t) : t) } : {}),
+      ...composedOnStarted(hosts, started),
       trace,
     });
   } finally {
-    try {
-      await hosts?.close();
-    } finally {
-      await trace.close();
-    }
+    await closeHostsAndTrace(hosts, trace);
   }
   if (distributed && trace.publisher) {
     events = await mergeTeamTrace(options, trace.publisher.host, team, events);

@@ -4,7 +4,6 @@ import {
   runDefinedTeam,
   type DefinedTeamResult,
   type DefinedTeamRunOptions,
-  type RunningTeam,
 } from '@llm-teams/agents';
 import type { NatsConnection } from '@llm-teams/broker';
 import { redact, systemClock, type TraceEvent } from '@llm-teams/runtime';
@@ -12,7 +11,12 @@ import { measureTrace, type RunMetrics } from '../metrics/trace-metrics.js';
 import type { LoadedTeam } from '../teams/team-dir.js';
 import { deleteTeamResources } from './nats-session.js';
 import { RUN_FILES } from './run-experiment.js';
-import { DIRECTOR_HOST, type TeamHosts } from './team-hosts.js';
+import {
+  closeHostsAndTrace,
+  composedOnStarted,
+  DIRECTOR_HOST,
+  type TeamHosts,
+} from './team-hosts.js';
 import { gatherTeamTrace, openTeamTrace } from './team-trace.js';
 
 /** What `run --team` leaves in `result.json`. */
@@ -117,15 +121,11 @@ export async function runTeamExperiment(options: RunTeamExperimentOptions): Prom
       team: name,
       ...(options.model !== undefined ? { model: options.model } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
-      ...(started ? { onStarted: (t: RunningTeam) => started(hosts ? hosts.compose(t) : t) } : {}),
+      ...composedOnStarted(hosts, started),
       trace,
     });
   } finally {
-    try {
-      await hosts?.close();
-    } finally {
-      await trace.close();
-    }
+    await closeHostsAndTrace(hosts, trace);
   }
   if (distributed && trace.publisher)
     events = await mergedTrace(options, name, { host: trace.publisher.host, events });

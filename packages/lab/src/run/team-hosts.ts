@@ -138,3 +138,24 @@ export async function openTeamHosts(options: TeamHostsOptions): Promise<TeamHost
     },
   };
 }
+
+/** A run's `onStarted`, handed the team as fault tooling sees it (`TeamHosts.compose`). */
+export function composedOnStarted(
+  hosts: TeamHosts | undefined,
+  started: ((team: RunningTeam) => void | Promise<void>) | undefined,
+): { onStarted?: (team: RunningTeam) => void | Promise<void> } {
+  return started ? { onStarted: (t) => started(hosts ? hosts.compose(t) : t) } : {};
+}
+
+/** Once the run is over: the member hosts close (they may still write to the trace), then the
+ *  trace, even when closing the hosts fails. */
+export async function closeHostsAndTrace(
+  hosts: TeamHosts | undefined,
+  trace: { close(): Promise<void> },
+): Promise<void> {
+  try {
+    await hosts?.close();
+  } finally {
+    await trace.close();
+  }
+}

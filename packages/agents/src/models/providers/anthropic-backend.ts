@@ -3,10 +3,10 @@ import type { AttemptResult, CallContext, ModelBackend } from '../call-pipeline.
 import type { ModelMessage, ModelRequest, StopReason, ToolDefinition } from '../model-types.js';
 import type { RawToolCall } from '../team-tools.js';
 import {
-  classifyStainlessError,
+  stainlessAttempt,
+  stainlessClientOptions,
   invalidResponse,
   isRecord,
-  providerAttempt,
 } from './provider-attempt.js';
 import { toTurns } from './provider-turns.js';
 
@@ -113,11 +113,7 @@ export interface AnthropicBackendOptions {
 
 /** `anthropic:<model>` through @anthropic-ai/sdk, Messages API, its retries off. */
 export function createAnthropicBackend(options: AnthropicBackendOptions): ModelBackend {
-  const sdk = new Anthropic({
-    apiKey: options.apiKey,
-    maxRetries: 0,
-    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-  });
+  const sdk = new Anthropic(stainlessClientOptions(options));
   const model = `anthropic:${options.model}`;
   return {
     model,
@@ -132,12 +128,8 @@ export function createAnthropicBackend(options: AnthropicBackendOptions): ModelB
       } as unknown as Anthropic.MessageCreateParamsNonStreaming;
       return {
         async attempt(_attempt, signal) {
-          const { value, latencyMs } = await providerAttempt(
-            ctx,
-            signal,
-            // The SDK's own timeout stays above ours, a backstop should the clock never fire.
-            (s) => sdk.messages.create(body, { signal: s, timeout: ctx.timeoutMs + 60_000 }),
-            (error, ms) => classifyStainlessError(Anthropic, error, ms, ctx.clock.now()),
+          const { value, latencyMs } = await stainlessAttempt(Anthropic, ctx, signal, (o) =>
+            sdk.messages.create(body, o),
           );
           return fromAnthropicMessage(value, latencyMs);
         },

@@ -3,11 +3,11 @@ import type { AttemptResult, CallContext, ModelBackend } from '../call-pipeline.
 import type { ModelMessage, ModelRequest, StopReason, ToolDefinition } from '../model-types.js';
 import type { RawToolCall } from '../team-tools.js';
 import {
-  classifyStainlessError,
+  stainlessAttempt,
+  stainlessClientOptions,
   invalidResponse,
   isRecord,
   parseJsonObject,
-  providerAttempt,
 } from './provider-attempt.js';
 
 type WireMessage = Record<string, unknown>;
@@ -118,11 +118,7 @@ export interface OpenAIBackendOptions {
 /** `openai:<model>` and `openai-compatible:<model>@<baseURL>` (vLLM, llama.cpp server, Ollama)
  *  through the openai SDK's Chat Completions, which every compatible server speaks. */
 export function createOpenAIBackend(options: OpenAIBackendOptions): ModelBackend {
-  const sdk = new OpenAI({
-    apiKey: options.apiKey,
-    maxRetries: 0,
-    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-  });
+  const sdk = new OpenAI(stainlessClientOptions(options));
   const model =
     options.provider === 'openai'
       ? `openai:${options.model}`
@@ -142,12 +138,8 @@ export function createOpenAIBackend(options: OpenAIBackendOptions): ModelBackend
       } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
       return {
         async attempt(_attempt, signal) {
-          const { value, latencyMs } = await providerAttempt(
-            ctx,
-            signal,
-            (s) =>
-              sdk.chat.completions.create(body, { signal: s, timeout: ctx.timeoutMs + 60_000 }),
-            (error, ms) => classifyStainlessError(OpenAI, error, ms, ctx.clock.now()),
+          const { value, latencyMs } = await stainlessAttempt(OpenAI, ctx, signal, (o) =>
+            sdk.chat.completions.create(body, o),
           );
           return fromOpenAICompletion(value, latencyMs);
         },

@@ -108,3 +108,28 @@ export function classifyStainlessError(
   }
   return invalidResponse(error instanceof Error ? error.message : String(error), latencyMs, error);
 }
+
+/** The client options of a Stainless SDK: its own retries off (the call pipeline retries). */
+export function stainlessClientOptions(options: { apiKey: string; baseURL?: string }) {
+  return {
+    apiKey: options.apiKey,
+    maxRetries: 0,
+    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+  };
+}
+
+/** One attempt through a Stainless SDK (`providerAttempt`, its errors classified): the SDK's
+ *  own timeout stays above ours, a backstop should the clock never fire. */
+export function stainlessAttempt<T>(
+  sdk: StainlessErrors,
+  ctx: CallContext,
+  signal: AbortSignal,
+  send: (options: { signal: AbortSignal; timeout: number }) => Promise<T>,
+): Promise<{ value: T; latencyMs: number }> {
+  return providerAttempt(
+    ctx,
+    signal,
+    (s) => send({ signal: s, timeout: ctx.timeoutMs + 60_000 }),
+    (error, ms) => classifyStainlessError(sdk, error, ms, ctx.clock.now()),
+  );
+}

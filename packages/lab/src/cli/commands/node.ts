@@ -10,6 +10,7 @@ import { withNatsAuthFlags, natsCredentials } from '../nats-auth-flags.js';
 import { isTeamDir } from '../../teams/team-dir.js';
 import { checkName, loadTeamFlag } from './run-team.js';
 import { loadAuthFlag } from './auth.js';
+import { onStopSignals } from '../stop-signals.js';
 
 interface NodeFlags {
   nats: string;
@@ -96,13 +97,11 @@ async function nodeAction(flags: NodeFlags, ctx: CliContext): Promise<void> {
     });
     io.stderr(`node ${nodeName}: hosting ${members.join(', ')} in team ${team}\n`);
     const stop = () => void node.close();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const unlisten = onStopSignals(stop);
     try {
       await node.finished;
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      unlisten();
       await node.close();
     }
     io.stderr(

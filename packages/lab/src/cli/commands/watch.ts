@@ -9,6 +9,7 @@ import { EXIT, type CliCommand, type CliContext } from '../cli-context.js';
 import { intIn, natsUrlArg } from '../cli-parsers.js';
 import { withNatsAuthFlags } from '../nats-auth-flags.js';
 import { followOrClose, openTeamSession } from '../team-session.js';
+import { onStopSignals } from '../stop-signals.js';
 
 interface WatchFlags {
   nats: string;
@@ -94,15 +95,13 @@ async function watchAction(flags: WatchFlags, ctx: CliContext): Promise<void> {
   void follower.stopped.then(() => finish('lost'));
   const timer = setInterval(tick, flags.intervalMs);
   const interrupt = () => finish('interrupted');
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  const unlisten = onStopSignals(interrupt);
   let why: Awaited<typeof finished>;
   try {
     why = await finished;
   } finally {
     clearInterval(timer);
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    unlisten();
     await follower.close();
     await session.close();
   }

@@ -8,6 +8,7 @@ import { serveQueueWorker } from '../../sweep/sweep-queue.js';
 import { EXIT, type CliCommand, type CliContext } from '../cli-context.js';
 import { intIn, natsUrlArg } from '../cli-parsers.js';
 import { natsCredentials, withNatsAuthFlags } from '../nats-auth-flags.js';
+import { onStopSignals } from '../stop-signals.js';
 
 interface WorkerFlags {
   nats: string;
@@ -33,8 +34,7 @@ async function workerAction(flags: WorkerFlags, ctx: CliContext): Promise<void> 
     io.stderr(`${name}: stopping; a run in flight goes back to the queue\n`);
     controller.abort();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const unlisten = onStopSignals(stop);
   io.stderr(`${name}: pulling sweep runs from ${session.url} (${flags.jobs} at a time)\n`);
   try {
     await serveQueueWorker({
@@ -59,8 +59,7 @@ async function workerAction(flags: WorkerFlags, ctx: CliContext): Promise<void> 
         ),
     });
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    unlisten();
     await session.close();
   }
   ctx.state.exitCode = EXIT.interrupted;
