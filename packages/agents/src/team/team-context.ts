@@ -12,6 +12,7 @@ import type { TaskBoard } from '../team-state/task-board.js';
 import type { TestRunner } from '../test-runner/test-runner.js';
 import type { WorkspaceStore } from '../team-state/workspace-store.js';
 import type { TaskSpec, TaskSuite } from '../task-spec.js';
+import type { CoordinatorServices } from './coordinator-logic.js';
 
 /**
  * What every process of a team agrees on: written once to the team's board bucket
@@ -32,18 +33,19 @@ export interface TeamRunConfig {
   workers: string[];
   coordinators: string[];
   limits: AgentLimits;
-  coordinator: {
-    leaseMs: number;
-    /** Clock error the leader lease tolerates (`CoordinatorOptions.leaseSkewMs`). */
-    leaseSkewMs?: number;
-    maxAttempts: number;
-    stragglerFactor: number;
-    stragglerMinMs: number;
-    backups: boolean;
-    tailBackups: boolean;
-    /** Give out work in model-time order (CoordinatorOptions.modelTimeOrder). */
-    modelTimeOrder?: boolean;
-  };
+  /** The coordinators' settings, as every process reads them (meanings in
+   *  `CoordinatorServices`). */
+  coordinator: Pick<
+    CoordinatorServices,
+    | 'leaseMs'
+    | 'leaseSkewMs'
+    | 'maxAttempts'
+    | 'stragglerFactor'
+    | 'stragglerMinMs'
+    | 'backups'
+    | 'tailBackups'
+    | 'modelTimeOrder'
+  >;
   failureDetection: {
     kind: 'phi' | 'timeout';
     heartbeatMs: number;
