@@ -14,7 +14,7 @@ import { loadSuite } from '../../suites/suite-loader.js';
 import type { LoadedTeam } from '../../teams/team-dir.js';
 import { UsageError, type CliIo } from '../cli-context.js';
 import { checkModels, checkSuites } from '../cli-validate.js';
-import { flagName, loadTeamFlag, resolveModelArg } from './run-team.js';
+import { flagName, loadTeamFlag, resolveModelArg } from './team-flags.js';
 import { faultTeamSettings, type ExploreFaultFlags } from './explore-faults.js';
 
 /** `explore`'s flags, and what they say is searched: a built-in team on a suite, or a team of

@@ -8,7 +8,7 @@ import { EXIT, UsageError, type CliCommand, type CliContext } from '../cli-conte
 import { intIn, natsUrlArg, stringList } from '../cli-parsers.js';
 import { withNatsAuthFlags, natsCredentials } from '../nats-auth-flags.js';
 import { isTeamDir } from '../../teams/team-dir.js';
-import { checkName, loadTeamFlag } from './run-team.js';
+import { checkName, loadTeamFlag } from './team-flags.js';
 import { loadAuthFlag } from './auth.js';
 import { onStopSignals } from '../stop-signals.js';
 

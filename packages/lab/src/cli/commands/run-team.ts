@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createCassetteRecorder, type UsageLimits } from '@llm-teams/agents';
-import { assertToken, splitServerCredentials } from '@llm-teams/broker';
+import { splitServerCredentials } from '@llm-teams/broker';
 import {
   createRandom,
   createSkewedClock,
@@ -23,13 +23,22 @@ import {
 import { DIRECTOR } from '../../run/team-auth.js';
 import type { TeamAuth } from '../../run/team-auth.js';
 import { DIRECTOR_HOST, openTeamHosts, type HostLayout } from '../../run/team-hosts.js';
-import { isTeamDir, loadTeamDir, type LoadedTeam } from '../../teams/team-dir.js';
+import type { LoadedTeam } from '../../teams/team-dir.js';
 import { EXIT, UsageError, type CliContext, type CliIo } from '../cli-context.js';
 import { checkModels, timestampId } from '../cli-validate.js';
 import { usageLimitsOf, type UsageLimitFlags } from '../limit-flags.js';
 import { natsCredentials } from '../nats-auth-flags.js';
 import { runServers, type RunServerFlags, type RunServers } from '../run-servers.js';
 import { loadAuthFlag } from './auth.js';
+import {
+  checkName,
+  flagName,
+  loadTeamFlag,
+  nameFlag,
+  NOT_FOR_TEAMS,
+  resolveModelArg,
+  SUITE_FLAGS,
+} from './team-flags.js';
 
 export interface RunTeamFlags extends UsageLimitFlags, RunServerFlags {
   team: string;
@@ -51,57 +60,6 @@ export interface RunTeamFlags extends UsageLimitFlags, RunServerFlags {
   replicas?: number;
   auth?: string;
   hosts?: HostLayout;
-}
-
-/** Suite flags that mean nothing for a team of one's own. */
-const SUITE_FLAGS = ['suite', 'p', 'agents', 'arch', 'suiteDir'] as const;
-/**
- * Flags of a suite's run that mean nothing for a team of one's own, and why (docs/cli.md).
- * Every other flag of `run` works with `--team` (`--team-name` is `--name`).
- */
-const NOT_FOR_TEAMS = {
-  verify:
-    "it has the built-in centralized team's coordinator send each result to n reviewers; " +
-    'a team of your own says in its team.ts what is verified and by whom: give it a ' +
-    'quorumChair member (docs/protocols.md, examples/review-panel)',
-  modelTimeOrder:
-    "it orders the built-in centralized team's coordinator's idle workers by model time; " +
-    'a team of your own schedules its work in its own members',
-} as const;
-
-/** The running team's name: `--name`, or `--team-name` (the suite runs' flag) meaning the
- *  same; both only when they agree. */
-function nameFlag(flags: RunTeamFlags): string | undefined {
-  if (flags.teamName !== undefined && flags.name !== undefined && flags.teamName !== flags.name)
-    throw new UsageError(
-      `--team-name ${flags.teamName} and --name ${flags.name}: both name the running team; give one`,
-    );
-  return flags.name ?? flags.teamName;
-}
-
-/** A relative `script:` path given on the command line is the working directory's. */
-export function resolveModelArg(model: string, cwd: string): string {
-  return model.startsWith('script:') ? `script:${resolve(cwd, model.slice(7))}` : model;
-}
-
-/** Loads `--team <dir>`, naming the flag in every error. */
-export async function loadTeamFlag(value: string, cwd: string): Promise<LoadedTeam> {
-  if (!isTeamDir(cwd, value))
-    throw new UsageError(`--team: ${value} is not a directory holding a team.ts`);
-  try {
-    return await loadTeamDir(resolve(cwd, value));
-  } catch (err) {
-    throw new UsageError(`--team: ${(err as Error).message}`);
-  }
-}
-
-export function checkName(name: string | undefined): void {
-  if (name === undefined) return;
-  try {
-    assertToken('team name', name);
-  } catch (err) {
-    throw new UsageError(`--name: ${(err as Error).message}`);
-  }
 }
 
 async function loadFaults(
@@ -132,11 +90,6 @@ function describeTeamRecord(record: TeamRunRecord): string {
     `tokens ${m.tokens.input} in / ${m.tokens.output} out; ${m.messages.total} messages; ` +
     `checkers: ${m.checkers.errors} errors, ${m.checkers.warnings} warnings\n`
   );
-}
-
-/** What refusing a flag says, and why it does not apply to a team of one's own. */
-export function flagName(f: string): string {
-  return `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** Checks `--auth` against the team: its material must name the running team and every
