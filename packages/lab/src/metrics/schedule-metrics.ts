@@ -7,12 +7,13 @@
 import type { TraceEvent } from '@llm-teams/runtime';
 import { longestPathToEnd } from '@llm-teams/agents';
 
-/** What the schedule reads of a task attempt (trace-metrics.ts `TaskSpan`). */
-interface TaskSpan {
+/** One agent's attempt at one task, in that agent's model time. */
+export interface TaskSpan {
   actor: string;
   taskId: string;
   startModelMs: number;
   endModelMs: number;
+  /** How the attempt ended; `open` if the trace ends first. */
   outcome: 'done' | 'fail' | 'release' | 'open';
   backup: boolean;
 }

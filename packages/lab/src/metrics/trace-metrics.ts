@@ -4,18 +4,10 @@ import { criticalPathLength, parallelFraction } from '@llm-teams/agents';
 import { countConflicts, type ConflictCounts } from './conflict-metrics.js';
 import { readRunStart } from './run-start.js';
 import { criticalPathModelMs } from './scaling-bounds.js';
-import { measureSchedule, type ScheduleMetrics } from './schedule-metrics.js';
+import { measureSchedule, type ScheduleMetrics, type TaskSpan } from './schedule-metrics.js';
 
-/** One agent's attempt at one task, in that agent's model time. */
-export interface TaskSpan {
-  actor: string;
-  taskId: string;
-  startModelMs: number;
-  endModelMs: number;
-  /** How the attempt ended; `open` if the trace ends first. */
-  outcome: 'done' | 'fail' | 'release' | 'open';
-  backup: boolean;
-}
+// The spans these metrics build are what the schedule reads: the type lives with it.
+export type { TaskSpan };
 
 export interface AgentMetrics {
   id: string;
