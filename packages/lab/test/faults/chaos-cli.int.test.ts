@@ -23,8 +23,10 @@ describe('llm-teams chaos', () => {
       faults: [],
       controller: { nc: nats.nc, node: 'team-node' },
       during: async (_trace, _controller, team) => {
+        // The run waits for these calls; answers are gathered for the whole wait, which must
+        // outlast a busy event loop (300 ms did not, once, under load).
         const chaos = (...args: string[]) =>
-          cli('chaos', ...args, '--team', team.team, '--nats', nats.url, '--wait-ms', '300');
+          cli('chaos', ...args, '--team', team.team, '--nats', nats.url, '--wait-ms', '1500');
         said['add'] = await chaos(
           'add',
           '{"id":"mute","kind":"delay","type":"task.*","delay":"30ms"}',
