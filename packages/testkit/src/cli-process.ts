@@ -77,6 +77,36 @@ export function spawnCli(args: string[], options: SpawnCliOptions = {}): CliProc
   };
 }
 
+/**
+ * A command line as one types it: ``argv`run --seed ${seed} --out ${join(dir, 'run')}` `` is
+ * `['run', '--seed', '1', '--out', <the path>]`. The written text splits at white space (line
+ * breaks included); a `${value}` is one argument however many spaces it holds, joined to the
+ * written text it touches (`replay:${cassette}` is one argument).
+ */
+export function argv(strings: TemplateStringsArray, ...values: unknown[]): string[] {
+  const args: string[] = [];
+  // Whether the next piece continues the last argument (nothing white between them).
+  let glued = false;
+  const add = (piece: string) => {
+    if (glued) args[args.length - 1] += piece;
+    else if (piece !== '') args.push(piece);
+  };
+  strings.forEach((text, i) => {
+    const words = text.split(/\s+/);
+    words.forEach((word, j) => {
+      if (j > 0) glued = false;
+      add(word);
+      if (word !== '') glued = true;
+    });
+    if (i < values.length) {
+      if (glued) args[args.length - 1] += String(values[i]);
+      else args.push(String(values[i]));
+      glued = true;
+    }
+  });
+  return args;
+}
+
 /** Runs `llm-teams <args>` to its end: its exit code and output. */
 export function runCli(args: string[], options: SpawnCliOptions = {}): Promise<CliResult> {
   return spawnCli(args, options).exited;

@@ -33,6 +33,7 @@ export { docCommands, docSteps, isSynopsis, type DocStep } from './doc-commands.
 export { watchedTrace, type WatchedTrace } from './watched-trace.js';
 export { runTimeline } from './run-timeline.js';
 export {
+  argv,
   cliBin,
   runCli,
   spawnCli,
@@ -47,7 +48,7 @@ export {
   type OpenedHtml,
   type OpenHtmlOptions,
 } from './browser.js';
-export { tinySuite } from './tiny-suite.js';
+export { tinyTeamRun, tinySuite, type TinyTeamShape } from './tiny-suite.js';
 export { createNetnsLab, netemSupport, netnsSupport, type Link, type NetnsLab } from './netns.js';
 export {
   startLoopbackServer,

@@ -31,8 +31,8 @@ export interface NatsClusterFixture {
   close(): Promise<void>;
 }
 
-/** Connections opened for a fixture, closed (if still open) before its servers stop. */
-function connectionPool(servers: string | string[]) {
+/** Connections opened for a fixture; `close()` closes those still open, then `stop`s its servers. */
+function connectionPool(servers: string | string[], stop: () => Promise<void>) {
   const connections: NatsConnection[] = [];
   return {
     connect: async (name?: string): Promise<NatsConnection> => {
@@ -44,6 +44,7 @@ function connectionPool(servers: string | string[]) {
       await Promise.all(
         connections.splice(0).map((nc) => (nc.isClosed() ? Promise.resolve() : nc.close())),
       );
+      await stop();
     },
   };
 }
@@ -51,16 +52,7 @@ function connectionPool(servers: string | string[]) {
 /** Starts a fresh nats-server; `close()` stops it and every connection it opened. */
 export async function startNatsFixture(options: NatsServerOptions = {}): Promise<NatsFixture> {
   const server = await startNatsServer(options);
-  const pool = connectionPool(server.url);
-  return {
-    server,
-    url: server.url,
-    connect: pool.connect,
-    async close() {
-      await pool.close();
-      await server.close();
-    },
-  };
+  return { server, url: server.url, ...connectionPool(server.url, () => server.close()) };
 }
 
 /** Starts a local JetStream cluster (three nodes unless told); `close()` stops it all. */
@@ -68,16 +60,7 @@ export async function startNatsClusterFixture(
   options: NatsClusterOptions = {},
 ): Promise<NatsClusterFixture> {
   const cluster = await startNatsCluster(options);
-  const pool = connectionPool(cluster.urls);
-  return {
-    cluster,
-    urls: cluster.urls,
-    connect: pool.connect,
-    async close() {
-      await pool.close();
-      await cluster.close();
-    },
-  };
+  return { cluster, urls: cluster.urls, ...connectionPool(cluster.urls, () => cluster.close()) };
 }
 
 /** Where a fixture helper registers its set-up and tear-down: vitest's or node:test's hooks,

@@ -1,4 +1,4 @@
-import type { TaskSpec, TaskSuite } from '@llm-teams/agents';
+import type { Architecture, TaskSpec, TaskSuite, TeamRunOptions } from '@llm-teams/agents';
 
 /**
  * A small suite for tests of the agents layer (which cannot load lab's suites): `n` tasks in
@@ -30,4 +30,33 @@ export function tinySuite(options: { n?: number; chain?: number } = {}): TaskSui
     });
   }
   return { id: 'tiny-fixture', name: 'tiny fixture', p: 1 - chain / n, tasks };
+}
+
+/** What a tiny team run is made of: the suite's size (tinySuite's by default) and the team's. */
+export interface TinyTeamShape {
+  n?: number;
+  chain?: number;
+  /** Default `centralized`. */
+  arch?: Architecture;
+  agents: number;
+  seed: number;
+  /** Model time per wall-clock time: small, so the simulated model's work takes little. */
+  timeScale: number;
+}
+
+/**
+ * The options most team tests give `runTeam`: a team of `agents` on the simulated model over
+ * `tinySuite({ n, chain })`, spread into the run's own:
+ * `runTeam({ nc, team, ...tinyTeamRun({ n: 4, chain: 2, agents: 2, seed: 3, timeScale: 0.002 }) })`.
+ */
+export function tinyTeamRun(shape: TinyTeamShape) {
+  const { arch = 'centralized', agents, seed, timeScale, ...suite } = shape;
+  return {
+    suite: tinySuite(suite),
+    arch,
+    agents,
+    model: 'sim:gpt-5.2',
+    seed,
+    timeScale,
+  } satisfies Partial<TeamRunOptions>;
 }
