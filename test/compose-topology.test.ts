@@ -23,6 +23,7 @@ import {
   type ComposeNode,
 } from './support/compose-topology.js';
 import {
+  argv,
   createNetnsLab,
   netnsSupport,
   selectNatsBackend,
@@ -130,7 +131,7 @@ describe('the compose topology as local processes', () => {
 
   beforeAll(async () => {
     const host = lab ? '0.0.0.0' : '127.0.0.1';
-    const up = await spawnCli(['up', '--nodes', '3', '--dir', upDir, '--host', host]).exited;
+    const up = await spawnCli(argv`up --nodes 3 --dir ${upDir} --host ${host}`).exited;
     expect(up.code, up.stderr).toBe(0);
     servers = (
       JSON.parse(readFileSync(join(upDir, UP_STATE_FILE), 'utf8')) as { nodes: UpServer[] }
@@ -145,7 +146,7 @@ describe('the compose topology as local processes', () => {
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
     await Promise.all(connections.map((nc) => nc.close()));
-    await spawnCli(['down', '--dir', upDir]).exited;
+    await spawnCli(argv`down --dir ${upDir}`).exited;
     lab?.close();
     dir.cleanup();
   });

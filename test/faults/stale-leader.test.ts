@@ -19,7 +19,7 @@ import {
   type CliProcess,
   type NatsFixture,
 } from '@llm-teams/testkit';
-import { tinySuite } from '@llm-teams/testkit';
+import { tinyTeamRun } from '@llm-teams/testkit';
 
 type Fields = TraceEvent & Record<string, unknown>;
 
@@ -88,12 +88,7 @@ describe('a paused old leader wakes after a takeover', () => {
     const result = await runTeam({
       nc,
       team,
-      suite: tinySuite({ n: 10, chain: 3 }),
-      arch: 'centralized',
-      agents: 3,
-      model: 'sim:gpt-5.2',
-      seed: 11,
-      timeScale: 0.05,
+      ...tinyTeamRun({ n: 10, chain: 3, agents: 3, seed: 11, timeScale: 0.05 }),
       localMembers: ['a1', 'a2', 'a3'],
       coordinator: { leaseMs: 1000 },
       deadlineMs: 150_000,

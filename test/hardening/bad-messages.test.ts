@@ -12,14 +12,14 @@ import {
   type NatsConnection,
 } from '@llm-teams/broker';
 import {
-  createEnvelope,
   createMemoryTrace,
   createRandom,
   decodeFrame,
   encodeEnvelope,
   type RejectTrace,
 } from '@llm-teams/runtime';
-import { startNatsFixture, tinySuite, type NatsFixture } from '@llm-teams/testkit';
+import { startNatsFixture, tinyTeamRun, type NatsFixture } from '@llm-teams/testkit';
+import { strangerEnvelope } from '../support/bad-messages.js';
 
 const MEMBERS = ['a1', 'a2', 'coord1', 'coord2'];
 
@@ -60,20 +60,7 @@ function refused(bytes: Uint8Array, team: string, to: string): boolean {
  */
 function malformed(team: string, to: string, seed: number): Uint8Array[] {
   const random = createRandom(seed);
-  const valid = encodeEnvelope(
-    createEnvelope({
-      id: `noise-${seed}`,
-      team,
-      from: 'stranger',
-      to,
-      type: 'noise.msg',
-      lamport: 1,
-      seq: 1,
-      attempt: 1,
-      sentAt: 0,
-      body: { hello: 'world' },
-    }),
-  );
+  const valid = encodeEnvelope(strangerEnvelope(team, to, `noise-${seed}`, { hello: 'world' }));
   const out: Uint8Array[] = [
     new Uint8Array([random.int(256), random.int(256), random.int(256)]),
     Uint8Array.from({ length: 40 }, () => random.int(256)),
@@ -111,12 +98,7 @@ describe('bad messages during a team run', () => {
     const result = runTeam({
       nc,
       team,
-      suite: tinySuite({ n: 4, chain: 2 }),
-      arch: 'centralized',
-      agents: 2,
-      model: 'sim:gpt-5.2',
-      seed: 3,
-      timeScale: 0.002,
+      ...tinyTeamRun({ n: 4, chain: 2, agents: 2, seed: 3, timeScale: 0.002 }),
       trace,
       deadlineMs: 30_000,
       onStarted,

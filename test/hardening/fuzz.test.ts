@@ -24,7 +24,7 @@ import {
   type BadMessage,
 } from '../support/bad-messages.js';
 import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
-import { tinySuite } from '@llm-teams/testkit';
+import { tinyTeamRun } from '@llm-teams/testkit';
 
 const MEMBERS = ['a1', 'a2', 'coord1', 'coord2'];
 
@@ -80,12 +80,7 @@ describe('fuzzing a team run', () => {
     const result = await runTeam({
       nc,
       team,
-      suite: tinySuite({ n: 6, chain: 3 }),
-      arch: 'centralized',
-      agents: 2,
-      model: 'sim:gpt-5.2',
-      seed,
-      timeScale: 0.01,
+      ...tinyTeamRun({ n: 6, chain: 3, agents: 2, seed, timeScale: 0.01 }),
       trace: { write: (e) => void events.push(e) },
       deadlineMs: 60_000,
       onStarted: async (running) => {

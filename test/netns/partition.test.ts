@@ -28,7 +28,7 @@ import {
   netnsSupport,
   spawnCli,
   tempDir,
-  tinySuite,
+  tinyTeamRun,
   until,
 } from '@llm-teams/testkit';
 
@@ -184,12 +184,7 @@ describe.runIf(unsupported === undefined)('actors across network namespaces', ()
         // seconds of start-up are no model time), so the run outlasts the cut and the failure
         // detector's timeout: the cut must fall mid-run. Test runs take milliseconds in worker
         // threads, so nothing else keeps the run going.
-        suite: tinySuite({ n: 10, chain: 3 }),
-        arch: 'centralized',
-        agents: 2,
-        model: 'sim:gpt-5.2',
-        seed: 3,
-        timeScale: 0.05,
+        ...tinyTeamRun({ n: 10, chain: 3, agents: 2, seed: 3, timeScale: 0.05 }),
         localMembers: ['a1', 'coord1', 'coord2'],
         deadlineMs: 150_000,
         failureDetection: { kind: 'timeout', heartbeatMs: 100, timeoutMs: 1000 },

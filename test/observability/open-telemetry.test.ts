@@ -8,7 +8,7 @@ import {
 import { runTeam } from '@llm-teams/agents';
 import { startTelemetry } from '@llm-teams/lab';
 import { spawnCli, tempDir, type CliProcess } from '@llm-teams/testkit';
-import { tinySuite } from '@llm-teams/testkit';
+import { tinyTeamRun } from '@llm-teams/testkit';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 
 const PRODUCER = 4;
@@ -135,12 +135,7 @@ function runDirectorHalf(nc: NatsConnection, team: string) {
   return runTeam({
     nc,
     team,
-    suite: tinySuite({ n: 4, chain: 2 }),
-    arch: 'centralized',
-    agents: 2,
-    model: 'sim:gpt-5.2',
-    seed: 6,
-    timeScale: 0.002,
+    ...tinyTeamRun({ n: 4, chain: 2, agents: 2, seed: 6, timeScale: 0.002 }),
     replicas: 1,
     localMembers: ['a1', 'coord1'],
     // No backup copies: a copy the original beats is cancelled before its model call, and

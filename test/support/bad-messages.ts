@@ -68,6 +68,11 @@ export function teamTargets(members: readonly string[], topics: readonly string[
 function baseEnvelope(team: string, target: FuzzTarget, id: string, body: unknown = { n: 1 }) {
   const to =
     target.kind === 'topic' ? `#${target.topic}` : 'actor' in target ? target.actor : 'coord1';
+  return strangerEnvelope(team, to, id, body);
+}
+
+/** A well-formed `noise.msg` from a stranger to `to`: what the malformed messages are made of. */
+export function strangerEnvelope(team: string, to: string, id: string, body: unknown) {
   return createEnvelope({
     id,
     team,

@@ -17,19 +17,7 @@ import {
   createMemoryWorkspace,
   createReferenceRunner,
 } from '../support/memory-stores.js';
-
-function task(id: string, deps: string[] = []): TaskSpec {
-  const path = `src/${id}.js`;
-  return {
-    id,
-    title: `Task ${id}`,
-    spec: `Implement ${path}.`,
-    files: [path],
-    deps,
-    reference: { [path]: `export const ${id} = () => '${id}';\n` },
-    tests: { [`test/${id}.test.js`]: `import '../${path}';\n` },
-  };
-}
+import { makeTask } from '../support/sim-driver.js';
 
 /** One agent wired as the team runner wires it, but on in-memory stores and a test runtime. */
 async function agentUnderTest(
@@ -119,8 +107,8 @@ const phases = (rt: ReturnType<typeof createTestRuntime>, taskId: string) =>
 describe('agent machine without NATS', () => {
   it('a self-claiming agent claims, works and completes a chain, then stops when the board is done', async () => {
     const { actor, board, workspace, rt, model } = await agentUnderTest('decentralized', [
-      task('t1'),
-      task('t2', ['t1']),
+      makeTask('t1'),
+      makeTask('t2', ['t1']),
     ]);
     actor.start();
     await waitFor(actor, (s) => s.status === 'done', { timeout: 20_000 });
@@ -134,7 +122,7 @@ describe('agent machine without NATS', () => {
   });
 
   it('a led worker records its assignment with the leader’s epoch and reports to every coordinator', async () => {
-    const { actor, board, rt, model } = await agentUnderTest('centralized', [task('t1')]);
+    const { actor, board, rt, model } = await agentUnderTest('centralized', [makeTask('t1')]);
     actor.start();
     actor.send(message('task.assign', { taskId: 't1', backup: false, epoch: 5, modelTime: 0 }));
     await waitFor(actor, () => rt.sent.some((m) => m.type === 'task.done'), { timeout: 20_000 });
@@ -150,8 +138,8 @@ describe('agent machine without NATS', () => {
 
   it('refuses a command from a deposed leader, traces it and tells the sender', async () => {
     const { actor, board, rt, model } = await agentUnderTest('centralized', [
-      task('t1'),
-      task('t2'),
+      makeTask('t1'),
+      makeTask('t2'),
     ]);
     actor.start();
     actor.send(
@@ -187,7 +175,7 @@ describe('agent machine without NATS', () => {
   it('a cancellation from a leader it has not heard was deposed stops the task, but the board refuses the release; the current leader is told', async () => {
     const { actor, board, rt, model } = await agentUnderTest(
       'centralized',
-      [task('t1')],
+      [makeTask('t1')],
       true,
       true,
     );
@@ -221,7 +209,7 @@ describe('agent machine without NATS', () => {
   it('with fencing off (the stale-leader variant) the deposed leader’s assignment is worked', async () => {
     const { actor, board, rt, model } = await agentUnderTest(
       'centralized',
-      [task('t1'), task('t2')],
+      [makeTask('t1'), makeTask('t2')],
       false,
     );
     actor.start();

@@ -28,25 +28,22 @@ function messageOf(fn: () => unknown): string {
 
 describe('model ids', () => {
   it('parses every provider form', () => {
-    expect(parseModelId('anthropic:claude-sonnet-4-6')).toEqual({
-      provider: 'anthropic',
-      model: 'claude-sonnet-4-6',
-    });
-    expect(parseModelId('openai:gpt-5.2')).toEqual({ provider: 'openai', model: 'gpt-5.2' });
-    expect(parseModelId('google:gemini-3-flash-preview')).toEqual({
-      provider: 'google',
-      model: 'gemini-3-flash-preview',
-    });
-    expect(parseModelId('openai-compatible:qwen2.5-coder:7b@http://localhost:11434/v1')).toEqual({
-      provider: 'openai-compatible',
-      model: 'qwen2.5-coder:7b',
-      baseURL: 'http://localhost:11434/v1',
-    });
-    expect(parseModelId('sim:gpt-5.2')).toEqual({ provider: 'sim', model: 'gpt-5.2' });
-    expect(parseModelId('replay:runs/x/cassette.jsonl')).toEqual({
-      provider: 'replay',
-      model: 'runs/x/cassette.jsonl',
-    });
+    const forms: [string, Record<string, string>][] = [
+      ['anthropic:claude-sonnet-4-6', { provider: 'anthropic', model: 'claude-sonnet-4-6' }],
+      ['openai:gpt-5.2', { provider: 'openai', model: 'gpt-5.2' }],
+      ['google:gemini-3-flash-preview', { provider: 'google', model: 'gemini-3-flash-preview' }],
+      [
+        'openai-compatible:qwen2.5-coder:7b@http://localhost:11434/v1',
+        {
+          provider: 'openai-compatible',
+          model: 'qwen2.5-coder:7b',
+          baseURL: 'http://localhost:11434/v1',
+        },
+      ],
+      ['sim:gpt-5.2', { provider: 'sim', model: 'gpt-5.2' }],
+      ['replay:runs/x/cassette.jsonl', { provider: 'replay', model: 'runs/x/cassette.jsonl' }],
+    ];
+    for (const [id, parsed] of forms) expect(parseModelId(id), id).toEqual(parsed);
     expect(parseModelId(DEFAULT_MODEL_ID).provider).toBe('sim');
   });
 

@@ -1,24 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createModelClient,
   createUsageLedger,
   invalidToolCallMessages,
   isModelError,
   parseModelId,
   teamToolDefinitions,
-  type AttemptReport,
-  type ModelClient,
-  type ModelClientOptions,
   type ModelRequest,
 } from '../../src/models/index.js';
-import {
-  createTestClock,
-  PROVIDER_FIXTURES,
-  startLoopbackServer,
-  type LoopbackServer,
-  type ProviderFixture,
-  type TestClock,
-} from '@llm-teams/testkit';
+import { PROVIDER_FIXTURES, type ProviderFixture } from '@llm-teams/testkit';
+import { useLoopbackClients } from '../support/loopback-clients.js';
 
 const request: ModelRequest = {
   system: 'You are agent a1 of a team.',
@@ -57,38 +47,10 @@ async function expectModelError(promise: Promise<unknown>, code: string) {
 describe.each(PROVIDER_FIXTURES)(
   '$provider client on a loopback server',
   (wire: ProviderFixture) => {
-    let server: LoopbackServer;
-    let clock: TestClock;
-    let reports: AttemptReport[];
-    const clients: ModelClient[] = [];
-
-    beforeEach(async () => {
-      server = await startLoopbackServer();
-      clock = createTestClock({ autoFireBelowMs: TIMEOUT_MS });
-      reports = [];
-    });
-    afterEach(async () => {
-      for (const c of clients.splice(0)) await c.close();
-      await server.close();
-    });
-
-    function client(options: ModelClientOptions = {}): ModelClient {
-      const baseURL = wire.baseURL(server);
-      const c = createModelClient(wire.modelId(server), {
-        env: wire.env,
-        clock,
-        timeoutMs: TIMEOUT_MS,
-        onAttempt: (r) => reports.push(r),
-        seed: 7,
-        ...(baseURL === undefined ? {} : { baseURL }),
-        ...options,
-      });
-      clients.push(c);
-      return c;
-    }
+    const t = useLoopbackClients(wire, TIMEOUT_MS);
 
     it('sends model, system, messages and tools in the native format and parses the reply', async () => {
-      server.reply({
+      t.server.reply({
         body: wire.ok({
           text: 'Writing it now.',
           calls: [
@@ -102,13 +64,13 @@ describe.each(PROVIDER_FIXTURES)(
         }),
       });
       const ledger = createUsageLedger();
-      const res = await client({ ledger }).call(request);
+      const res = await t.client({ ledger }).call(request);
 
-      expect(server.requests).toHaveLength(1);
-      const sent = server.requests[0]!;
+      expect(t.server.requests).toHaveLength(1);
+      const sent = t.server.requests[0]!;
       expect(sent.path).toMatch(wire.path);
       const seen = wire.seen(sent);
-      expect(seen.model).toBe(parseModelId(wire.modelId(server)).model);
+      expect(seen.model).toBe(parseModelId(wire.modelId(t.server)).model);
       expect(seen.system).toBe(request.system);
       expect(seen.toolNames).toEqual([
         'read_file',
@@ -135,118 +97,118 @@ describe.each(PROVIDER_FIXTURES)(
       expect(res.usage).toEqual({ inputTokens: 1200, outputTokens: 300, cachedTokens: 200 });
       expect(res.attempts).toBe(1);
       expect(res.model).toContain(wire.provider);
-      expect(reports.map((r) => [r.attempt, r.outcome])).toEqual([[1, 'ok']]);
-      expect(reports[0]).toMatchObject({ agentId: 'a1', taskId: 't01', callIndex: 0 });
+      expect(t.reports.map((r) => [r.attempt, r.outcome])).toEqual([[1, 'ok']]);
+      expect(t.reports[0]).toMatchObject({ agentId: 'a1', taskId: 't01', callIndex: 0 });
       expect(ledger.totals()).toMatchObject({ calls: 1, inputTokens: 1200, outputTokens: 300 });
       if (wire.provider === 'openai-compatible') expect(res.costUsd).toBe(0);
       else expect(res.costUsd).toBeGreaterThan(0);
     });
 
     it('honours 429 Retry-After, then succeeds, reporting both attempts', async () => {
-      server.reply(
+      t.server.reply(
         { status: 429, headers: { 'retry-after': '7' }, body: wire.error(429, 'slow down') },
         { body: wire.ok({ text: 'done' }) },
       );
-      const res = await client().call(request);
+      const res = await t.client().call(request);
       expect(res.text).toBe('done');
       expect(res.attempts).toBe(2);
-      expect(server.requests).toHaveLength(2);
-      expect(clock.delays).toContain(7000);
-      expect(reports.map((r) => r.outcome)).toEqual(['rate_limited', 'ok']);
-      expect(reports[0]).toMatchObject({ attempt: 1, retryAfterMs: 7000, delayMs: 7000 });
-      expect(reports[1]).toMatchObject({ attempt: 2 });
+      expect(t.server.requests).toHaveLength(2);
+      expect(t.clock.delays).toContain(7000);
+      expect(t.reports.map((r) => r.outcome)).toEqual(['rate_limited', 'ok']);
+      expect(t.reports[0]).toMatchObject({ attempt: 1, retryAfterMs: 7000, delayMs: 7000 });
+      expect(t.reports[1]).toMatchObject({ attempt: 2 });
       expect(res.latencyMs).toBeGreaterThanOrEqual(7000);
     });
 
     it('retries a 500 with backoff and jitter, then succeeds', async () => {
-      server.reply(
+      t.server.reply(
         { status: 500, body: wire.error(500, 'boom') },
         { body: wire.ok({ text: 'ok' }) },
       );
-      const res = await client({ retry: { initialDelayMs: 1000, jitter: 0.2 } }).call(request);
+      const res = await t.client({ retry: { initialDelayMs: 1000, jitter: 0.2 } }).call(request);
       expect(res.attempts).toBe(2);
-      expect(reports.map((r) => r.outcome)).toEqual(['server_error', 'ok']);
-      const delay = reports[0]!.delayMs!;
+      expect(t.reports.map((r) => r.outcome)).toEqual(['server_error', 'ok']);
+      const delay = t.reports[0]!.delayMs!;
       expect(delay).toBeGreaterThanOrEqual(800);
       expect(delay).toBeLessThanOrEqual(1200);
-      expect(clock.delays).toContain(delay);
+      expect(t.clock.delays).toContain(delay);
     });
 
     it('gives up after maxAttempts with SERVER_ERROR and the attempt count', async () => {
-      server.reply(
+      t.server.reply(
         { status: 503, body: wire.error(503, 'unavailable') },
         { status: 503, body: wire.error(503, 'unavailable') },
         { status: 503, body: wire.error(503, 'unavailable') },
       );
       const error = await expectModelError(
-        client({ retry: { maxAttempts: 3 } }).call(request),
+        t.client({ retry: { maxAttempts: 3 } }).call(request),
         'SERVER_ERROR',
       );
       expect(error.attempts).toBe(3);
       expect(error.message).toContain('after 3 attempts');
-      expect(reports.map((r) => r.outcome)).toEqual([
+      expect(t.reports.map((r) => r.outcome)).toEqual([
         'server_error',
         'server_error',
         'server_error',
       ]);
-      expect(reports[2]!.delayMs).toBeUndefined();
+      expect(t.reports[2]!.delayMs).toBeUndefined();
     });
 
     it('times out an attempt that gets no reply, then retries', async () => {
-      server.reply({ hang: true }, { body: wire.ok({ text: 'second try' }) });
-      const pending = client().call(request);
-      await server.waitForRequests(1);
-      await clock.waitForTimer((ms) => ms === TIMEOUT_MS);
-      clock.fire((ms) => ms === TIMEOUT_MS);
+      t.server.reply({ hang: true }, { body: wire.ok({ text: 'second try' }) });
+      const pending = t.client().call(request);
+      await t.server.waitForRequests(1);
+      await t.clock.waitForTimer((ms) => ms === TIMEOUT_MS);
+      t.clock.fire((ms) => ms === TIMEOUT_MS);
       const res = await pending;
       expect(res.text).toBe('second try');
-      expect(reports.map((r) => r.outcome)).toEqual(['timeout', 'ok']);
+      expect(t.reports.map((r) => r.outcome)).toEqual(['timeout', 'ok']);
     });
 
     it('ends with TIMEOUT when the only attempt times out', async () => {
-      server.reply({ hang: true });
-      const pending = client({ retry: { maxAttempts: 1 } }).call(request);
-      await server.waitForRequests(1);
-      await clock.waitForTimer((ms) => ms === TIMEOUT_MS);
-      clock.fire((ms) => ms === TIMEOUT_MS);
+      t.server.reply({ hang: true });
+      const pending = t.client({ retry: { maxAttempts: 1 } }).call(request);
+      await t.server.waitForRequests(1);
+      await t.clock.waitForTimer((ms) => ms === TIMEOUT_MS);
+      t.clock.fire((ms) => ms === TIMEOUT_MS);
       await expectModelError(pending, 'TIMEOUT');
     });
 
     it('does not retry a 400 (REQUEST_REJECTED)', async () => {
-      server.reply({ status: 400, body: wire.error(400, 'bad tools') });
-      const error = await expectModelError(client().call(request), 'REQUEST_REJECTED');
+      t.server.reply({ status: 400, body: wire.error(400, 'bad tools') });
+      const error = await expectModelError(t.client().call(request), 'REQUEST_REJECTED');
       expect(error.attempts).toBe(1);
-      expect(server.requests).toHaveLength(1);
+      expect(t.server.requests).toHaveLength(1);
     });
 
     it('a Retry-After beyond maxRetryAfterMs ends the call as RATE_LIMITED', async () => {
-      server.reply({
+      t.server.reply({
         status: 429,
         headers: { 'retry-after': '3600' },
         body: wire.error(429, 'quota'),
       });
       const error = await expectModelError(
-        client({ maxRetryAfterMs: 60_000 }).call(request),
+        t.client({ maxRetryAfterMs: 60_000 }).call(request),
         'RATE_LIMITED',
       );
       expect(error.message).toContain('exceeds maxRetryAfterMs');
-      expect(server.requests).toHaveLength(1);
+      expect(t.server.requests).toHaveLength(1);
     });
 
     it('a malformed JSON body is a clear INVALID_RESPONSE, not retried', async () => {
-      server.reply({ body: '{"content": [ this is not json' });
-      const error = await expectModelError(client().call(request), 'INVALID_RESPONSE');
+      t.server.reply({ body: '{"content": [ this is not json' });
+      const error = await expectModelError(t.client().call(request), 'INVALID_RESPONSE');
       expect(error.message).toContain('invalid response: unparsable body');
-      expect(server.requests).toHaveLength(1);
+      expect(t.server.requests).toHaveLength(1);
     });
 
     it('a well-formed body of the wrong shape is INVALID_RESPONSE', async () => {
-      server.reply({ body: { hello: 'world' } });
-      await expectModelError(client().call(request), 'INVALID_RESPONSE');
+      t.server.reply({ body: { hello: 'world' } });
+      await expectModelError(t.client().call(request), 'INVALID_RESPONSE');
     });
 
     it('an unknown tool and bad arguments become invalid calls with errors for the model', async () => {
-      server.reply({
+      t.server.reply({
         body: wire.ok({
           calls: [
             { id: 'x1', name: 'delete_everything', args: {} },
@@ -255,7 +217,7 @@ describe.each(PROVIDER_FIXTURES)(
           ],
         }),
       });
-      const res = await client().call(request);
+      const res = await t.client().call(request);
       expect(res.toolCalls).toEqual([
         { id: 'x3', name: 'run_tests', arguments: { taskId: 't01' } },
       ]);
@@ -273,18 +235,18 @@ describe.each(PROVIDER_FIXTURES)(
 
     it('a refused budget makes no request', async () => {
       const ledger = createUsageLedger({ budget: { tokens: 500 } });
-      const error = await expectModelError(client({ ledger }).call(request), 'BUDGET_EXCEEDED');
+      const error = await expectModelError(t.client({ ledger }).call(request), 'BUDGET_EXCEEDED');
       expect(error.message).toContain('Budget of 500 tokens');
-      expect(server.requests).toHaveLength(0);
-      expect(reports.map((r) => r.outcome)).toEqual(['budget_exceeded']);
+      expect(t.server.requests).toHaveLength(0);
+      expect(t.reports.map((r) => r.outcome)).toEqual(['budget_exceeded']);
       expect(ledger.exceeded?.kind).toBe('tokens');
     });
 
     it('an aborted call rejects with ABORTED', async () => {
-      server.reply({ hang: true });
+      t.server.reply({ hang: true });
       const controller = new AbortController();
-      const pending = client().call(request, { signal: controller.signal });
-      await server.waitForRequests(1);
+      const pending = t.client().call(request, { signal: controller.signal });
+      await t.server.waitForRequests(1);
       controller.abort();
       await expectModelError(pending, 'ABORTED');
     });

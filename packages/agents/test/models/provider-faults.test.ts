@@ -1,16 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  createModelClient,
   teamToolDefinitions,
-  type AttemptReport,
   type ModelClient,
   type ModelRequest,
   type SimCallInfo,
   type SimFault,
 } from '../../src/models/index.js';
-import { startLoopbackServer, type LoopbackServer } from '@llm-teams/testkit';
 import { PROVIDER_FIXTURES, type ProviderFixture } from '@llm-teams/testkit';
-import { createTestClock, type TestClock } from '@llm-teams/testkit';
+import { useLoopbackClients } from '../support/loopback-clients.js';
 
 const request: ModelRequest = {
   system: 'You are agent a1 of a team.',
@@ -29,89 +26,68 @@ const WRITE = {
 /** The model fault layer on every real provider's client, against its loopback wire server:
  *  refusals never reach the server, damaged replies did. */
 describe.each(PROVIDER_FIXTURES)('model faults on $provider', (wire: ProviderFixture) => {
-  let server: LoopbackServer;
-  let clock: TestClock;
-  let reports: AttemptReport[];
+  const t = useLoopbackClients(wire, TIMEOUT_MS);
   let asked: SimCallInfo[];
-  const clients: ModelClient[] = [];
-
-  beforeEach(async () => {
-    server = await startLoopbackServer();
-    clock = createTestClock({ autoFireBelowMs: TIMEOUT_MS });
-    reports = [];
+  beforeEach(() => {
     asked = [];
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) await c.close();
-    await server.close();
   });
 
   /** A client whose attempt n gets `plan[n - 1]`. */
-  function client(plan: (SimFault | undefined)[]): ModelClient {
-    const baseURL = wire.baseURL(server);
-    const c = createModelClient(wire.modelId(server), {
-      env: wire.env,
-      clock,
-      timeoutMs: TIMEOUT_MS,
-      onAttempt: (r) => reports.push(r),
-      seed: 7,
-      ...(baseURL === undefined ? {} : { baseURL }),
+  const client = (plan: (SimFault | undefined)[]): ModelClient =>
+    t.client({
       faults: (call) => {
         asked.push(call);
         return plan[call.attempt - 1];
       },
     });
-    clients.push(c);
-    return c;
-  }
 
   it('a 429 storm with Retry-After: refused attempts never reach the server, the third does', async () => {
-    server.reply({ body: wire.ok({ text: 'done' }) });
+    t.server.reply({ body: wire.ok({ text: 'done' }) });
     const storm: SimFault = { kind: 'rate_limit', retryAfterMs: 2000 };
     const res = await client([storm, storm]).call(request);
     expect(res.text).toBe('done');
-    expect(reports.map((r) => [r.outcome, r.retryAfterMs])).toEqual([
+    expect(t.reports.map((r) => [r.outcome, r.retryAfterMs])).toEqual([
       ['rate_limited', 2000],
       ['rate_limited', 2000],
       ['ok', undefined],
     ]);
-    expect(clock.delays.filter((d) => d === 2000)).toHaveLength(2);
-    expect(server.requests).toHaveLength(1);
+    expect(t.clock.delays.filter((d) => d === 2000)).toHaveLength(2);
+    expect(t.server.requests).toHaveLength(1);
     expect(asked[0]).toMatchObject({ agentId: 'a1', taskId: 't01', purpose: 'code', attempt: 1 });
   });
 
   it('a 5xx, then a timeout that costs the whole attempt timeout, then a reply', async () => {
-    server.reply({ body: wire.ok({ text: 'third time' }) });
+    t.server.reply({ body: wire.ok({ text: 'third time' }) });
     const pending = client([{ kind: 'server_error', status: 503 }, { kind: 'timeout' }]).call(
       request,
     );
-    await clock.waitForTimer((ms) => ms === TIMEOUT_MS);
-    clock.fire((ms) => ms === TIMEOUT_MS);
+    await t.clock.waitForTimer((ms) => ms === TIMEOUT_MS);
+    t.clock.fire((ms) => ms === TIMEOUT_MS);
     const res = await pending;
     expect(res.text).toBe('third time');
-    expect(reports.map((r) => r.outcome)).toEqual(['server_error', 'timeout', 'ok']);
-    expect(reports[0]!.error).toContain('503');
-    expect(server.requests).toHaveLength(1);
+    expect(t.reports.map((r) => r.outcome)).toEqual(['server_error', 'timeout', 'ok']);
+    expect(t.reports[0]!.error).toContain('503');
+    expect(t.server.requests).toHaveLength(1);
   });
 
   it('a malformed tool call: the reply came over the wire, its first call no longer parses', async () => {
-    server.reply({ body: wire.ok({ calls: [WRITE] }) });
+    t.server.reply({ body: wire.ok({ calls: [WRITE] }) });
     const res = await client([{ kind: 'malformed_tool_call' }]).call(request);
-    expect(server.requests).toHaveLength(1);
+    expect(t.server.requests).toHaveLength(1);
     expect(res.toolCalls).toEqual([]);
     expect(res.invalidToolCalls).toHaveLength(1);
     expect(res.invalidToolCalls[0]).toMatchObject({ id: 'tc_1', name: 'write_file' });
   });
 
   it('a truncated tool call stops at max_tokens with half its arguments', async () => {
-    server.reply({ body: wire.ok({ calls: [WRITE] }) });
+    t.server.reply({ body: wire.ok({ calls: [WRITE] }) });
     const res = await client([{ kind: 'truncated_tool_call' }]).call(request);
     expect(res.stopReason).toBe('max_tokens');
     expect(res.invalidToolCalls.map((c) => c.id)).toEqual(['tc_1']);
   });
 
   it('a wrong answer: the file the reply writes throws when loaded', async () => {
-    server.reply({ body: wire.ok({ calls: [WRITE] }) });
+    t.server.reply({ body: wire.ok({ calls: [WRITE] }) });
     const res = await client([{ kind: 'wrong_answer' }]).call(request);
     expect(res.toolCalls).toEqual([
       {

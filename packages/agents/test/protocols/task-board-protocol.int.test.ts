@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { provisionTeam, type KV, type NatsConnection } from '@llm-teams/broker';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { KV } from '@llm-teams/broker';
 import {
   createTaskBoard,
   createTaskBoardProtocol,
@@ -8,7 +8,7 @@ import {
   type TaskBoardProtocolOptions,
 } from '@llm-teams/agents';
 import type { TracePayload } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+import { useFreshTeams } from '../support/fresh-teams.js';
 
 const task = (id: string, deps: string[] = []) => ({
   id,
@@ -21,21 +21,12 @@ const task = (id: string, deps: string[] = []) => ({
 });
 
 describe('task-board protocol (real JetStream KV)', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
   let kv: KV;
   let board: TaskBoard;
   let now = 1_000;
-  let run = 0;
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterAll(async () => {
-    await nats.close();
-  });
+  const freshTeam = useFreshTeams('board');
   beforeEach(async () => {
-    const resources = await provisionTeam(nc, { team: `board${++run}`, storage: 'memory' });
+    const resources = await freshTeam();
     kv = await resources.bucket('board');
     board = createTaskBoard(kv);
     await board.init([task('a'), task('b', ['a']), task('c')]);

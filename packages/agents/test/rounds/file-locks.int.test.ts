@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { provisionTeam, type KV, type NatsConnection } from '@llm-teams/broker';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { KV } from '@llm-teams/broker';
 import {
   createFileLocks,
   createTaskBoard,
@@ -8,22 +8,13 @@ import {
   lockedWorkspace,
 } from '@llm-teams/agents';
 import { systemClock, type TracePayload } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+import { useFreshTeams } from '../support/fresh-teams.js';
 
 describe('shared state under locks (the paper harness: a lock per file on KV)', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
   let leases: KV;
-  let run = 0;
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterAll(async () => {
-    await nats.close();
-  });
+  const freshTeam = useFreshTeams('locks');
   beforeEach(async () => {
-    const resources = await provisionTeam(nc, { team: `locks${++run}`, storage: 'memory' });
+    const resources = await freshTeam();
     leases = await resources.bucket('leases');
   });
 
@@ -83,7 +74,7 @@ describe('shared state under locks (the paper harness: a lock per file on KV)', 
   });
 
   it('locked stores put plainly: a write built on an old revision still lands (no compare-and-set)', async () => {
-    const resources = await provisionTeam(nc, { team: `locks${++run}`, storage: 'memory' });
+    const resources = await freshTeam();
     const files = createWorkspaceStore(await resources.bucket('files'), { unsafeWrites: true });
     const locks = createFileLocks({ kv: leases, owner: 'a1', clock: systemClock });
     const ws = lockedWorkspace(files, locks);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTeam, type Architecture, type TeamRunOptions } from '@llm-teams/agents';
 import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
-import { tinySuite, useNats } from '@llm-teams/testkit';
+import { tinySuite, tinyTeamRun, useNats } from '@llm-teams/testkit';
 
 type Ev = TraceEvent & Record<string, unknown>;
 const marks = (events: TraceEvent[], name: string) =>
@@ -15,12 +15,7 @@ describe('rounds teams (the paper harness on this runtime)', () => {
   const options = (arch: Architecture, trace: ReturnType<typeof createMemoryTrace>) =>
     ({
       nc: nats.nc,
-      suite: tinySuite({ n: 6, chain: 3 }),
-      arch,
-      agents: 2,
-      model: 'sim:gpt-5.2',
-      seed: 3,
-      timeScale: 0.001,
+      ...tinyTeamRun({ n: 6, chain: 3, arch, agents: 2, seed: 3, timeScale: 0.001 }),
       trace,
       deadlineMs: 60_000,
     }) satisfies TeamRunOptions;

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TimeoutError } from '@nats-io/transport-node';
-import { provisionTeam, type KV, type NatsConnection } from '@llm-teams/broker';
+import type { KV } from '@llm-teams/broker';
 import { createTaskBoard, createTaskBoardProtocol, createWorkspaceStore } from '@llm-teams/agents';
 import { createRandom, systemClock } from '@llm-teams/runtime';
-import { startNatsFixture, type NatsFixture } from '@llm-teams/testkit';
+import { useFreshTeams } from '../support/fresh-teams.js';
 
 /** The bucket, with each of its requests timing out `failures` times before it goes through,
  *  as while a cluster elects new leaders after a server was killed. */
@@ -31,16 +31,9 @@ function failingOver(kv: KV, failures: number): KV & { failed: number } {
 }
 
 describe('KV requests during a failover', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let run = 0;
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterAll(() => nats.close());
+  const freshTeam = useFreshTeams('retry');
   const buckets = async () => {
-    const resources = await provisionTeam(nc, { team: `retry${++run}`, storage: 'memory' });
+    const resources = await freshTeam();
     return { files: await resources.bucket('files'), board: await resources.bucket('board') };
   };
   const retry = { clock: systemClock, random: createRandom('kv-retry-test') };

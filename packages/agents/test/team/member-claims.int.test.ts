@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionTeam, type KV, type NatsConnection } from '@llm-teams/broker';
-import { AgentsError, claimMember, type MemberClaimValue } from '@llm-teams/agents';
+import { describe, expect, it } from 'vitest';
+import type { KV } from '@llm-teams/broker';
 import {
-  createTestClock,
-  startNatsFixture,
-  type NatsFixture,
-  type TestClock,
-} from '@llm-teams/testkit';
+  AgentsError,
+  claimMember,
+  type MemberClaimOptions,
+  type MemberClaimValue,
+} from '@llm-teams/agents';
+import { createTestClock, type TestClock } from '@llm-teams/testkit';
+import { useFreshTeams } from '../support/fresh-teams.js';
 
 /** Fires the claim's 250 ms staleness polls on `clock` until `claiming` settles. */
 async function pollUntilSettled(clock: TestClock, claiming: Promise<unknown>): Promise<void> {
@@ -20,17 +21,13 @@ async function pollUntilSettled(clock: TestClock, claiming: Promise<unknown>): P
   }
 }
 
+/** n2's claim of member a1, which waits up to 5 s of `clock` for the holder to go stale. */
+const newcomer = (kv: KV, clock: TestClock, onWait: MemberClaimOptions['onWait']) =>
+  claimMember({ kv, member: 'a1', node: 'n2', host: 'h2', ttlMs: 5000, clock, onWait });
+
 describe('member claims on the injected clock', () => {
-  let nats: NatsFixture;
-  let nc: NatsConnection;
-  let run = 0;
-  beforeAll(async () => {
-    nats = await startNatsFixture();
-    nc = await nats.connect();
-  });
-  afterAll(() => nats.close());
-  const board = async (): Promise<KV> =>
-    (await provisionTeam(nc, { team: `claims${++run}`, storage: 'memory' })).bucket('board');
+  const freshTeam = useFreshTeams('claims');
+  const board = async (): Promise<KV> => (await freshTeam()).bucket('board');
 
   it('a claim unchanged for ttlMs of the clock is taken over, and its old holder hears it lost', async () => {
     const kv = await board();
@@ -46,15 +43,7 @@ describe('member claims on the injected clock', () => {
       onLost: (by) => heardLost(by),
     });
     const waits: number[] = [];
-    const taking = claimMember({
-      kv,
-      member: 'a1',
-      node: 'n2',
-      host: 'h2',
-      ttlMs: 5000,
-      clock,
-      onWait: (_, ttlMs) => waits.push(ttlMs),
-    });
+    const taking = newcomer(kv, clock, (_, ttlMs) => waits.push(ttlMs));
     // Only the newcomer's polls fire: the holder's renewal (1000 ms) never comes, as if dead.
     await pollUntilSettled(clock, taking);
     const second = await taking;
@@ -73,21 +62,13 @@ describe('member claims on the injected clock', () => {
     const clock = createTestClock({ autoFireBelowMs: 0 });
     const holder = await claimMember({ kv, member: 'a1', node: 'n1', host: 'h1', clock });
     let renewed = false;
-    const taking = claimMember({
-      kv,
-      member: 'a1',
-      node: 'n2',
-      host: 'h2',
-      ttlMs: 5000,
-      clock,
-      onWait: () => {
-        // The holder renews while the newcomer watches.
-        void clock
-          .waitForTimer((ms) => ms === 250)
-          .then(() => {
-            renewed = clock.fire((ms) => ms === 1000) > 0;
-          });
-      },
+    const taking = newcomer(kv, clock, () => {
+      // The holder renews while the newcomer watches.
+      void clock
+        .waitForTimer((ms) => ms === 250)
+        .then(() => {
+          renewed = clock.fire((ms) => ms === 1000) > 0;
+        });
     });
     await pollUntilSettled(clock, taking);
     expect(renewed).toBe(true);

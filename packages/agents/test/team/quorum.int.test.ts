@@ -1,11 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runTeam } from '@llm-teams/agents';
+import { runTeam, type SimOptions } from '@llm-teams/agents';
 import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
-import { tinySuite, useNats } from '@llm-teams/testkit';
+import { tinyTeamRun, useNats } from '@llm-teams/testkit';
 
 type Mark = TraceEvent & { kind: 'mark' };
 const marks = (events: TraceEvent[], name: string) =>
   events.filter((e): e is Mark => e.kind === 'mark' && e.name === name);
+
+/**
+ * The model of a reviewed team: its work has no mistakes and its reviews never accept a wrong
+ * version, so the protocol is under test, not the reviewers' judgement; a right version is
+ * misread at `falseRejectRate`, and `faults` picks calls to answer wrongly.
+ */
+const reviewing = (falseRejectRate: number, faults?: SimOptions['faults']) => ({
+  sim: {
+    mistakeRate: 0,
+    review: { falseAcceptRate: 0, falseRejectRate },
+    ...(faults ? { faults } : {}),
+  },
+});
 
 describe('verification quorum', () => {
   const nats = useNats({ before: beforeEach, after: afterEach });
@@ -14,25 +27,14 @@ describe('verification quorum', () => {
     const trace = createMemoryTrace();
     const result = await runTeam({
       nc: nats.nc,
-      suite: tinySuite({ n: 4, chain: 2 }),
-      arch: 'centralized',
-      agents: 4,
-      model: 'sim:gpt-5.2',
-      seed: 5,
-      timeScale: 0.002,
+      ...tinyTeamRun({ n: 4, chain: 2, agents: 4, seed: 5, timeScale: 0.002 }),
       trace,
       deadlineMs: 90_000,
       verify: { reviewers: 3 },
-      modelOptions: {
-        sim: {
-          mistakeRate: 0,
-          // The protocol under test, not the reviewers' judgement: reviews are exact.
-          review: { falseAcceptRate: 0, falseRejectRate: 0 },
-          // a4 lies in every review it gives.
-          faults: (c) =>
-            c.agentId === 'a4' && c.purpose === 'review' ? { kind: 'wrong_answer' } : undefined,
-        },
-      },
+      // a4 lies in every review it gives.
+      modelOptions: reviewing(0, (c) =>
+        c.agentId === 'a4' && c.purpose === 'review' ? { kind: 'wrong_answer' } : undefined,
+      ),
     });
     expect(result.status, result.reason).toBe('completed');
     const decided = marks(trace.events, 'vote.decided');
@@ -59,29 +61,17 @@ describe('verification quorum', () => {
     let lied = 0;
     const result = await runTeam({
       nc: nats.nc,
-      suite: tinySuite({ n: 2, chain: 1 }),
-      arch: 'centralized',
-      agents: 3,
-      model: 'sim:gpt-5.2',
-      seed: 6,
-      timeScale: 0.002,
+      ...tinyTeamRun({ n: 2, chain: 1, agents: 3, seed: 6, timeScale: 0.002 }),
       trace,
       deadlineMs: 90_000,
       verify: { reviewers: 2 },
-      modelOptions: {
-        sim: {
-          mistakeRate: 0,
-          // The protocol under test, not the reviewers' judgement: reviews are exact.
-          review: { falseAcceptRate: 0, falseRejectRate: 0 },
-          // Every reviewer lies about t01 the first time: the first vote on it rejects.
-          faults: (c) => {
-            if (c.purpose !== 'review' || c.taskId !== 't01' || lied >= 2 || c.tools.length > 0)
-              return undefined;
-            lied++;
-            return { kind: 'wrong_answer' };
-          },
-        },
-      },
+      // Every reviewer lies about t01 the first time: the first vote on it rejects.
+      modelOptions: reviewing(0, (c) => {
+        if (c.purpose !== 'review' || c.taskId !== 't01' || lied >= 2 || c.tools.length > 0)
+          return undefined;
+        lied++;
+        return { kind: 'wrong_answer' };
+      }),
     });
     expect(result.status, result.reason).toBe('completed');
     const t01 = marks(trace.events, 'vote.decided').filter((d) => d['taskId'] === 't01');
@@ -97,21 +87,14 @@ describe('verification quorum', () => {
     const trace = createMemoryTrace();
     const result = await runTeam({
       nc: nats.nc,
-      suite: tinySuite({ n: 3, chain: 1 }),
-      arch: 'centralized',
-      agents: 3,
-      model: 'sim:gpt-5.2',
-      // Under this seed t02's reviews, if every reviewer of every vote drew the task's one
+      // Under seed 14 t02's reviews, if every reviewer of every vote drew the task's one
       // verdict, would all misread it: t02 would be rejected until it failed.
-      seed: 14,
-      timeScale: 0.002,
+      ...tinyTeamRun({ n: 3, chain: 1, agents: 3, seed: 14, timeScale: 0.002 }),
       trace,
       deadlineMs: 90_000,
       verify: { reviewers: 2 },
       coordinator: { maxAttempts: 10 },
-      modelOptions: {
-        sim: { mistakeRate: 0, review: { falseAcceptRate: 0, falseRejectRate: 0.3 } },
-      },
+      modelOptions: reviewing(0.3),
     });
     expect(result.status, result.reason).toBe('completed');
     const decided = marks(trace.events, 'vote.decided');
@@ -129,18 +112,11 @@ describe('verification quorum', () => {
     let running: { kill(id: string): Promise<void> } | undefined;
     const result = await runTeam({
       nc: nats.nc,
-      suite: tinySuite({ n: 4, chain: 2 }),
-      arch: 'centralized',
-      agents: 3,
-      model: 'sim:gpt-5.2',
-      seed: 8,
-      timeScale: 0.002,
+      ...tinyTeamRun({ n: 4, chain: 2, agents: 3, seed: 8, timeScale: 0.002 }),
       deadlineMs: 90_000,
       verify: { reviewers: 2 },
       coordinator: { leaseMs: 600 },
-      modelOptions: {
-        sim: { mistakeRate: 0, review: { falseAcceptRate: 0, falseRejectRate: 0 } },
-      },
+      modelOptions: reviewing(0),
       onStarted: (team) => {
         running = team;
       },

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTeam, type RunningTeam, type TeamRunOptions } from '@llm-teams/agents';
 import type { TraceEvent, TraceSink } from '@llm-teams/runtime';
-import { tinySuite, watchedTrace, useNats } from '@llm-teams/testkit';
+import { tinyTeamRun, tinySuite, useNats, watchedTrace } from '@llm-teams/testkit';
 
 type TaskEvent = TraceEvent & { kind: 'task' };
 type ToolEvent = TraceEvent & { kind: 'tool' };
@@ -42,12 +42,7 @@ describe('team protocols under failure', () => {
 
   const base = (trace: TraceSink): TeamRunOptions => ({
     nc: nats.nc,
-    suite: tinySuite({ n: 8, chain: 4 }),
-    arch: 'centralized',
-    agents: 3,
-    model: 'sim:gpt-5.2',
-    seed: 7,
-    timeScale: 0.002,
+    ...tinyTeamRun({ n: 8, chain: 4, agents: 3, seed: 7, timeScale: 0.002 }),
     trace,
     deadlineMs: 90_000,
     failureDetection: { kind: 'timeout', heartbeatMs: 50, timeoutMs: 400 },

@@ -30,15 +30,19 @@ describe('controlled schedules of a team of one’s own', () => {
   afterAll(async () => {
     await nats.close();
   });
-
-  it('model calls and tool calls are steps; one seed, one trace', async () => {
-    const team = definedScheduleTeamSchema.parse({
+  /** The research example as a scheduled team, seed 1, with `fields` on top. */
+  const researchTeam = (fields: Record<string, unknown> = {}) =>
+    definedScheduleTeamSchema.parse({
       kind: 'defined',
       dir: research.dir,
       name: research.definition.name,
       digest: research.digest,
       seed: '1',
+      ...fields,
     });
+
+  it('model calls and tool calls are steps; one seed, one trace', async () => {
+    const team = researchTeam();
     const run = (seed: string) =>
       runScheduledTeam({
         nc,
@@ -69,14 +73,7 @@ describe('controlled schedules of a team of one’s own', () => {
   });
 
   it("a jump fault puts one member's clock ahead of the others', and the run replays with it", async () => {
-    const team = definedScheduleTeamSchema.parse({
-      kind: 'defined',
-      dir: research.dir,
-      name: research.definition.name,
-      digest: research.digest,
-      seed: '1',
-      jumpMs: 5000,
-    });
+    const team = researchTeam({ jumpMs: 5000 });
     const strategy = () =>
       createRandomWalkStrategy({
         seed: 'j',

@@ -12,7 +12,7 @@ import {
   uniqueTeamName,
 } from '@llm-teams/lab';
 import { tinyTeam, useScheduledRuns } from '../support/scheduled-runs.js';
-import { runCli, tempDir } from '@llm-teams/testkit';
+import { argv, runCli, tempDir } from '@llm-teams/testkit';
 
 const targets = (events: TraceEvent[], fault: string) =>
   events.flatMap((e) => (e.kind === 'fault' && e.fault === fault ? [String(e.target)] : []));
@@ -75,24 +75,8 @@ describe('llm-teams explore with crash and clock-jump faults', () => {
   afterAll(cleanup);
 
   it('--crash-probability and --jump-probability: the safe team survives the chosen faults', async () => {
-    const res = await runCli([
-      'explore',
-      '--arch',
-      'centralized',
-      '--schedules',
-      '4',
-      '--search-seed',
-      'faults',
-      '--crash-probability',
-      '0.02',
-      '--max-crashes',
-      '2',
-      '--jump-probability',
-      '0.02',
-      '--jump-ms',
-      '500',
-      '--json',
-    ]);
+    const res = await runCli(argv`explore --arch centralized --schedules 4 --search-seed faults
+      --crash-probability 0.02 --max-crashes 2 --jump-probability 0.02 --jump-ms 500 --json`);
     expect(res.code, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as { schedules: number; faults: Record<string, number> };
     expect(out.schedules).toBe(4);
@@ -102,21 +86,8 @@ describe('llm-teams explore with crash and clock-jump faults', () => {
 
   it('--bug lease-skew: the shrunk schedule keeps its clock jump and replays from the file', async () => {
     const out = join(dir, 'skew');
-    const res = await runCli([
-      'explore',
-      '--bug',
-      'lease-skew',
-      '--search-seed',
-      'zoo',
-      '--schedules',
-      '2',
-      '--shrink-runs',
-      '4',
-      '--replays',
-      '0',
-      '--out',
-      out,
-    ]);
+    const res = await runCli(argv`explore --bug lease-skew --search-seed zoo --schedules 2
+      --shrink-runs 4 --replays 0 --out ${out}`);
     expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(/failed: lease/);
     expect(res.stdout).toMatch(/#\d+: jump coord2/);
@@ -128,7 +99,7 @@ describe('llm-teams explore with crash and clock-jump faults', () => {
     expect(jumped.map((c) => (typeof c === 'string' ? c : c.step.split('#')[0]))).toEqual([
       'coord2',
     ]);
-    const replayed = await runCli(['replay', join(out, 'schedule.json'), '--times', '1']);
+    const replayed = await runCli(argv`replay ${join(out, 'schedule.json')} --times 1`);
     expect(replayed.code, replayed.stderr).toBe(0);
     expect(replayed.stdout).toMatch(/replay 1: reproduced/);
     // Two CLI runs of a team of 1800 decisions each, and a few shrinking runs.
