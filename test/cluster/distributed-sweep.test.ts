@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandGrid, readResults, runKey, type SweepSummary } from '@llm-teams/lab';
 import {
+  argv,
   spawnCli,
   startNatsFixture,
   tempDir,
@@ -30,26 +31,11 @@ describe('a sweep across machines', () => {
 
   it('two workers, one killed mid-run: every grid key done once, the same summary and report', async () => {
     const out = join(dir.dir, 'sweep');
-    const sweep = spawnCli([
-      'sweep',
-      '--nats',
-      nats.url,
-      '--jobs',
-      '0',
-      '--suites',
-      'tiny',
-      '--agents',
-      '1,2',
-      '--arch',
-      'centralized,decentralized',
-      '--time-scale',
-      '0.002',
-      '--out',
-      out,
-    ]);
+    const sweep = spawnCli(argv`sweep --nats ${nats.url} --jobs 0 --suites tiny --agents 1,2
+      --arch centralized,decentralized --time-scale 0.002 --out ${out}`);
     children.push(sweep);
     const worker = (name: string) => {
-      const w = spawnCli(['worker', '--nats', nats.url, '--name', name]);
+      const w = spawnCli(argv`worker --nats ${nats.url} --name ${name}`);
       children.push(w);
       return w;
     };

@@ -11,7 +11,7 @@ import {
   type CliProcess,
   type NatsFixture,
 } from '@llm-teams/testkit';
-import { tinySuite } from '@llm-teams/testkit';
+import { tinyTeamRun } from '@llm-teams/testkit';
 
 const BUDGET_TOKENS = 60_000;
 
@@ -46,12 +46,7 @@ describe('limits shared by the processes of a team', () => {
     const result = await runTeam({
       nc,
       team,
-      suite: tinySuite({ n: 8, chain: 2 }),
-      arch: 'centralized',
-      agents: 2,
-      model: 'sim:gpt-5.2',
-      seed: 7,
-      timeScale: 0.005,
+      ...tinyTeamRun({ n: 8, chain: 2, agents: 2, seed: 7, timeScale: 0.005 }),
       localMembers: ['a1', 'coord1', 'coord2'],
       node: 'director',
       deadlineMs: 120_000,

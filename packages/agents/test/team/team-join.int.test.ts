@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@llm-teams/broker';
 import { runTeam, startTeamNode, type TeamNode } from '@llm-teams/agents';
 import type { TraceEvent } from '@llm-teams/runtime';
-import { startNatsFixture, tinySuite, type NatsFixture } from '@llm-teams/testkit';
+import { startNatsFixture, tinyTeamRun, type NatsFixture } from '@llm-teams/testkit';
 
 const TIME_SCALE = 0.1;
 const SLOW_START_MS = 1500;
@@ -30,12 +30,7 @@ describe('a team with a member in another process', () => {
     const result = await runTeam({
       nc,
       team,
-      suite: tinySuite({ n: 4, chain: 2 }),
-      arch: 'centralized',
-      agents: 2,
-      model: 'sim:gpt-5.2',
-      seed: 3,
-      timeScale: TIME_SCALE,
+      ...tinyTeamRun({ n: 4, chain: 2, agents: 2, seed: 3, timeScale: TIME_SCALE }),
       localMembers: ['a1', 'coord1', 'coord2'],
       deadlineMs: 90_000,
       trace,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTeam, type Architecture } from '@llm-teams/agents';
 import { createMemoryTrace, type TraceEvent } from '@llm-teams/runtime';
-import { tinySuite, useNats } from '@llm-teams/testkit';
+import { tinyTeamRun, useNats } from '@llm-teams/testkit';
 
 describe('teams complete a DAG', () => {
   const nats = useNats({ before: beforeEach, after: afterEach });
@@ -11,12 +11,7 @@ describe('teams complete a DAG', () => {
       const trace = createMemoryTrace();
       const result = await runTeam({
         nc: nats.nc,
-        suite: tinySuite(),
-        arch,
-        agents: 3,
-        model: 'sim:gpt-5.2',
-        seed: 1,
-        timeScale: 0.001,
+        ...tinyTeamRun({ arch, agents: 3, seed: 1, timeScale: 0.001 }),
         trace,
         deadlineMs: 60_000,
       });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTeam, type Architecture } from '@llm-teams/agents';
 import { createMemoryTrace } from '@llm-teams/runtime';
 import { analyzeTrace, renderFindingsText } from '@llm-teams/lab';
-import { tinySuite, useNats } from '@llm-teams/testkit';
+import { tinyTeamRun, useNats } from '@llm-teams/testkit';
 
 /**
  * The checkers against traces of real teams (simulated models, a real nats-server): tasks
@@ -17,12 +17,7 @@ describe('checkers on real team runs', () => {
       const trace = createMemoryTrace();
       const result = await runTeam({
         nc: nats.nc,
-        suite: tinySuite(),
-        arch,
-        agents: 3,
-        model: 'sim:gpt-5.2',
-        seed: 1,
-        timeScale: 0.001,
+        ...tinyTeamRun({ arch, agents: 3, seed: 1, timeScale: 0.001 }),
         trace,
         deadlineMs: 30_000,
       });

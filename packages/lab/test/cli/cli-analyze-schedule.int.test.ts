@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '@llm-teams/testkit';
+import { argv, runCli } from '@llm-teams/testkit';
 
 /**
  * A two-worker run, hand-written so every figure is known. a1 reports t0 (model 0-100) first in
@@ -68,7 +68,7 @@ describe('llm-teams analyze: the schedule breakdown', () => {
   writeFileSync(trace, scheduleTrace());
 
   it('measures worker time, starts out of model-time order and the ideal list schedule of the same durations', async () => {
-    const out = await runCli(['analyze', trace, '--json']);
+    const out = await runCli(argv`analyze ${trace} --json`);
     expect(out.stderr).toBe('');
     const { metrics } = JSON.parse(out.stdout) as {
       metrics: { makespanModelMs: number; schedule: Record<string, unknown> };
@@ -95,7 +95,7 @@ describe('llm-teams analyze: the schedule breakdown', () => {
   });
 
   it('prints the breakdown with the other metrics', async () => {
-    const out = await runCli(['analyze', trace]);
+    const out = await runCli(argv`analyze ${trace}`);
     expect(out.stdout).toContain(
       "schedule: workers' model time 68% work, 6% wasted copies (6% backups), 26% idle " +
         '(12% while a task was ready, 0% clock jumps); 1/5 starts out of model-time order; ' +

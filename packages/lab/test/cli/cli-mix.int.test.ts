@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRunRecord } from '@llm-teams/lab';
-import { runCli } from '@llm-teams/testkit';
+import { argv, runCli } from '@llm-teams/testkit';
 
 describe('llm-teams run: heterogeneous teams and scaled workloads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmt-mix-'));
@@ -11,27 +11,9 @@ describe('llm-teams run: heterogeneous teams and scaled workloads', () => {
 
   it('--models gives members their own models; --workload scaled gives each agent a copy of the work', async () => {
     const out = join(dir, 'run');
-    const res = await runCli([
-      'run',
-      '--suite',
-      'tiny',
-      '--p',
-      '0.5',
-      '--agents',
-      '2',
-      '--arch',
-      'decentralized',
-      '--model',
-      'sim:claude-sonnet-4-6',
-      '--models',
-      'a2=sim:gpt-5.2',
-      '--workload',
-      'scaled',
-      '--time-scale',
-      '0.001',
-      '--out',
-      out,
-    ]);
+    const res = await runCli(argv`run --suite tiny --p 0.5 --agents 2 --arch decentralized
+      --model sim:claude-sonnet-4-6 --models a2=sim:gpt-5.2 --workload scaled --time-scale 0.001
+      --out ${out}`);
     expect(res.code, res.stderr).toBe(0);
     const record: unknown = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     if (!isRunRecord(record)) throw new Error('not a run record');
@@ -52,10 +34,10 @@ describe('llm-teams run: heterogeneous teams and scaled workloads', () => {
   });
 
   it('a mix naming no member or role, or an unknown model, is a usage error (exit 2)', async () => {
-    const bad = await runCli(['run', '--suite', 'tiny', '--models', 'boss=sim:gpt-5.2']);
+    const bad = await runCli(argv`run --suite tiny --models boss=sim:gpt-5.2`);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--models.*boss is not a member/);
-    const unknown = await runCli(['run', '--suite', 'tiny', '--models', 'a1=sim:nope']);
+    const unknown = await runCli(argv`run --suite tiny --models a1=sim:nope`);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--models sim:nope/);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRunRecord, readResults } from '@llm-teams/lab';
-import { runCli } from '@llm-teams/testkit';
+import { argv, runCli } from '@llm-teams/testkit';
 
 /** The coordinator options a trace's `run.start` mark says the team ran with. */
 function coordinatorOf(tracePath: string): Record<string, unknown> | undefined {
@@ -78,26 +78,9 @@ describe('model-time order (the bin): on by default for simulated models, --no-m
 
   it('sweep --no-model-time-order: its centralized cells run without it, the other architectures as they are', async () => {
     const out = join(dir, 'sweep');
-    const res = await runCli([
-      'sweep',
-      '--suites',
-      'tiny',
-      '--p',
-      '0.5',
-      '--agents',
-      '2',
-      '--arch',
-      'centralized,decentralized',
-      '--model',
-      'sim:gpt-5.2',
-      '--time-scale',
-      '0.001',
-      '--no-model-time-order',
-      '--jobs',
-      '2',
-      '--out',
-      out,
-    ]);
+    const res = await runCli(argv`sweep --suites tiny --p 0.5 --agents 2
+      --arch centralized,decentralized --model sim:gpt-5.2 --time-scale 0.001
+      --no-model-time-order --jobs 2 --out ${out}`);
     expect(res.code, res.stderr).toBe(0);
     const results = join(out, 'results.jsonl');
     const records = readResults(results).records;

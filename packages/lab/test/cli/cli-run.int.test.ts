@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startNatsServer } from '@llm-teams/broker';
 import { isRunRecord, readResults } from '@llm-teams/lab';
-import { runCli } from '@llm-teams/testkit';
+import { argv, runCli } from '@llm-teams/testkit';
 
 describe('llm-teams (the bin)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmt-cli-'));
@@ -12,25 +12,8 @@ describe('llm-teams (the bin)', () => {
 
   it('run: one team on the embedded nats-server writes result.json, trace.jsonl and report.html', async () => {
     const out = join(dir, 'run');
-    const res = await runCli([
-      'run',
-      '--suite',
-      'tiny',
-      '--p',
-      '0.5',
-      '--agents',
-      '2',
-      '--arch',
-      'decentralized',
-      '--model',
-      'sim:gpt-5.2',
-      '--seed',
-      '3',
-      '--time-scale',
-      '0.001',
-      '--out',
-      out,
-    ]);
+    const res = await runCli(argv`run --suite tiny --p 0.5 --agents 2 --arch decentralized
+      --model sim:gpt-5.2 --seed 3 --time-scale 0.001 --out ${out}`);
     expect(res.stderr).toMatch(/embedded nats-server/);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/^completed: makespan [\d.]+ s model time/);
@@ -46,7 +29,7 @@ describe('llm-teams (the bin)', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<canvas id="chart-timeline">/);
 
     // analyze and view read what run wrote.
-    const analyzed = await runCli(['analyze', join(out, 'trace.jsonl'), '--json']);
+    const analyzed = await runCli(argv`analyze ${join(out, 'trace.jsonl')} --json`);
     expect(analyzed.code, analyzed.stderr).toBe(0);
     const json = JSON.parse(analyzed.stdout) as {
       analysis: { summary: { ok: boolean } };
@@ -54,7 +37,7 @@ describe('llm-teams (the bin)', () => {
     };
     expect(json.analysis.summary.ok).toBe(true);
     expect(json.metrics.tasks).toEqual({ declared: 6, done: 6 });
-    const viewed = await runCli(['view', join(out, 'trace.jsonl')]);
+    const viewed = await runCli(argv`view ${join(out, 'trace.jsonl')}`);
     expect(viewed.code, viewed.stderr).toBe(0);
     expect(existsSync(join(out, 'trace.html'))).toBe(true);
   });
@@ -128,7 +111,7 @@ describe('llm-teams (the bin)', () => {
     { timeout: 180_000 },
     async () => {
       for (const command of ['run', 'node', 'chaos', 'explore', 'replay', 'sweep']) {
-        const help = await runCli([command, '--help']);
+        const help = await runCli(argv`${command} --help`);
         expect(help.code, `${command} --help`).toBe(0);
         for (const flag of ['--nats-user', '--nats-pass-file', '--nats-creds', '--tls-ca'])
           expect(help.stdout, `${command} --help`).toContain(flag);
@@ -137,7 +120,7 @@ describe('llm-teams (the bin)', () => {
   );
 
   it('a bad flag exits 2 with a message naming the flag and the allowed values', async () => {
-    const res = await runCli(['run', '--arch', 'ring']);
+    const res = await runCli(argv`run --arch ring`);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(
       /--arch <arch>.*'ring' is invalid.*Allowed choices are centralized, decentralized, single/,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readResults, type SweepSummary } from '@llm-teams/lab';
-import { runCli } from '@llm-teams/testkit';
+import { argv, runCli } from '@llm-teams/testkit';
 
 describe("sweep with the paper's harness beside ours (the bin)", () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmt-rounds-'));
@@ -11,25 +11,8 @@ describe("sweep with the paper's harness beside ours (the bin)", () => {
 
   it('pairs centralized with rounds seed by seed: speedup over the baseline, token ratio, the paper, findings in words', async () => {
     const out = join(dir, 'sweep');
-    const res = await runCli([
-      'sweep',
-      '--suites',
-      'tiny',
-      '--p',
-      '0.5',
-      '--agents',
-      '1,2',
-      '--arch',
-      'centralized,rounds',
-      '--model',
-      'sim:gpt-5.2',
-      '--time-scale',
-      '0.001',
-      '--jobs',
-      '2',
-      '--out',
-      out,
-    ]);
+    const res = await runCli(argv`sweep --suites tiny --p 0.5 --agents 1,2
+      --arch centralized,rounds --model sim:gpt-5.2 --time-scale 0.001 --jobs 2 --out ${out}`);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(
       /^completed: 4 runs in the grid, 0 done before, 4 run now \(0 failed\)/,

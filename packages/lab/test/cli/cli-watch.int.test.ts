@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  argv,
   runCli,
   spawnCli,
   startNatsFixture,
@@ -22,39 +23,14 @@ describe('llm-teams watch: a running team, live from its trace stream', () => {
 
   it('prints the progress of a run as it goes and exits 0 when the run completes', async () => {
     // The watcher comes first and waits for the team, so everything it prints is live.
-    const watch = spawnCli([
-      'watch',
-      '--nats',
-      nats.url,
-      '--team',
-      'watched',
-      '--wait-ms',
-      '120000',
-      '--interval-ms',
-      '100',
-    ]);
+    const watch = spawnCli(argv`watch --nats ${nats.url} --team watched --wait-ms 120000
+      --interval-ms 100`);
     await until('the watcher waits for the team', () =>
       watch.output().stderr.includes('team watched: not on'),
     );
-    const run = spawnCli([
-      'run',
-      '--nats',
-      nats.url,
-      '--team-name',
-      'watched',
-      '--suite',
-      'tiny',
-      '--agents',
-      '2',
-      '--seed',
-      '7',
-      // Paced so that the run outlasts several of watch's updates on an idle machine too.
-      '--time-scale',
-      '0.05',
-      '--out',
-      join(out.dir, 'run'),
-      '--quiet',
-    ]);
+    // Paced so that the run outlasts several of watch's updates on an idle machine too.
+    const run = spawnCli(argv`run --nats ${nats.url} --team-name watched --suite tiny --agents 2
+      --seed 7 --time-scale 0.05 --out ${join(out.dir, 'run')} --quiet`);
     const watched = await watch.exited;
     const ran = await run.exited;
     expect(ran.code, ran.stderr).toBe(0);
@@ -76,7 +52,7 @@ describe('llm-teams watch: a running team, live from its trace stream', () => {
     );
 
     // After the fact: the whole run at once, as one JSON snapshot.
-    const again = await runCli(['watch', '--nats', nats.url, '--team', 'watched', '--json']);
+    const again = await runCli(argv`watch --nats ${nats.url} --team watched --json`);
     expect(again.code, again.stderr).toBe(0);
     const snapshot = JSON.parse(again.stdout.trim().split('\n').at(-1)!) as {
       phase: string;
@@ -90,7 +66,7 @@ describe('llm-teams watch: a running team, live from its trace stream', () => {
   });
 
   it('says clearly when there is no such team', async () => {
-    const none = await runCli(['watch', '--nats', nats.url, '--team', 'nosuchteam']);
+    const none = await runCli(argv`watch --nats ${nats.url} --team nosuchteam`);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no team nosuchteam: it has no trace stream/);
   });

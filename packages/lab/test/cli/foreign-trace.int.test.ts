@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeTraceFile, buildSpaceTimeModel, measureTrace } from '@llm-teams/lab';
 import { parseTrace } from '@llm-teams/runtime';
-import { runCli, tempDir } from '@llm-teams/testkit';
+import { argv, runCli, tempDir } from '@llm-teams/testkit';
 
 /** A trace another tool wrote to docs/trace.schema.json: no `attempt` on receives, a mark
  *  without `name`, no channel sequence numbers or delivery modes, fields of its own. */
@@ -29,11 +29,11 @@ describe('a trace written by another tool', () => {
   it('llm-teams analyze and view accept it (exit 0)', async () => {
     const trace = join(out.dir, 'foreign.jsonl');
     copyFileSync(FOREIGN, trace);
-    const analyzed = await runCli(['analyze', trace]);
+    const analyzed = await runCli(argv`analyze ${trace}`);
     expect(analyzed.stderr).toBe('');
     expect(analyzed.code).toBe(0);
     expect(analyzed.stdout).toContain('2 messages (2 delivered');
-    const viewed = await runCli(['view', trace, '--out', out.dir]);
+    const viewed = await runCli(argv`view ${trace} --out ${out.dir}`);
     expect(viewed.stderr).toBe('');
     expect(viewed.code).toBe(0);
     expect(existsSync(join(out.dir, 'foreign.html'))).toBe(true);

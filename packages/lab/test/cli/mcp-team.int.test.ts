@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTrace } from '@llm-teams/runtime';
-import { spawnCli, tempDir } from '@llm-teams/testkit';
+import { argv, spawnCli, tempDir } from '@llm-teams/testkit';
 
 /**
  * A team of one's own whose member calls MCP tools (`llmAgent({ mcp })`), run from the command
@@ -35,7 +35,7 @@ describe('run --team with a member using MCP tools', { timeout: 120_000 }, () =>
 
   it('the model calls tools over stdio and HTTP; each call is a tool event naming its server and tool', async () => {
     const out = join(dir.dir, 'run');
-    const res = await spawnCli(['run', '--team', TEAM, '--seed', '1', '--out', out], {
+    const res = await spawnCli(argv`run --team ${TEAM} --seed 1 --out ${out}`, {
       env: { NOTES_MCP_URL: url, NOTES_MCP_TOKEN: TOKEN },
     }).exited;
     expect(res.code, res.stderr).toBe(0);
@@ -63,7 +63,7 @@ describe('run --team with a member using MCP tools', { timeout: 120_000 }, () =>
   });
 
   it('a server the member cannot reach stops the run with an error naming the server', async () => {
-    const res = await spawnCli(['run', '--team', TEAM, '--out', join(dir.dir, 'bad')], {
+    const res = await spawnCli(argv`run --team ${TEAM} --out ${join(dir.dir, 'bad')}`, {
       env: { NOTES_MCP_URL: url, NOTES_MCP_TOKEN: 'wrong' },
     }).exited;
     expect(res.code).not.toBe(0);

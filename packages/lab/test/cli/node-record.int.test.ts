@@ -1,8 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseTrace } from '@llm-teams/runtime';
-import { spawnCli, tempDir, until } from '@llm-teams/testkit';
+import { argv, spawnCli, tempDir, until } from '@llm-teams/testkit';
+import { copyHaikuTeam } from '../support/haiku-team.js';
 
 /**
  * `node --record`: a node writes the model calls of the members it hosts to a cassette, as
@@ -10,8 +11,6 @@ import { spawnCli, tempDir, until } from '@llm-teams/testkit';
  * team (`--model replay:<dir>`) with the script gone. The team is the poet and the editor on
  * a scripted model, the editor in a node process.
  */
-const TEAM = new URL('./fixtures/haiku-team', import.meta.url).pathname;
-const ROOT = new URL('../../../..', import.meta.url).pathname;
 const dir = tempDir('llmt-node-record-');
 afterAll(() => dir.cleanup());
 
@@ -23,29 +22,13 @@ const agentsOf = (cassette: string) =>
 
 describe('node --record', { timeout: 180_000 }, () => {
   it("records the node's members' calls; with the run's cassette, replay:<dir> runs the team again", async () => {
-    // A copy of the team inside the checkout (where its imports resolve), whose script is
-    // deleted once recorded.
-    mkdirSync(join(ROOT, 'runs'), { recursive: true });
-    const copy = mkdtempSync(join(ROOT, 'runs', 'node-record-'));
-    onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
-    const team = join(copy, 'haiku');
-    cpSync(TEAM, team, { recursive: true });
+    // A copy of the team, whose script is deleted once recorded.
+    const team = copyHaikuTeam('node-record-');
     const cassettes = join(dir.dir, 'cassettes');
     const out = join(dir.dir, 'recorded');
     // docs/cli.md's commands: the run (on an embedded server) prints the node's command line.
-    const run = spawnCli([
-      'run',
-      '--team',
-      team,
-      '--seed',
-      '1',
-      '--remote',
-      'editor',
-      '--record',
-      join(cassettes, 'run.jsonl'),
-      '--out',
-      out,
-    ]);
+    const run = spawnCli(argv`run --team ${team} --seed 1 --remote editor
+      --record ${join(cassettes, 'run.jsonl')} --out ${out}`);
     onTestFinished(() => run.kill('SIGKILL'));
     let url: string | undefined;
     await until(
@@ -55,19 +38,8 @@ describe('node --record', { timeout: 180_000 }, () => {
         undefined,
       120_000,
     );
-    const node = spawnCli([
-      'node',
-      '--nats',
-      url!,
-      '--team',
-      team,
-      '--agents',
-      'editor',
-      '--record',
-      join(cassettes, 'editor.jsonl'),
-      '--out',
-      out,
-    ]);
+    const node = spawnCli(argv`node --nats ${url!} --team ${team} --agents editor
+      --record ${join(cassettes, 'editor.jsonl')} --out ${out}`);
     onTestFinished(() => node.kill('SIGKILL'));
     const ran = await run.exited;
     expect(ran.code, ran.stderr).toBe(0);
@@ -81,17 +53,8 @@ describe('node --record', { timeout: 180_000 }, () => {
 
     rmSync(join(team, 'script.yaml'));
     const again = join(dir.dir, 'replayed');
-    const replayed = await spawnCli([
-      'run',
-      '--team',
-      team,
-      '--seed',
-      '1',
-      '--model',
-      `replay:${cassettes}`,
-      '--out',
-      again,
-    ]).exited;
+    const replayed = await spawnCli(argv`run --team ${team} --seed 1 --model replay:${cassettes}
+      --out ${again}`).exited;
     expect(replayed.code, replayed.stderr).toBe(0);
     const result = (d: string) =>
       (JSON.parse(readFileSync(join(d, 'result.json'), 'utf8')) as { result: { output: unknown } })

@@ -1,23 +1,23 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { jetstreamManager, teamResourceNames } from '@llm-teams/broker';
 import { parseTrace, type TraceEvent } from '@llm-teams/runtime';
 import {
+  argv,
   spawnCli,
   startNatsClusterFixture,
   tempDir,
   until,
   type CliProcess,
 } from '@llm-teams/testkit';
+import { copyHaikuTeam, HAIKU_TEAM as TEAM } from '../support/haiku-team.js';
 
 /**
  * `run --team <dir>` with the flags of a suite's run that make sense for a team of one's own:
  * --record, the team-wide limits, --replicas, --hosts each, --auth (and the ones it refuses,
  * with the reason). The team is a poet and an editor on a scripted model.
  */
-const TEAM = new URL('./fixtures/haiku-team', import.meta.url).pathname;
-const ROOT = new URL('../../../..', import.meta.url).pathname;
 const dir = tempDir('llmt-run-team-');
 afterAll(() => dir.cleanup());
 
@@ -31,63 +31,32 @@ const result = (out: string) =>
 // Each test runs the CLI a few times on a shared machine: room beyond the int tier's 60 s.
 describe('run --team with the flags of run', { timeout: 180_000 }, () => {
   it('--record writes a cassette that --model replay: runs again to the same end, with no script', async () => {
-    // A copy of the team (inside the checkout, where its imports resolve) whose script is
-    // deleted once recorded.
-    mkdirSync(join(ROOT, 'runs'), { recursive: true });
-    const copy = mkdtempSync(join(ROOT, 'runs', 'run-team-'));
-    onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
-    const team = join(copy, 'haiku');
-    cpSync(TEAM, team, { recursive: true });
+    // A copy of the team, whose script is deleted once recorded.
+    const team = copyHaikuTeam('run-team-');
     const cassette = join(dir.dir, 'haiku.cassette.jsonl');
-    const first = await spawnCli([
-      'run',
-      '--team',
-      team,
-      '--seed',
-      '1',
-      '--record',
-      cassette,
-      '--out',
-      join(dir.dir, 'rec'),
-    ]).exited;
+    const first = await spawnCli(argv`run --team ${team} --seed 1 --record ${cassette}
+      --out ${join(dir.dir, 'rec')}`).exited;
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain(cassette);
     const calls = readFileSync(cassette, 'utf8').trim().split('\n');
     expect(calls).toHaveLength(4);
     rmSync(join(team, 'script.yaml'));
-    const again = await spawnCli([
-      'run',
-      '--team',
-      team,
-      '--seed',
-      '1',
-      '--model',
-      `replay:${cassette}`,
-      '--out',
-      join(dir.dir, 'replayed'),
-    ]).exited;
+    const again = await spawnCli(argv`run --team ${team} --seed 1 --model replay:${cassette}
+      --out ${join(dir.dir, 'replayed')}`).exited;
     expect(again.code, again.stderr).toBe(0);
     const replayed = result(join(dir.dir, 'replayed'));
     expect(replayed.result.model).toBe(`replay:${cassette}`);
     expect(replayed.result.output).toEqual(result(join(dir.dir, 'rec')).result.output);
     expect(trace(join(dir.dir, 'replayed')).filter((e) => e.kind === 'llm')).toHaveLength(4);
-    const clash = await spawnCli([
-      'run',
-      '--team',
-      TEAM,
-      '--model',
-      `replay:${cassette}`,
-      '--record',
-      cassette,
-    ]).exited;
+    const clash = await spawnCli(argv`run --team ${TEAM} --model replay:${cassette}
+      --record ${cassette}`).exited;
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/--record .* would overwrite the cassette --model replays/);
   });
 
   it('--budget-tokens stops the team at its budget (exit 1), traced, with the reason', async () => {
     const out = join(dir.dir, 'budget');
-    const res = await spawnCli(['run', '--team', TEAM, '--budget-tokens', '120', '--out', out])
-      .exited;
+    const res = await spawnCli(argv`run --team ${TEAM} --budget-tokens 120 --out ${out}`).exited;
     expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
       /^budget \(Team budget of 120 tokens exceeded: (poet|editor)'s call/,
@@ -102,17 +71,8 @@ describe('run --team with the flags of run', { timeout: 180_000 }, () => {
 
   it('--rate-limit makes the team wait for its provider: the wait is traced on the calls', async () => {
     const out = join(dir.dir, 'rate');
-    const res = await spawnCli([
-      'run',
-      '--team',
-      TEAM,
-      '--rate-limit',
-      'script:rpm=2',
-      '--time-scale',
-      '0.001',
-      '--out',
-      out,
-    ]).exited;
+    const res = await spawnCli(argv`run --team ${TEAM} --rate-limit script:rpm=2
+      --time-scale 0.001 --out ${out}`).exited;
     expect(res.code, res.stderr).toBe(0);
     const waits = trace(out)
       .filter((e) => e.kind === 'llm')
@@ -124,17 +84,7 @@ describe('run --team with the flags of run', { timeout: 180_000 }, () => {
 
   it('--hosts each puts every member on a host of its own, each with its own connection', async () => {
     const out = join(dir.dir, 'each');
-    const res = await spawnCli([
-      'run',
-      '--team',
-      TEAM,
-      '--hosts',
-      'each',
-      '--seed',
-      '1',
-      '--out',
-      out,
-    ]).exited;
+    const res = await spawnCli(argv`run --team ${TEAM} --hosts each --seed 1 --out ${out}`).exited;
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/^completed: .*ended by editor/);
     const nodes = new Map(trace(out).map((e) => [e.actor, e.node]));
@@ -146,22 +96,16 @@ describe('run --team with the flags of run', { timeout: 180_000 }, () => {
   it('llm-teams chaos reaches the running team: a live pause of the editor is applied and healed', async () => {
     const out = join(dir.dir, 'chaos');
     // Slow model time (10 s a reply), so the team is still running when the fault arrives.
-    const run = spawnCli(['run', '--team', TEAM, '--time-scale', '10', '--out', out]);
+    const run = spawnCli(argv`run --team ${TEAM} --time-scale 10 --out ${out}`);
     await until(
       'the live-faults line',
       () => /live faults with llm-teams chaos --team haiku/.test(run.output().stderr),
       60_000,
     );
     const url = /embedded nats-server \((nats:\/\/[^)]+)\)/.exec(run.output().stderr)![1]!;
-    const chaos = await spawnCli([
-      'chaos',
-      'add',
-      '{"id":"nap","kind":"pause","target":"editor","healAfterMs":300}',
-      '--team',
-      'haiku',
-      '--nats',
-      url,
-    ]).exited;
+    const chaos = await spawnCli(argv`chaos add
+      {"id":"nap","kind":"pause","target":"editor","healAfterMs":300} --team haiku --nats ${url}`)
+      .exited;
     expect(chaos.code, chaos.stderr).toBe(0);
     expect(chaos.stdout).toMatch(/added nap/);
     const done = await run.exited;
@@ -174,24 +118,15 @@ describe('run --team with the flags of run', { timeout: 180_000 }, () => {
 
   it('--team-name names the running team as --name does; --verify is refused, saying what to do instead', async () => {
     const out = join(dir.dir, 'named');
-    const named = await spawnCli([
-      'run',
-      '--team',
-      TEAM,
-      '--team-name',
-      'haiku-b',
-      '--seed',
-      '1',
-      '--out',
-      out,
-    ]).exited;
+    const named = await spawnCli(argv`run --team ${TEAM} --team-name haiku-b --seed 1
+      --out ${out}`).exited;
     expect(named.code, named.stderr).toBe(0);
     expect(named.stderr).toMatch(/as haiku-b,/);
     expect((result(out).result as { team?: string }).team).toBe('haiku-b');
-    const both = await spawnCli(['run', '--team', TEAM, '--team-name', 'x', '--name', 'y']).exited;
+    const both = await spawnCli(argv`run --team ${TEAM} --team-name x --name y`).exited;
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--team-name x and --name y: both name the running team/);
-    const verify = await spawnCli(['run', '--team', TEAM, '--verify', '1']).exited;
+    const verify = await spawnCli(argv`run --team ${TEAM} --verify 1`).exited;
     expect(verify.code).toBe(2);
     expect(verify.stderr).toMatch(
       /--verify does not apply with --team: .*give it a quorumChair member \(docs\/protocols.md, examples\/review-panel\)/,
@@ -207,17 +142,8 @@ describe('run --team on a three-server cluster', { timeout: 300_000 }, () => {
       'faults:\n  - { kind: server.pause, node: n2, after: { messages: 1, type: draft }, healAfterMs: 50 }\n',
     );
     const out = join(dir.dir, 'cluster');
-    const res = await spawnCli([
-      'run',
-      '--team',
-      TEAM,
-      '--cluster',
-      '3',
-      '--faults',
-      faults,
-      '--out',
-      out,
-    ]).exited;
+    const res = await spawnCli(argv`run --team ${TEAM} --cluster 3 --faults ${faults}
+      --out ${out}`).exited;
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/^completed: .*ended by editor/);
     const kinds = trace(out)
@@ -225,15 +151,8 @@ describe('run --team on a three-server cluster', { timeout: 300_000 }, () => {
       .map((e) => e['fault']);
     expect(kinds).toEqual(expect.arrayContaining(['server.pause', 'server.pause.heal']));
     writeFileSync(join(dir.dir, 'n7.yaml'), '- { kind: server.pause, node: n7 }\n');
-    const unknown = await spawnCli([
-      'run',
-      '--team',
-      TEAM,
-      '--cluster',
-      '3',
-      '--faults',
-      join(dir.dir, 'n7.yaml'),
-    ]).exited;
+    const unknown = await spawnCli(argv`run --team ${TEAM} --cluster 3
+      --faults ${join(dir.dir, 'n7.yaml')}`).exited;
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown node "n7"; the cluster has n1, n2, n3/);
   });
@@ -241,19 +160,8 @@ describe('run --team on a three-server cluster', { timeout: 300_000 }, () => {
   it("provisions the team's streams with that many replicas", async () => {
     const cluster = await startNatsClusterFixture();
     try {
-      const res = await spawnCli([
-        'run',
-        '--team',
-        TEAM,
-        '--nats',
-        cluster.urls.join(','),
-        '--replicas',
-        '2',
-        '--name',
-        'haiku-r2',
-        '--out',
-        join(dir.dir, 'r2'),
-      ]).exited;
+      const res = await spawnCli(argv`run --team ${TEAM} --nats ${cluster.urls.join(',')}
+        --replicas 2 --name haiku-r2 --out ${join(dir.dir, 'r2')}`).exited;
       expect(res.code, res.stderr).toBe(0);
       // On a server that outlives the run, the team's trace stream stays (for collect).
       const nc = await cluster.connect();
@@ -337,39 +245,20 @@ describe('run --team --auth: a team of one’s own, secured', () => {
   const children: CliProcess[] = [];
   afterAll(async () => {
     children.forEach((c) => c.kill('SIGKILL'));
-    await spawnCli(['down', '--dir', upDir]).exited;
+    await spawnCli(argv`down --dir ${upDir}`).exited;
   });
 
   it('runs signed with per-member credentials on the servers up started, the node as its member; material for another team is refused', async () => {
-    const init = await spawnCli([
-      'auth',
-      'init',
-      '--team',
-      'haiku',
-      '--members',
-      'poet,editor',
-      '--out',
-      authDir,
-    ]).exited;
+    const init = await spawnCli(argv`auth init --team haiku --members poet,editor
+      --out ${authDir}`).exited;
     expect(init.code, init.stderr).toBe(0);
-    const up = await spawnCli(['up', '--auth', authDir, '--dir', upDir]).exited;
+    const up = await spawnCli(argv`up --auth ${authDir} --dir ${upDir}`).exited;
     expect(up.code, up.stderr).toBe(0);
     const url = up.stdout.trim();
     const out = join(dir.dir, 'signed');
-    const run = spawnCli([
-      'run',
-      '--team',
-      TEAM,
-      // The servers `up` started, by its directory.
-      '--up-dir',
-      upDir,
-      '--auth',
-      authDir,
-      '--remote',
-      'editor',
-      '--out',
-      out,
-    ]);
+    // The servers `up` started, by its directory.
+    const run = spawnCli(argv`run --team ${TEAM} --up-dir ${upDir} --auth ${authDir}
+      --remote editor --out ${out}`);
     children.push(run);
     await until('the node command', () => /run elsewhere: /.test(run.output().stderr), 60_000);
     const line = /run elsewhere: llm-teams (node .*)/.exec(run.output().stderr)![1]!;
@@ -385,8 +274,8 @@ describe('run --team --auth: a team of one’s own, secured', () => {
     expect(new Set(events.map((e) => e.node))).toEqual(new Set(['director', 'node-editor']));
 
     const other = join(dir.dir, 'auth-other');
-    await spawnCli(['auth', 'init', '--team', 'haiku', '--members', 'poet', '--out', other]).exited;
-    const refused = await spawnCli(['run', '--team', TEAM, '--nats', url, '--auth', other]).exited;
+    await spawnCli(argv`auth init --team haiku --members poet --out ${other}`).exited;
+    const refused = await spawnCli(argv`run --team ${TEAM} --nats ${url} --auth ${other}`).exited;
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--auth: .* has no credentials for editor/);
   }, 180_000);

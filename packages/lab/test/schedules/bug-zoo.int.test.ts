@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_ID } from '@llm-teams/agents';
 import { exploreSchedules, KNOWN_BUGS, scheduleFileSchema, type KnownBug } from '@llm-teams/lab';
 import { tinyTeam, useScheduledRuns } from '../support/scheduled-runs.js';
-import { runCli, tempDir } from '@llm-teams/testkit';
+import { argv, runCli, tempDir } from '@llm-teams/testkit';
 
 /** The zoo's search seed: docs/bugs show what it finds. */
 const SEARCH_SEED = 'zoo';
@@ -59,7 +59,7 @@ describe('llm-teams explore --bug', () => {
   afterAll(cleanup);
 
   it('--bug list prints every bug, one a line, with its description', async () => {
-    const res = await runCli(['explore', '--bug', 'list']);
+    const res = await runCli(argv`explore --bug list`);
     expect(res.code, res.stderr).toBe(0);
     const lines = res.stdout.trimEnd().split('\n');
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(KNOWN_BUGS.map((b) => b.name));
@@ -67,26 +67,15 @@ describe('llm-teams explore --bug', () => {
   });
 
   it('an unknown bug is a usage error that names the known ones', async () => {
-    const res = await runCli(['explore', '--bug', 'no-such-bug']);
+    const res = await runCli(argv`explore --bug no-such-bug`);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/--bug no-such-bug: no such bug; known bugs: lost-update/);
   });
 
   it('--bug double-execution finds a message processed twice, shrinks it to the redelivery, and saves it', async () => {
     const out = join(dir, 'double');
-    const res = await runCli([
-      'explore',
-      '--bug',
-      'double-execution',
-      '--search-seed',
-      SEARCH_SEED,
-      '--schedules',
-      '40',
-      '--replays',
-      '1',
-      '--out',
-      out,
-    ]);
+    const res = await runCli(argv`explore --bug double-execution --search-seed ${SEARCH_SEED}
+      --schedules 40 --replays 1 --out ${out}`);
     expect(res.code, res.stderr).toBe(1);
     expect(res.stderr).toMatch(/with bug double-execution/);
     expect(res.stdout).toMatch(/failed: duplicate/);
@@ -99,7 +88,7 @@ describe('llm-teams explore --bug', () => {
     expect(file.team).toMatchObject({ bug: 'double-execution' });
     expect(file.deviations.some((d) => d.action === 'redeliver')).toBe(true);
     // The saved schedule replays from the file alone: the bug is part of the team.
-    const replayed = await runCli(['replay', join(out, 'schedule.json'), '--times', '1']);
+    const replayed = await runCli(argv`replay ${join(out, 'schedule.json')} --times 1`);
     expect(replayed.code, replayed.stderr).toBe(0);
   });
 });

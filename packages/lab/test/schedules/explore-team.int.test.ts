@@ -2,7 +2,7 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { scheduleFileSchema } from '@llm-teams/lab';
-import { runCli, tempDir } from '@llm-teams/testkit';
+import { argv, runCli, tempDir } from '@llm-teams/testkit';
 
 /**
  * `llm-teams explore --team <dir>`: a team of one's own under controlled schedules, from the
@@ -18,17 +18,8 @@ const found = join(dir.dir, 'tally');
 
 describe('explore --team', { timeout: 180_000 }, () => {
   it('finds the planted lost update (searching on two threads), shrinks it and saves a schedule that replay reproduces', async () => {
-    const res = await runCli([
-      'explore',
-      '--team',
-      FIXTURE,
-      '--threads',
-      '2',
-      '--search-seed',
-      'tally',
-      '--out',
-      found,
-    ]);
+    const res = await runCli(argv`explore --team ${FIXTURE} --threads 2 --search-seed tally
+      --out ${found}`);
     expect(res.code, res.stderr).toBe(1);
     expect(res.stderr).toMatch(/explore team lost-update \(.*\), 3 members/);
     expect(res.stdout).toMatch(/failed: team-failed/);
@@ -44,14 +35,8 @@ describe('explore --team', { timeout: 180_000 }, () => {
     expect(file.deviations).toHaveLength(1);
     expect(file.deviations[0]?.fallback).toMatch(/^c\d#2 get files\/f\.tally\.txt$/);
 
-    const replayed = await runCli([
-      'replay',
-      join(found, 'schedule.json'),
-      '--times',
-      '2',
-      '--out',
-      join(dir.dir, 'replayed'),
-    ]);
+    const replayed = await runCli(argv`replay ${join(found, 'schedule.json')} --times 2
+      --out ${join(dir.dir, 'replayed')}`);
     expect(replayed.code, replayed.stderr).toBe(0);
     expect(replayed.stdout.match(/reproduced; \d+\/\d+ decisions, failed/g)).toHaveLength(2);
     expect(replayed.stdout).toMatch(/an addition was lost/);
@@ -69,11 +54,11 @@ describe('explore --team', { timeout: 180_000 }, () => {
     onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
     cpSync(FIXTURE, copy, { recursive: true });
     const schedule = join(found, 'schedule.json');
-    const moved = await runCli(['replay', schedule, '--team', copy]);
+    const moved = await runCli(argv`replay ${schedule} --team ${copy}`);
     expect(moved.code, moved.stderr).toBe(0);
     expect(moved.stdout).toMatch(/replay 1: reproduced/);
     appendFileSync(join(copy, 'team.ts'), '// changed\n');
-    const changed = await runCli(['replay', schedule, '--team', copy]);
+    const changed = await runCli(argv`replay ${schedule} --team ${copy}`);
     expect(changed.code).toBe(2);
     expect(changed.stderr).toMatch(
       /--team: .*team\.ts changed since the schedule was found .*explore it again/,
@@ -81,7 +66,7 @@ describe('explore --team', { timeout: 180_000 }, () => {
   });
 
   it('explores an example team (LLM agents on a scripted model, a quorum chair): every schedule passes', async () => {
-    const res = await runCli(['explore', '--team', 'examples/review-panel', '--schedules', '10'], {
+    const res = await runCli(argv`explore --team examples/review-panel --schedules 10`, {
       cwd: ROOT,
     });
     expect(res.code, res.stderr).toBe(0);

@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTrace } from '@llm-teams/runtime';
 import {
+  argv,
   launchChromium,
   runCli,
   spawnCli,
@@ -40,16 +41,7 @@ describe('llm-teams view --live: a page whose space-time diagram grows as the te
   });
 
   it('draws events while the run is going, and the whole run once it ends', async () => {
-    const view = spawnCli([
-      'view',
-      '--live',
-      '--team',
-      'livepage',
-      '--nats',
-      nats.url,
-      '--wait-ms',
-      '120000',
-    ]);
+    const view = spawnCli(argv`view --live --team livepage --nats ${nats.url} --wait-ms 120000`);
     try {
       await until(
         'the page is served',
@@ -65,26 +57,10 @@ describe('llm-teams view --live: a page whose space-time diagram grows as the te
       await page.waitForFunction(
         () => (globalThis as unknown as PageGlobals).__spaceTime?.live?.connected === true,
       );
-      const run = spawnCli([
-        'run',
-        '--nats',
-        nats.url,
-        '--team-name',
-        'livepage',
-        '--suite',
-        'tiny',
-        '--agents',
-        '2',
-        '--seed',
-        '7',
-        // Paced so that the run lasts several of the page's half-second updates on an idle
-        // machine too (at 0.004 it could end before the first one).
-        '--time-scale',
-        '0.05',
-        '--out',
-        join(out.dir, 'run'),
-        '--quiet',
-      ]);
+      // Paced so that the run lasts several of the page's half-second updates on an idle
+      // machine too (at 0.004 it could end before the first one).
+      const run = spawnCli(argv`run --nats ${nats.url} --team-name livepage --suite tiny
+        --agents 2 --seed 7 --time-scale 0.05 --out ${join(out.dir, 'run')} --quiet`);
       await page.waitForFunction(
         () => (globalThis as unknown as PageGlobals).__spaceTime?.live?.ended === true,
         null,
@@ -121,10 +97,10 @@ describe('llm-teams view --live: a page whose space-time diagram grows as the te
   });
 
   it('says clearly when there is no such team', async () => {
-    const none = await runCli(['view', '--live', '--team', 'nosuchteam', '--nats', nats.url]);
+    const none = await runCli(argv`view --live --team nosuchteam --nats ${nats.url}`);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no team nosuchteam: it has no trace stream/);
-    const both = await runCli(['view', '--live', 'trace.jsonl', '--team', 'x', '--nats', nats.url]);
+    const both = await runCli(argv`view --live trace.jsonl --team x --nats ${nats.url}`);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--live shows a running team/);
   });
