@@ -13,7 +13,7 @@
 import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   docSteps,
   runCli,
@@ -72,14 +72,19 @@ describe('the docs show only commands a test runs', () => {
     for (const page of PAGES) expect(steps(page).length, page).toBeGreaterThan(0);
   });
 
+  // One scratch directory for every page, in order: a line skipped as already run left its
+  // output where the page's next lines read it.
   const ran = new Set<string>();
+  const scratch = tempDir('llmt-doc-pages-');
+  const cwd = scratch.dir;
+  beforeAll(() => {
+    symlinkSync(join(ROOT, 'examples'), join(cwd, 'examples'));
+    symlinkSync(join(ROOT, 'packages'), join(cwd, 'packages'));
+  });
+  afterAll(() => scratch.cleanup());
   for (const page of PAGES) {
     it(`${page}: each runs as written, in order, and ends as the page says`, async () => {
       const nats: NatsFixture = await startNatsFixture();
-      const scratch = tempDir('llmt-doc-page-');
-      const cwd = scratch.dir;
-      symlinkSync(join(ROOT, 'examples'), join(cwd, 'examples'));
-      symlinkSync(join(ROOT, 'packages'), join(cwd, 'packages'));
       const waiting: { step: DocStep; proc: CliProcess }[] = [];
       try {
         for (const step of steps(page)) {
@@ -89,8 +94,10 @@ describe('the docs show only commands a test runs', () => {
           if (inBackground(args)) {
             const proc = spawnCli(args, { cwd });
             waiting.push({ step, proc });
-            await until(`${step.line} waits for its team`, () =>
-              proc.output().stderr.includes(': not on'),
+            await until(
+              `${step.line} waits for its team`,
+              () => proc.output().stderr.includes(': not on'),
+              120_000,
             );
             continue;
           }
@@ -104,7 +111,6 @@ describe('the docs show only commands a test runs', () => {
         for (const { step, proc } of waiting) await endOfBackground(step, proc);
       } finally {
         for (const { proc } of waiting) proc.kill('SIGKILL');
-        scratch.cleanup();
         await nats.close();
       }
     }, 900_000);
@@ -119,8 +125,12 @@ async function endOfBackground(step: DocStep, proc: CliProcess): Promise<void> {
     expect(res.stdout, step.line).toMatch(/ended completed/);
     return;
   }
-  await until(`${step.line} serves its page`, () =>
-    /http:\/\/127\.0\.0\.1:\d+/.test(proc.output().stdout),
+  // It finds the team's trace stream by looking again, so it may see the run only after the
+  // run is over; it says when it has seen the end.
+  await until(
+    `${step.line} saw its run end`,
+    () => /ended completed/.test(proc.output().stdout),
+    120_000,
   );
   proc.kill('SIGINT');
   const res = await proc.exited;
