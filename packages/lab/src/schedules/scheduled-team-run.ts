@@ -176,8 +176,6 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
   };
 }
 
-/** The schedule's end, once `start` runs the driver (when the team is up), and when it ran
- *  (0: never). */
 /** After a run: its test runner closed (unless the caller's) and the buckets it created
  *  deleted. */
 async function closeRun(
@@ -197,6 +195,8 @@ async function closeRun(
   }
 }
 
+/** The schedule's end, once `start` runs the driver (when the team is up), and when it ran
+ *  (0: never). */
 function scheduleRun(driver: ScheduleDriver) {
   const times = { startedAt: 0, endedAt: 0 };
   let start!: () => void;
