@@ -55,6 +55,13 @@ export {
   type TeamResourcesOptions,
 } from './team-resources.js';
 export { isSoleWriterKv, soleWriterKeys, soleWriterKv } from './sole-writer-kv.js';
+export {
+  createBucketPool,
+  type BucketPool,
+  type BucketPoolOptions,
+  type BucketSet,
+  type TakenBucketSet,
+} from './bucket-pool.js';
 // Re-exported so the layers above depend on NATS only through this package.
 export type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 export { headers } from '@nats-io/transport-node';

@@ -3,6 +3,7 @@
  * machine's time.
  */
 import type { KV, KvEntry } from '@nats-io/kv';
+import { BrokerError } from './errors.js';
 
 /**
  * A bucket only this process writes, read from what it knows: the entry each of its own
@@ -25,15 +26,41 @@ import type { KV, KvEntry } from '@nats-io/kv';
  * With `empty`, the bucket is known to have no keys yet (a new team's, `fresh`): nothing is
  * listed, its keys are those this process writes.
  *
+ * With `revisionBase`, the bucket was emptied after an earlier run (`createBucketPool`): its
+ * stream's sequence goes on from there, so revisions are counted from that base, as in a new
+ * bucket (the first write is revision 1): acknowledged and read revisions less the base,
+ * expected ones (compare-and-set, a read by revision) plus it, and the revision a refused
+ * compare-and-set names less it. Its history and watch would show an earlier run's revisions
+ * and are refused.
+ *
  * Relies on nats.js's KV implementation (its `Bucket` class: every write goes through `_put`
  * or `_doDeleteOrPurge`) and on the default key and value codecs.
  */
 export function soleWriterKv(
   kv: KV,
   create?: () => Promise<unknown>,
-  options: { empty?: boolean } = {},
+  options: { empty?: boolean; revisionBase?: number } = {},
 ): KV {
   const b = kv as unknown as BucketInternals;
+  const base = options.revisionBase ?? 0;
+  const local = (e: KvEntry): KvEntry => (base === 0 ? e : rebased(e, base));
+  // A refused compare-and-set names the key's revision: as this run counts it.
+  const refused = (err: unknown): never => {
+    if (base !== 0 && err instanceof Error) {
+      err.message = err.message.replace(
+        WRONG_SEQUENCE,
+        (_, n: string) =>
+          // 0: the key has no entry (none is left from before the emptying).
+          `wrong last sequence: ${Number(n) === 0 ? 0 : Number(n) - base}`,
+      );
+    }
+    throw err;
+  };
+  // An expected revision of 0 is "no entry yet": it needs no base.
+  const expected = (opts: unknown) => {
+    const o = opts as { previousSeq?: number } | undefined;
+    return base === 0 || !o?.previousSeq ? opts : { ...o, previousSeq: o.previousSeq + base };
+  };
   let created: Promise<unknown> | undefined;
   const ensure = () => (create ? (created ??= create()) : undefined);
   const known = new Map<string, KvEntry>();
@@ -62,30 +89,34 @@ export function soleWriterKv(
   const serverGet = kv.get.bind(view);
   Object.defineProperties(view, {
     _put: {
-      value: async (key: string, data: Uint8Array, ...rest: unknown[]) => {
+      value: async (key: string, data: Uint8Array, opts?: unknown, ...rest: unknown[]) => {
         const value = data.slice();
         await ensure();
-        const revision = await put(key, data, ...rest);
+        const revision = (await put(key, data, expected(opts), ...rest).catch(refused)) - base;
         learn(key, entryOf(b, key, { value, revision, operation: 'PUT', created: new Date() }));
         return revision;
       },
     },
     _doDeleteOrPurge: {
-      value: async (key: string, ...rest: unknown[]) => {
+      value: async (key: string, op: unknown, opts?: unknown) => {
         await ensure();
-        await deleteOrPurge(key, ...rest);
+        await deleteOrPurge(key, op, expected(opts)).catch(refused);
         known.delete(key);
         unread.add(key);
       },
     },
     get: {
       value: async (key: string, opts?: { revision: number }): Promise<KvEntry | null> => {
-        if ((opts?.revision ?? 0) > 0) return serverGet(key, opts);
+        if (opts && opts.revision > 0) {
+          const e = await serverGet(key, { revision: opts.revision + base });
+          return e && local(e);
+        }
         const had = known.get(key);
         if (had) return had;
         if (!unread.has(key) && !(await listedKeys()).has(key)) return known.get(key) ?? null;
-        const e = await serverGet(key);
-        if (!e) return null;
+        const read = await serverGet(key);
+        if (!read) return null;
+        const e = local(read);
         unread.delete(key);
         learn(key, e);
         return e;
@@ -94,8 +125,15 @@ export function soleWriterKv(
   });
   for (const op of ['watch', 'keys', 'history', 'status'] as const) {
     const original = (kv[op] as (...a: unknown[]) => Promise<unknown>).bind(view);
+    const rebasedOut = base !== 0 && (op === 'watch' || op === 'history');
     Object.defineProperty(view, op, {
       value: async (...args: unknown[]) => {
+        if (rebasedOut) {
+          throw new BrokerError(
+            'INVALID_OPTIONS',
+            `bucket ${b.bucket} was emptied after an earlier run: its ${op} would show that run's revisions`,
+          );
+        }
         await ensure();
         return original(...args);
       },
@@ -179,6 +217,14 @@ function entryOf(b: BucketInternals, key: string, k: Known): KvEntry {
     json: <T>() => JSON.parse(new TextDecoder().decode(value)) as T,
     string: () => new TextDecoder().decode(value),
   };
+}
+
+/** How JetStream refuses a compare-and-set: with the key's actual revision. */
+const WRONG_SEQUENCE = /wrong last sequence: (\d+)/;
+
+/** `e` with its revision counted from `base`, as the same write in a new bucket would have. */
+function rebased(e: KvEntry, base: number): KvEntry {
+  return Object.create(e, { revision: { value: e.revision - base } }) as KvEntry;
 }
 
 /** JetStream's answer about a stream that does not exist (error code 10059). */

@@ -8,12 +8,14 @@ import {
   jetstreamManager,
   RetentionPolicy,
   StorageType,
+  type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BucketSet } from './bucket-pool.js';
 import { BrokerError } from './errors.js';
 import { soleWriterKv } from './sole-writer-kv.js';
 import { createTeamSubjects, type TeamSubjects } from './subjects.js';
@@ -76,7 +78,11 @@ export interface TeamResourcesOptions {
 
 /** A new team's buckets (`TeamResourcesOptions.fresh`). */
 export interface FreshTeam {
+  /** Hears each bucket named after the team as it is created. */
   onCreated?: (bucket: TeamBucket) => void;
+  /** Buckets an earlier run left emptied, for those the set holds (`createBucketPool`),
+   *  instead of buckets named after the team. */
+  buckets?: BucketSet;
 }
 
 export interface TeamResources {
@@ -162,77 +168,95 @@ async function provisionOnce(
   names: ReturnType<typeof teamResourceNames>,
 ): Promise<TeamResources> {
   const replicas = options.replicas ?? 1;
-  const storage = options.storage === 'memory' ? StorageType.Memory : StorageType.File;
-  {
+  const pooled = options.soleWriter ? options.fresh?.buckets : undefined;
+  const messageStreams = options.messageStreams !== false;
+  // A pool asked once whether JetStream answers (createBucketPool); otherwise the manager asks.
+  if (messageStreams || !pooled) {
     const jsm = await jetstreamManager(nc);
-    const streams: (Partial<StreamConfig> & { name: string })[] = [
-      {
-        name: names.inboxStream,
-        subjects: [names.subjects.durableInboxWildcard],
-        retention: RetentionPolicy.Workqueue,
-        storage,
-        num_replicas: replicas,
-        duplicate_window: ms(options.duplicateWindowMs ?? 120_000),
-        discard: DiscardPolicy.Old,
-        max_msgs_per_subject: options.inboxMaxMsgsPerActor ?? 100_000,
-        ...(options.inboxMaxBytes ? { max_bytes: options.inboxMaxBytes } : {}),
-      },
-      {
-        name: names.dlqStream,
-        subjects: [names.subjects.dlq],
-        retention: RetentionPolicy.Limits,
-        storage,
-        num_replicas: replicas,
-        max_age: ms(options.dlqMaxAgeMs ?? 7 * 24 * 3600 * 1000),
-        max_msgs: options.dlqMaxMsgs ?? 100_000,
-        ...(options.dlqMaxBytes ? { max_bytes: options.dlqMaxBytes } : {}),
-        discard: DiscardPolicy.Old,
-      },
-      {
-        name: names.traceStream,
-        subjects: [names.subjects.trace],
-        retention: RetentionPolicy.Limits,
-        storage,
-        num_replicas: replicas,
-        max_msgs: options.traceMaxChunks ?? 100_000,
-        max_msg_size: 1024 * 1024,
-        max_age: ms(options.traceMaxAgeMs ?? 7 * 24 * 3600 * 1000),
-        discard: DiscardPolicy.Old,
-        duplicate_window: ms(options.duplicateWindowMs ?? 120_000),
-      },
-    ];
-    for (const config of options.messageStreams === false ? [] : streams) {
-      // Most teams are new: add first (one request), update what exists with another config.
-      await jsm.streams.add(config).catch(async (err: unknown) => {
-        if (!isInUse(err)) throw err;
-        await jsm.streams.update(config.name, config);
-      });
-    }
-    // The manager above checked that JetStream answers; the buckets need not ask again.
-    const kvm = new Kvm(jetstream(nc, { timeout: KV_TIMEOUT_MS, checkAPI: false }));
-    const bucketOptions = { history: options.history ?? 16, replicas, storage };
-    if (!options.soleWriter) {
-      for (const bucket of TEAM_BUCKETS) await kvm.create(names.buckets[bucket], bucketOptions);
-      return { ...names, bucket: (name) => kvm.open(names.buckets[name], readsOf(replicas)) };
-    }
-    // One handle per bucket: what one handle writes, every other must read.
-    const opened = new Map<TeamBucket, Promise<KV>>();
-    const bucket = (name: TeamBucket) => {
-      let kv = opened.get(name);
-      if (!kv) {
-        const create = () => {
-          options.fresh?.onCreated?.(name);
-          return kvm.create(names.buckets[name], bucketOptions);
-        };
-        const empty = options.fresh !== undefined;
-        kv = kvm
-          .open(names.buckets[name], readsOf(replicas))
-          .then((b) => soleWriterKv(b, create, { empty }));
-        opened.set(name, kv);
-      }
-      return kv;
+    if (messageStreams) await addMessageStreams(jsm, options, names);
+  }
+  // The manager above (or the pool) checked that JetStream answers; the buckets need not ask again.
+  const kvm = new Kvm(jetstream(nc, { timeout: KV_TIMEOUT_MS, checkAPI: false }));
+  const bucketOptions = { history: options.history ?? 16, replicas, storage: storageOf(options) };
+  if (!options.soleWriter) {
+    for (const bucket of TEAM_BUCKETS) await kvm.create(names.buckets[bucket], bucketOptions);
+    return { ...names, bucket: (name) => kvm.open(names.buckets[name], readsOf(replicas)) };
+  }
+  // One handle per bucket: what one handle writes, every other must read.
+  const opened = new Map<TeamBucket, Promise<KV>>();
+  const open = (name: TeamBucket) => {
+    if (pooled?.holds(name)) return pooled.bucket(name);
+    const create = () => {
+      options.fresh?.onCreated?.(name);
+      return kvm.create(names.buckets[name], bucketOptions);
     };
-    return { ...names, bucket };
+    const empty = options.fresh !== undefined;
+    return kvm
+      .open(names.buckets[name], readsOf(replicas))
+      .then((b) => soleWriterKv(b, create, { empty }));
+  };
+  const bucket = (name: TeamBucket) => {
+    let kv = opened.get(name);
+    if (!kv) opened.set(name, (kv = open(name)));
+    return kv;
+  };
+  return { ...names, bucket };
+}
+
+function storageOf(options: Pick<TeamResourcesOptions, 'storage'>): StorageType {
+  return options.storage === 'memory' ? StorageType.Memory : StorageType.File;
+}
+
+/** The team's inbox, dead-letter and trace streams: added, or updated where they exist. */
+async function addMessageStreams(
+  jsm: JetStreamManager,
+  options: TeamResourcesOptions,
+  names: ReturnType<typeof teamResourceNames>,
+): Promise<void> {
+  const replicas = options.replicas ?? 1;
+  const storage = storageOf(options);
+  const streams: (Partial<StreamConfig> & { name: string })[] = [
+    {
+      name: names.inboxStream,
+      subjects: [names.subjects.durableInboxWildcard],
+      retention: RetentionPolicy.Workqueue,
+      storage,
+      num_replicas: replicas,
+      duplicate_window: ms(options.duplicateWindowMs ?? 120_000),
+      discard: DiscardPolicy.Old,
+      max_msgs_per_subject: options.inboxMaxMsgsPerActor ?? 100_000,
+      ...(options.inboxMaxBytes ? { max_bytes: options.inboxMaxBytes } : {}),
+    },
+    {
+      name: names.dlqStream,
+      subjects: [names.subjects.dlq],
+      retention: RetentionPolicy.Limits,
+      storage,
+      num_replicas: replicas,
+      max_age: ms(options.dlqMaxAgeMs ?? 7 * 24 * 3600 * 1000),
+      max_msgs: options.dlqMaxMsgs ?? 100_000,
+      ...(options.dlqMaxBytes ? { max_bytes: options.dlqMaxBytes } : {}),
+      discard: DiscardPolicy.Old,
+    },
+    {
+      name: names.traceStream,
+      subjects: [names.subjects.trace],
+      retention: RetentionPolicy.Limits,
+      storage,
+      num_replicas: replicas,
+      max_msgs: options.traceMaxChunks ?? 100_000,
+      max_msg_size: 1024 * 1024,
+      max_age: ms(options.traceMaxAgeMs ?? 7 * 24 * 3600 * 1000),
+      discard: DiscardPolicy.Old,
+      duplicate_window: ms(options.duplicateWindowMs ?? 120_000),
+    },
+  ];
+  for (const config of streams) {
+    // Most teams are new: add first (one request), update what exists with another config.
+    await jsm.streams.add(config).catch(async (err: unknown) => {
+      if (!isInUse(err)) throw err;
+      await jsm.streams.update(config.name, config);
+    });
   }
 }
 

@@ -161,14 +161,18 @@ export function createTaskBoard(kv: KV, options: TaskBoardOptions = {}): TaskBoa
   }
   return {
     async init(tasks) {
-      for (const t of tasks) {
-        const entry: BoardEntry = { id: t.id, deps: [...t.deps], status: 'open', claims: 0 };
-        try {
-          await casCreate(kv, keyOf(t.id), encoder.encode(JSON.stringify(entry)));
-        } catch (err) {
-          if (!isWrongSequence(err)) throw err;
-        }
-      }
+      // All at once, so they leave in one write; one connection keeps their order, and so the
+      // revisions they get (a controlled run's trace shows them).
+      await Promise.all(
+        tasks.map(async (t) => {
+          const entry: BoardEntry = { id: t.id, deps: [...t.deps], status: 'open', claims: 0 };
+          try {
+            await casCreate(kv, keyOf(t.id), encoder.encode(JSON.stringify(entry)));
+          } catch (err) {
+            if (!isWrongSequence(err)) throw err;
+          }
+        }),
+      );
     },
     get,
     async all() {

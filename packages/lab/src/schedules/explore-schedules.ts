@@ -1,5 +1,5 @@
 import type { TaskSuite } from '@llm-teams/agents';
-import type { NatsAuthFlags, NatsConnection } from '@llm-teams/broker';
+import type { BucketPool, NatsAuthFlags, NatsConnection } from '@llm-teams/broker';
 import {
   createFifoStrategy,
   createStepBatcher,
@@ -21,6 +21,7 @@ import { uniqueTeamName } from './schedule-trace.js';
 import { shrinkSchedule, type ShrinkResult } from './shrink-schedule.js';
 import {
   localIndexSource,
+  searchBuckets,
   searchSchedules,
   type ExploreStrategy,
   type FaultCounts,
@@ -134,11 +135,14 @@ export interface ExploreResult {
 export async function exploreSchedules(options: ExploreOptions): Promise<ExploreResult> {
   const started = performance.now();
   const cleanups: Promise<void>[] = [];
-  // Every run of this search shares the connection's turns and flushes.
+  // Every run of this search shares the connection's turns and flushes, and the runs made
+  // here (a PCT baseline, shrinking) pass their buckets on; a replay takes new ones.
   const batcher = createStepBatcher(options.nc);
-  const run: TeamRun = (strategy, team = options.team) =>
+  let buckets: Promise<BucketPool> | undefined;
+  const run: TeamRun = async (strategy, team = options.team) =>
     runScheduledTeam({
       batcher,
+      buckets: await (buckets ??= searchBuckets(options.nc, options.prefix)),
       nc: options.nc,
       ...subjectOf(options),
       team,
@@ -172,7 +176,11 @@ export async function exploreSchedules(options: ExploreOptions): Promise<Explore
     meanSteps: checked > 0 ? tally.steps / checked : 0,
     faults: tally.faults,
   };
-  if (firstFail) result.failure = await confirmFailure(options, kind, firstFail, run, cleanups);
+  try {
+    if (firstFail) result.failure = await confirmFailure(options, kind, firstFail, run, cleanups);
+  } finally {
+    if (buckets) cleanups.push(buckets.then((b) => b.close()));
+  }
   await Promise.all(cleanups);
   result.wallMs = performance.now() - started;
   return result;

@@ -1,4 +1,4 @@
-import type { NatsConnection } from '@llm-teams/broker';
+import { createBucketPool, type BucketPool, type NatsConnection } from '@llm-teams/broker';
 import type { TaskSuite } from '@llm-teams/agents';
 import {
   createPctStrategy,
@@ -106,8 +106,8 @@ export interface SearchTally {
 /**
  * Runs schedules from `source` on one connection, `concurrency` at once (their steps share
  * the connection's turns and flushes), until the source is exhausted. Every schedule has a
- * fresh team (its own name, streams and buckets, hosts and actors), so which loop or thread
- * runs an index does not change its run.
+ * fresh team (its own name, hosts and actors, and buckets emptied for it, which number their
+ * revisions as new ones would), so which loop or thread runs an index does not change its run.
  */
 export async function searchSchedules(options: {
   nc: NatsConnection;
@@ -120,11 +120,13 @@ export async function searchSchedules(options: {
 }): Promise<SearchTally> {
   const { nc, setup } = options;
   const batcher = createStepBatcher(nc);
+  const buckets = await searchBuckets(nc, setup.prefix);
   const tally: SearchTally = { checked: 0, inconclusive: 0, steps: 0, faults: {} };
   const loop = async () => {
     for (let i = options.source.take(); i !== undefined; i = options.source.take()) {
       const outcome = await runScheduledTeam({
         batcher,
+        buckets,
         nc,
         ...(setup.suite ? { suite: setup.suite } : {}),
         ...(setup.definedTeam ? { definedTeam: setup.definedTeam } : {}),
@@ -147,8 +149,21 @@ export async function searchSchedules(options: {
       options.onChecked?.(i, outcome);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, loop));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, loop));
+  } finally {
+    options.onCleanup(buckets.close());
+  }
   return tally;
+}
+
+/** The buckets a search's runs pass on to each other (`createBucketPool`), on `nc`. */
+export function searchBuckets(nc: NatsConnection, prefix: string | undefined): Promise<BucketPool> {
+  return createBucketPool(nc, {
+    name: uniqueTeamName(),
+    ...(prefix !== undefined ? { prefix } : {}),
+    storage: 'memory',
+  });
 }
 
 /** The in-process index source: indices 0..total-1, none past the lowest failure. */

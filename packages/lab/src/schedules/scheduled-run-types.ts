@@ -1,5 +1,5 @@
 import type { TaskSuite, TestRunner } from '@llm-teams/agents';
-import type { NatsConnection } from '@llm-teams/broker';
+import type { BucketPool, NatsConnection } from '@llm-teams/broker';
 import type {
   ScheduleChoice,
   ScheduleDeviation,
@@ -34,6 +34,9 @@ export interface ScheduledRunOptions {
   cleanup?: boolean;
   /** Gets the cleanup's promise, so a caller can await all of them before closing NATS. */
   onCleanup?: (done: Promise<void>) => void;
+  /** A search's buckets (`createBucketPool`): the run takes an emptied set and gives it back.
+   *  Default: buckets named after the team, created for this run. */
+  buckets?: BucketPool;
   /** Shared by the runs on `nc` that run at once (`createStepBatcher`), so their steps leave
    *  together. Default: this run's own. */
   batcher?: StepBatcher;

@@ -108,8 +108,10 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
     },
   });
   const schedule = scheduleRun(driver);
-  // The run's team name is unique: its buckets are new, and it deletes those it created.
+  // The run's team name is unique: its buckets are new (or emptied ones of a search's pool), and
+  // it deletes those it created.
   const created: TeamBucket[] = [];
+  const pooled = await options.buckets?.take();
   const gates: ScheduleGates = {
     nc,
     team: teamName,
@@ -133,15 +135,22 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
       schedule.start();
     },
     memberClock: memberClocks.clockOf,
-    fresh: { onCreated: (bucket) => created.push(bucket) },
+    fresh: { onCreated: (bucket) => created.push(bucket), ...(pooled ? { buckets: pooled } : {}) },
   };
   const { teamRun, runner } = startTeam(subject, gates, options);
+  // Only a team that has closed writes nothing more: its buckets can go to another run.
+  let closed = false;
+  teamRun.then(
+    () => (closed = true),
+    () => undefined,
+  );
   let ended: RunEnding;
   try {
     ended = await runEnding(teamRun, schedule.ended, () => recordedEnd);
   } finally {
     driver.close();
     served?.close();
+    pooled?.release({ reuse: closed });
     await closeRun(options, runner, created);
   }
   const checkFrom = performance.now();
