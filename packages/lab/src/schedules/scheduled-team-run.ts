@@ -2,19 +2,18 @@ import { runTeam, type RunningTeam, type TaskSuite } from '@llm-teams/agents';
 import { createTeamSubjects, type TeamBucket } from '@llm-teams/broker';
 import {
   createScheduleController,
-  createScheduleDriver,
   createStepBatcher,
   createVirtualClock,
   natsScheduleDecider,
   serveScheduleController,
   type ScheduleRunEnd,
-  type ScheduleDriver,
   type TraceEvent,
 } from '@llm-teams/runtime';
 import { analyzeTrace } from '../analysis/analyze-trace.js';
 import { deleteTeamResources } from '../run/nats-session.js';
 import type { LoadedTeam } from '../teams/team-dir.js';
 import { createMemberClocks } from './member-clocks.js';
+import { createScheduledRunDriver, scheduleRun } from './scheduled-run-driver.js';
 import { createReferenceTestRunner } from './reference-test-runner.js';
 import { BUG_NAMES, knownBug, type BugVariant } from './bug-zoo.js';
 import {
@@ -32,8 +31,6 @@ import type { ScheduledRunOptions, ScheduledRunOutcome } from './scheduled-run-t
 
 /** Hosts are named this in every controlled run, so traces compare across processes. */
 export const SCHEDULE_NODE = 'sched';
-/** The team runner's actor that ends a run; a wound-down schedule lets only it go on. */
-const DIRECTOR = 'director';
 
 export type { ScheduledRunOptions, ScheduledRunOutcome } from './scheduled-run-types.js';
 
@@ -72,40 +69,17 @@ export async function runScheduledTeam(options: ScheduledRunOptions): Promise<Sc
   const batcher = options.batcher ?? createStepBatcher(nc);
   let running: RunningTeam | undefined;
   const memberClocks = createMemberClocks(clock, () => running);
-  let crashes = 0;
   let recordedEnd = false;
-  const driver = createScheduleDriver({
+  const driver = createScheduledRunDriver({
+    team,
     clock,
-    tick: batcher.tick,
+    batcher,
     decide: (enabled) => {
       traceAt.push(events.length);
       return remote ? remote(enabled) : controller.decide(enabled);
     },
-    flush: batcher.flush,
-    maxSteps: team.maxSteps,
-    pauseMs: team.pauseMs,
-    onPause: (actor, untilMs) =>
-      running?.host.actor(actor)?.runtime.record({
-        kind: 'mark',
-        name: 'sched.pause',
-        untilMs: untilMs - clock.originMs,
-      }),
-    onJump: memberClocks.jump,
-    jumpMs: team.jumpMs,
-    onCrash: async (actor) => {
-      if (!running) throw new Error(`crash of ${actor} before the team started`);
-      const faultId = `sched.crash.${++crashes}`;
-      await running.kill(actor, { faultId });
-      await running.restart(actor, { faultId });
-    },
-    // The director is the run's, not a member: killed, nothing would restore it, and the run
-    // could never record its end.
-    crashable: (actor) => running?.canRestart(actor) ?? false,
-    onWindDown: (_reason, d) => {
-      // Past the deadline, the director's next look at the board ends the run.
-      clock.jumpTo(clock.originMs + team.deadlineMs + 1);
-      d.restrict(new Set([DIRECTOR]));
-    },
+    running: () => running,
+    memberClocks,
   });
   const schedule = scheduleRun(driver);
   // The run's team name is unique: its buckets are new (or emptied ones of a search's pool), and
@@ -202,23 +176,6 @@ async function closeRun(
     }).catch(() => undefined);
     options.onCleanup?.(done);
   }
-}
-
-/** The schedule's end, once `start` runs the driver (when the team is up), and when it ran
- *  (0: never). */
-function scheduleRun(driver: ScheduleDriver) {
-  const times = { startedAt: 0, endedAt: 0 };
-  let start!: () => void;
-  const ended = new Promise<ScheduleRunEnd>((resolve, reject) => {
-    start = () => {
-      times.startedAt = performance.now();
-      void driver.run().then((e) => {
-        times.endedAt = performance.now();
-        resolve(e);
-      }, reject);
-    };
-  });
-  return { ended, start, times };
 }
 
 /** Where a run's wall time went. */
