@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { BrokerError } from './errors.js';
 import { soleWriterKv } from './sole-writer-kv.js';
 import { createTeamSubjects } from './subjects.js';
-import type { TeamBucket } from './team-resources.js';
+import type { TeamBucket } from './team-buckets.js';
 
 export interface BucketPoolOptions {
   /** A name no other pool on the server has: its buckets are `<prefix>_<name>_<n>_<bucket>`. */

@@ -48,12 +48,11 @@ export {
   openTeamResources,
   provisionTeam,
   teamResourceNames,
-  TEAM_BUCKETS,
   type FreshTeam,
-  type TeamBucket,
   type TeamResources,
   type TeamResourcesOptions,
 } from './team-resources.js';
+export { TEAM_BUCKETS, type TeamBucket } from './team-buckets.js';
 export { isSoleWriterKv, soleWriterKeys, soleWriterKv } from './sole-writer-kv.js';
 export {
   createBucketPool,

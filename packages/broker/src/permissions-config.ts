@@ -1,7 +1,8 @@
 import { fromPublic } from '@nats-io/nkeys';
 import { BrokerError } from './errors.js';
 import { assertToken } from './subjects.js';
-import { teamResourceNames, type TeamBucket } from './team-resources.js';
+import type { TeamBucket } from './team-buckets.js';
+import { teamResourceNames } from './team-resources.js';
 
 /**
  * What a member of a team may do on NATS (docs/security.md, Permissions):

@@ -19,10 +19,7 @@ import type { BucketSet } from './bucket-pool.js';
 import { BrokerError } from './errors.js';
 import { soleWriterKv } from './sole-writer-kv.js';
 import { createTeamSubjects, type TeamSubjects } from './subjects.js';
-
-/** The KV buckets every team gets. `limits` holds the team-wide budget and rates. */
-export const TEAM_BUCKETS = ['board', 'files', 'snapshots', 'leases', 'limits'] as const;
-export type TeamBucket = (typeof TEAM_BUCKETS)[number];
+import { TEAM_BUCKETS, type TeamBucket } from './team-buckets.js';
 
 export interface TeamResourcesOptions {
   team: string;
