@@ -40,29 +40,38 @@ function cyrb128(str: string): [number, number, number, number] {
 /** A generator seeded by `seed` (any number or string). */
 export function createRandom(seed: number | string): Random {
   const seedText = String(seed);
-  let [a, b, c, d] = cyrb128(seedText);
-  const next = () => {
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
-    d >>>= 0;
-    let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    t = (t + d) | 0;
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  // Warm up: the first outputs of sfc32 correlate with the seed words.
-  for (let i = 0; i < 12; i++) next();
+  // Seeded at the first draw: many forks are made for a draw that may never come (a retry's
+  // backoff, a fault that is not injected), and hashing the seed is most of their cost.
+  let state: Uint32Array | undefined;
+  const next = () => sfc32((state ??= seeded(seedText)));
   return {
     seed: seedText,
     next,
     int: (n) => Math.floor(next() * n),
     fork: (label) => createRandom(`${seedText}/${label}`),
   };
+}
+
+/** sfc32's state for `seedText`, past its warm-up (its first outputs correlate with the seed
+ *  words). A typed array, so a draw allocates nothing. */
+function seeded(seedText: string): Uint32Array {
+  const state = Uint32Array.from(cyrb128(seedText));
+  for (let i = 0; i < 12; i++) sfc32(state);
+  return state;
+}
+
+/** One sfc32 step over `s` (a, b, c, d): a float in [0, 1). */
+function sfc32(s: Uint32Array): number {
+  const a = s[0]!;
+  const b = s[1]!;
+  const c = s[2]!;
+  const d = (s[3]! + 1) | 0;
+  const t = (((a + b) | 0) + d) | 0;
+  s[0] = b ^ (b >>> 9);
+  s[1] = (c + (c << 3)) | 0;
+  s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  s[3] = d;
+  return (t >>> 0) / 4294967296;
 }
 
 /** A seed from the OS, for runs where the caller gave none (it is recorded in the result). */

@@ -322,8 +322,12 @@ export async function runTeam(options: TeamRunOptions): Promise<TeamRunResult> {
   const ctx = await openRunTeam(options, config, clock, runStart);
   const { host } = ctx;
   const directorBoard = ctx.boardOf('director');
-  await directorBoard.init(options.suite.tasks);
-  await publishRunConfig(ctx.boardKv, config);
+  // Together: the configuration is written after the tasks (one connection keeps the order,
+  // and so their revisions), in the same write.
+  await Promise.all([
+    directorBoard.init(options.suite.tasks),
+    publishRunConfig(ctx.boardKv, config),
+  ]);
   const claims = await claimLocalMembers(options, ctx, local, clock);
   const { director, decided } = await spawnRunDirector(host, coordinators);
   director.runtime.record({

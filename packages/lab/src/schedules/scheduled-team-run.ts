@@ -167,9 +167,9 @@ async function closeRun(
   created: readonly TeamBucket[],
 ) {
   if (!options.testRunner) await runner?.close();
-  if (options.cleanup ?? true) {
+  if ((options.cleanup ?? true) && created.length > 0) {
     // Its streams were never made (its messages are held core deliveries), nor the buckets
-    // it never wrote.
+    // it never wrote (nor those of a pool).
     const done = deleteTeamResources(options.nc, options.teamName, options.prefix, {
       messageStreams: false,
       buckets: created,
