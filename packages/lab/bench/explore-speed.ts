@@ -1,10 +1,11 @@
 /**
- * `npm run bench:explore [-- --schedules 300 --threads 2 --warmup 24 --json]`: how many controlled
- * schedules a second `explore` checks on the tiny suite with 5 agents, per team architecture,
- * on one embedded nats-server, in-process controller, searching on `--threads` threads
- * (default: one per core; 1: the main thread alone). Also the CPU each schedule costs
- * this process (every thread) and the server (user + system), which is what limits throughput
- * on a small machine.
+ * `npm run bench:explore [-- --schedules 300 --threads 2 --concurrency 32 --warmup 24 --json]`:
+ * how many controlled schedules a second `explore` checks on the tiny suite with 5 agents, per
+ * team architecture, on one embedded nats-server, in-process controller, `--concurrency`
+ * schedules at once per thread (default: explore's), searching on `--threads` threads
+ * (default: one per core; 1: the main thread alone). Also the CPU each schedule costs this
+ * process (every thread) and the server (user + system), which is what limits throughput on a
+ * small machine.
  *
  * A benchmark, not a test: it prints figures and never fails on them.
  */
@@ -20,13 +21,14 @@ import {
   preferYoungGarbage,
   scheduleTeamSchema,
   SCHEDULE_ARCHITECTURES,
+  SEARCH_CONCURRENCY,
   type ScheduleArchitecture,
 } from '@llm-teams/lab';
 
 const { values: args } = parseArgs({
   options: {
     schedules: { type: 'string', default: '300' },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: String(SEARCH_CONCURRENCY) },
     threads: { type: 'string', default: String(availableParallelism()) },
     warmup: { type: 'string', default: '24' },
     arch: { type: 'string' },

@@ -311,6 +311,7 @@ export {
 export {
   exploreSchedules,
   scheduleFileOf,
+  SEARCH_CONCURRENCY,
   type ExploreOptions,
   type ExploreResult,
 } from './schedules/explore-schedules.js';

@@ -9,6 +9,7 @@ import { SCHEDULE_FILES, writeJson, writeScheduleOutput } from '../../schedules/
 import { connectForSchedules } from '../../schedules/schedule-connection.js';
 import {
   exploreSchedules,
+  SEARCH_CONCURRENCY,
   type ExploreProgress,
   type ExploreResult,
 } from '../../schedules/explore-schedules.js';
@@ -277,7 +278,12 @@ function withSearchFlags(command: Command): Command {
       `checkers whose errors count (default all): ${CHECKERS.join(', ')}`,
       choiceList(CHECKERS),
     )
-    .option('--concurrency <n>', 'schedules run at once on each thread', intIn(1, 64), 8)
+    .option(
+      '--concurrency <n>',
+      'schedules run at once on each thread',
+      intIn(1, 64),
+      SEARCH_CONCURRENCY,
+    )
     .option(
       '--threads <n>',
       'threads that search, each on its own connection (shrinking stays on one)',
