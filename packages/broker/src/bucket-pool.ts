@@ -62,6 +62,9 @@ interface Kept {
   stream: Promise<KV> | undefined;
   /** The stream's last sequence once emptied: the next run's revision 0. */
   base: number;
+  /** Messages the run appended (each write one sequence), unless one may have gone unheard
+   *  (undefined: the stream is asked where it stands). */
+  appended: number | undefined;
 }
 
 /** One set of buckets, named `<prefix>_<pool>_<n>_<bucket>`. */
@@ -92,7 +95,7 @@ export async function createBucketPool(
     const written = new Set<TeamBucket>();
     const keptOf = (name: TeamBucket) => {
       let k = set.kept.get(name);
-      if (!k) set.kept.set(name, (k = { stream: undefined, base: 0 }));
+      if (!k) set.kept.set(name, (k = { stream: undefined, base: 0, appended: 0 }));
       return k;
     };
     return {
@@ -108,7 +111,14 @@ export async function createBucketPool(
           }));
         };
         const kv = await kvm.open(bucketName, { allow_direct: true });
-        return soleWriterKv(kv, create, { empty: true, revisionBase: k.base });
+        k.appended = 0;
+        return soleWriterKv(kv, create, {
+          empty: true,
+          revisionBase: k.base,
+          onWrite: (appended) => {
+            if (k.appended !== undefined) k.appended = appended ? k.appended + 1 : undefined;
+          },
+        });
       },
       release({ reuse = true } = {}) {
         if (!reuse) return;
@@ -149,7 +159,8 @@ export async function createBucketPool(
   };
 }
 
-/** Purges the buckets a run wrote and notes where each stream's sequence stands. */
+/** Purges the buckets a run wrote and notes where each stream's sequence stands: counted from
+ *  the run's writes, or asked when one of them may have gone unheard. */
 async function emptied(
   jsm: JetStreamManager,
   kept: Map<TeamBucket, Kept>,
@@ -160,7 +171,11 @@ async function emptied(
       const k = kept.get(name)!;
       const stream = streamOf(await k.stream!);
       await jsm.streams.purge(stream);
-      k.base = (await jsm.streams.info(stream)).state.last_seq;
+      // A purge leaves the sequence where the run's last write took it.
+      k.base =
+        k.appended !== undefined
+          ? k.base + k.appended
+          : (await jsm.streams.info(stream)).state.last_seq;
     }),
   );
 }

@@ -39,14 +39,17 @@ import { BrokerError } from './errors.js';
 export function soleWriterKv(
   kv: KV,
   create?: () => Promise<unknown>,
-  options: { empty?: boolean; revisionBase?: number } = {},
+  options: SoleWriterOptions = {},
 ): KV {
   const b = kv as unknown as BucketInternals;
   const base = options.revisionBase ?? 0;
   const local = (e: KvEntry): KvEntry => (base === 0 ? e : rebased(e, base));
-  // A refused compare-and-set names the key's revision: as this run counts it.
+  // A refused compare-and-set names the key's revision: as this run counts it. It appended
+  // nothing; any other failure may have (a lost acknowledgement).
   const refused = (err: unknown): never => {
-    if (base !== 0 && err instanceof Error) {
+    const refusal = err instanceof Error && WRONG_SEQUENCE.test(err.message);
+    if (!refusal) options.onWrite?.(false);
+    if (base !== 0 && refusal) {
       err.message = err.message.replace(
         WRONG_SEQUENCE,
         (_, n: string) =>
@@ -93,6 +96,7 @@ export function soleWriterKv(
         const value = data.slice();
         await ensure();
         const revision = (await put(key, data, expected(opts), ...rest).catch(refused)) - base;
+        options.onWrite?.(true);
         learn(key, entryOf(b, key, { value, revision, operation: 'PUT', created: new Date() }));
         return revision;
       },
@@ -101,6 +105,7 @@ export function soleWriterKv(
       value: async (key: string, op: unknown, opts?: unknown) => {
         await ensure();
         await deleteOrPurge(key, op, expected(opts)).catch(refused);
+        options.onWrite?.(true);
         known.delete(key);
         unread.add(key);
       },
@@ -148,6 +153,16 @@ export function soleWriterKv(
 }
 
 const mirrors = new WeakMap<KV, (filter: string) => Promise<string[]>>();
+
+export interface SoleWriterOptions {
+  /** The bucket has no keys yet: nothing is listed. Default false. */
+  empty?: boolean;
+  /** Revisions count from this stream sequence (an emptied bucket). Default 0. */
+  revisionBase?: number;
+  /** Hears each write: `true` once the server appended it, `false` when it may have (a
+   *  failure other than a refused compare-and-set). */
+  onWrite?: (appended: boolean) => void;
+}
 
 /** The listing of `kv`'s bucket when it is a `soleWriterKv` bucket or a view made from one
  *  (`Object.create(bucket)`, as a gate wrapping some of its methods makes): the view writes to

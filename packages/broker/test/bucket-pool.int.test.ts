@@ -64,6 +64,29 @@ describe('a pool of buckets for controlled runs', () => {
     expect(await streams()).toEqual(['KV_llmt_pooltest_0_board']);
   });
 
+  it("counts where the stream stands from the run's writes, and asks the stream when one may have gone unheard", async () => {
+    const infos: string[] = [];
+    const request = nats.nc.request.bind(nats.nc);
+    nats.nc.request = (subject, ...rest) => {
+      if (subject.startsWith('$JS.API.STREAM.INFO.')) infos.push(subject);
+      return request(subject, ...rest);
+    };
+    const first = await pool.take();
+    const firstShown = await script(await first.bucket('board'));
+    infos.length = 0; // creating the bucket looked for it first
+    first.release();
+    const second = await pool.take();
+    const board = await second.bucket('board');
+    expect(await script(board)).toEqual(firstShown);
+    expect(infos).toEqual([]);
+    // Failed without a compare-and-set refusal: the run cannot say what it appended.
+    await expect(board.put('not a key!', bytes('x'))).rejects.toThrow(/invalid key/);
+    second.release();
+    const third = await pool.take();
+    expect(await script(await third.bucket('board'))).toEqual(firstShown);
+    expect(infos).toEqual(['$JS.API.STREAM.INFO.KV_llmt_pooltest_0_board']);
+  });
+
   it('gives a second set while the first is in use, and hands out no set released as still in use', async () => {
     const a = await pool.take();
     const b = await pool.take();
