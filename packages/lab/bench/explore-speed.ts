@@ -1,5 +1,5 @@
 /**
- * `npm run bench:explore [-- --schedules 300 --threads 2 --concurrency 32 --warmup 24 --json]`:
+ * `npm run bench:explore [-- --schedules 300 --threads 2 --concurrency 32 --warmup 100 --json]`:
  * how many controlled schedules a second `explore` checks on the tiny suite with 5 agents, per
  * team architecture, on one embedded nats-server, in-process controller, `--concurrency`
  * schedules at once per thread (default: explore's), searching on `--threads` threads
@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     schedules: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: String(SEARCH_CONCURRENCY) },
     threads: { type: 'string', default: String(availableParallelism()) },
-    warmup: { type: 'string', default: '24' },
+    warmup: { type: 'string', default: '100' },
     arch: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -64,7 +64,9 @@ try {
       model: 'sim:gpt-5.2',
       seed: '1',
     });
-    // A short warm-up (`--warmup` schedules per thread) on every thread: module loading and JIT are not what a search costs.
+    // A warm-up (`--warmup` schedules per thread) on every thread: module loading and JIT are
+    // not what a search costs. With 24, the architecture measured first ran 20-30% slower than
+    // when measured second (its code was still being optimised).
     await exploreSchedules({
       nc,
       suite,
