@@ -54,28 +54,33 @@ const threads = threadCount > 0 ? { threads: { count: threadCount, url: server.u
 const archs = (args.arch?.split(',') ??
   SCHEDULE_ARCHITECTURES.filter((a) => a !== 'single')) as ScheduleArchitecture[];
 const results: Record<string, unknown> = {};
+const teamOf = (arch: ScheduleArchitecture) =>
+  scheduleTeamSchema.parse({
+    suite: 'tiny',
+    p: 0.5,
+    arch,
+    agents: 5,
+    model: 'sim:gpt-5.2',
+    seed: '1',
+  });
 try {
+  // A warm-up (`--warmup` schedules per thread) of every architecture on every thread before
+  // any is measured: module loading, JIT and the heap growing to its working size are not
+  // what a search costs. Warmed up alone before its measure, the architecture measured first
+  // ran 20-40% slower than when measured second.
   for (const arch of archs) {
-    const team = scheduleTeamSchema.parse({
-      suite: 'tiny',
-      p: 0.5,
-      arch,
-      agents: 5,
-      model: 'sim:gpt-5.2',
-      seed: '1',
-    });
-    // A warm-up (`--warmup` schedules per thread) on every thread: module loading and JIT are
-    // not what a search costs. With 24, the architecture measured first ran 20-30% slower than
-    // when measured second (its code was still being optimised).
     await exploreSchedules({
       nc,
       suite,
-      team,
+      team: teamOf(arch),
       seed: 'warm',
       schedules: Number(args.warmup) * Math.max(1, threadCount),
       ...threads,
       shrink: false,
     });
+  }
+  for (const arch of archs) {
+    const team = teamOf(arch);
     const cpu0 = process.cpuUsage();
     const server0 = processCpuMs(server.pid!);
     const r = await exploreSchedules({
