@@ -118,9 +118,11 @@ async function page(bug: KnownBug, docsDir: string, runsDir: string): Promise<st
       ]);
       firsts.push(r.failure ? r.failure.index + 1 : Infinity);
     }
+    // A seed that found nothing counts as more than the budget for the median.
+    const shown = firsts.map((n) => (n === Infinity ? `none in ${bug.budget}` : String(n)));
     measured =
       `Schedules to the first failure over search seeds ${MEASURE_SEEDS.join(', ')}: ` +
-      `${firsts.join(', ')} (median ${median(firsts)}).\n\n`;
+      `${shown.join(', ')} (median ${median(firsts)}).\n\n`;
   }
   const schedule =
     f.deviations
