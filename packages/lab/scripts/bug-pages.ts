@@ -94,6 +94,27 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** The page's line on how soon each of the measure seeds' searches fails (no shrinking). */
+async function measureFirstFailures(bug: KnownBug, out: string): Promise<string> {
+  const firsts: number[] = [];
+  for (const seed of MEASURE_SEEDS) {
+    const r = await explore(bug, seed, [
+      '--no-shrink',
+      '--replays',
+      '0',
+      '--out',
+      `${out}-${seed}`,
+    ]);
+    firsts.push(r.failure ? r.failure.index + 1 : Infinity);
+  }
+  // A seed that found nothing counts as more than the budget for the median.
+  const shown = firsts.map((n) => (n === Infinity ? `none in ${bug.budget}` : String(n)));
+  return (
+    `Schedules to the first failure over search seeds ${MEASURE_SEEDS.join(', ')}: ` +
+    `${shown.join(', ')} (median ${median(firsts)}).\n\n`
+  );
+}
+
 async function page(bug: KnownBug, docsDir: string, runsDir: string): Promise<string> {
   const out = resolve(runsDir, bug.name);
   const found = await explore(bug, SEARCH_SEED, ['--replays', '1', '--out', out]);
@@ -105,25 +126,7 @@ async function page(bug: KnownBug, docsDir: string, runsDir: string): Promise<st
   if (view.code !== 0) throw new Error(`view failed: ${view.stderr}`);
   const png = resolve(docsDir, `${bug.name}.png`);
   await screenshot(join(out, 'trace.html'), png);
-  let measured = '';
-  if (args.measure) {
-    const firsts: number[] = [];
-    for (const seed of MEASURE_SEEDS) {
-      const r = await explore(bug, seed, [
-        '--no-shrink',
-        '--replays',
-        '0',
-        '--out',
-        `${out}-${seed}`,
-      ]);
-      firsts.push(r.failure ? r.failure.index + 1 : Infinity);
-    }
-    // A seed that found nothing counts as more than the budget for the median.
-    const shown = firsts.map((n) => (n === Infinity ? `none in ${bug.budget}` : String(n)));
-    measured =
-      `Schedules to the first failure over search seeds ${MEASURE_SEEDS.join(', ')}: ` +
-      `${shown.join(', ')} (median ${median(firsts)}).\n\n`;
-  }
+  const measured = args.measure ? await measureFirstFailures(bug, out) : '';
   const schedule =
     f.deviations
       .map(
