@@ -1,15 +1,16 @@
-import {
-  jetstream,
-  jetstreamManager,
-  StorageType,
-  type JetStreamManager,
-} from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BrokerError } from './errors.js';
 import { soleWriterKv } from './sole-writer-kv.js';
-import { createTeamSubjects } from './subjects.js';
 import type { TeamBucket } from './team-buckets.js';
+import {
+  readsOf,
+  teamBucketOptions,
+  teamKvm,
+  teamResourceNames,
+  type BucketSet,
+} from './team-resources.js';
 
 export interface BucketPoolOptions {
   /** A name no other pool on the server has: its buckets are `<prefix>_<name>_<n>_<bucket>`. */
@@ -20,18 +21,6 @@ export interface BucketPoolOptions {
   storage?: 'file' | 'memory';
   /** Revisions kept per key. Default 16, as a team's buckets. */
   history?: number;
-}
-
-/**
- * The buckets of one controlled run, from a pool (`BucketPool.take`): each starts empty, is
- * written by this process alone (`soleWriterKv`), and numbers its revisions from 1.
- */
-export interface BucketSet {
-  /** Whether this set holds `name`. Not `limits`: the usage limiter watches it, and a watch of
-   *  an emptied bucket would show an earlier run's revisions. */
-  holds(name: TeamBucket): boolean;
-  /** The run's handle on bucket `name`, created at its first write if no run made it yet. */
-  bucket(name: TeamBucket): Promise<KV>;
 }
 
 export interface TakenBucketSet extends BucketSet {
@@ -69,7 +58,7 @@ interface Kept {
 
 /** One set of buckets, named `<prefix>_<pool>_<n>_<bucket>`. */
 interface PooledSet {
-  name: string;
+  names: Record<TeamBucket, string>;
   kept: Map<TeamBucket, Kept>;
 }
 
@@ -78,14 +67,14 @@ export async function createBucketPool(
   options: BucketPoolOptions,
 ): Promise<BucketPool> {
   // Asked once here, not by each run: that the server has JetStream at all.
+  // Its sets are named as teams' buckets are: the name must be one a team could have.
+  teamResourceNames({ team: options.name, ...prefixOf(options) });
   const jsm = await jetstreamManager(nc);
-  const kvm = new Kvm(jetstream(nc, { timeout: 3000, checkAPI: false }));
-  const subjects = createTeamSubjects({ team: options.name, ...prefixOf(options) });
-  const bucketOptions = {
-    history: options.history ?? 16,
-    replicas: 1,
-    storage: options.storage === 'file' ? StorageType.File : StorageType.Memory,
-  };
+  const kvm = teamKvm(nc);
+  const bucketOptions = teamBucketOptions({
+    storage: options.storage ?? 'memory',
+    ...(options.history !== undefined ? { history: options.history } : {}),
+  });
   const free: Promise<PooledSet | undefined>[] = [];
   const sets: PooledSet[] = [];
   const emptying = new Set<Promise<unknown>>();
@@ -102,7 +91,7 @@ export async function createBucketPool(
       holds: (name) => name !== 'limits',
       async bucket(name) {
         const k = keptOf(name);
-        const bucketName = `${set.name}_${name}`;
+        const bucketName = set.names[name];
         const create = () => {
           written.add(name);
           return (k.stream ??= kvm.create(bucketName, bucketOptions).catch((err: unknown) => {
@@ -110,7 +99,7 @@ export async function createBucketPool(
             throw err;
           }));
         };
-        const kv = await kvm.open(bucketName, { allow_direct: true });
+        const kv = await kvm.open(bucketName, readsOf(1));
         k.appended = 0;
         return soleWriterKv(kv, create, {
           empty: true,
@@ -140,7 +129,12 @@ export async function createBucketPool(
       let set: PooledSet | undefined;
       while (!set && free.length > 0) set = await free.pop();
       if (!set) {
-        set = { name: `${subjects.prefix}_${options.name}_${sets.length}`, kept: new Map() };
+        // Named as a team's buckets, the set's number after the pool's name.
+        const { buckets } = teamResourceNames({
+          team: `${options.name}_${sets.length}`,
+          ...prefixOf(options),
+        });
+        set = { names: buckets, kept: new Map() };
         sets.push(set);
       }
       return takenSet(set);

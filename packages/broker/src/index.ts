@@ -48,6 +48,7 @@ export {
   openTeamResources,
   provisionTeam,
   teamResourceNames,
+  type BucketSet,
   type FreshTeam,
   type TeamResources,
   type TeamResourcesOptions,
@@ -58,7 +59,6 @@ export {
   createBucketPool,
   type BucketPool,
   type BucketPoolOptions,
-  type BucketSet,
   type TakenBucketSet,
 } from './bucket-pool.js';
 // Re-exported so the layers above depend on NATS only through this package.

@@ -15,7 +15,6 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BucketSet } from './bucket-pool.js';
 import { BrokerError } from './errors.js';
 import { soleWriterKv } from './sole-writer-kv.js';
 import { createTeamSubjects, type TeamSubjects } from './subjects.js';
@@ -73,6 +72,19 @@ export interface TeamResourcesOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The buckets of one controlled run, from a pool (`createBucketPool`, `BucketPool.take`): each
+ * starts empty, is written by this process alone (`soleWriterKv`), and numbers its revisions
+ * from 1.
+ */
+export interface BucketSet {
+  /** Whether this set holds `name`. Not `limits`: the usage limiter watches it, and a watch of
+   *  an emptied bucket would show an earlier run's revisions. */
+  holds(name: TeamBucket): boolean;
+  /** The run's handle on bucket `name`, created at its first write if no run made it yet. */
+  bucket(name: TeamBucket): Promise<KV>;
+}
+
 /** A new team's buckets (`TeamResourcesOptions.fresh`). */
 export interface FreshTeam {
   /** Hears each bucket named after the team as it is created. */
@@ -113,7 +125,7 @@ function isInUse(err: unknown): boolean {
  * buckets keep the stream API, which only the leader answers: a follower may answer a direct
  * get before it has the last write, and compare-and-set callers read to learn the revision.
  */
-function readsOf(replicas: number): { allow_direct: boolean } {
+export function readsOf(replicas: number): { allow_direct: boolean } {
   return { allow_direct: replicas === 1 };
 }
 
@@ -173,8 +185,8 @@ async function provisionOnce(
     if (messageStreams) await addMessageStreams(jsm, options, names);
   }
   // The manager above (or the pool) checked that JetStream answers; the buckets need not ask again.
-  const kvm = new Kvm(jetstream(nc, { timeout: KV_TIMEOUT_MS, checkAPI: false }));
-  const bucketOptions = { history: options.history ?? 16, replicas, storage: storageOf(options) };
+  const kvm = teamKvm(nc);
+  const bucketOptions = teamBucketOptions(options);
   if (!options.soleWriter) {
     for (const bucket of TEAM_BUCKETS) await kvm.create(names.buckets[bucket], bucketOptions);
     return { ...names, bucket: (name) => kvm.open(names.buckets[name], readsOf(replicas)) };
@@ -198,6 +210,23 @@ async function provisionOnce(
     return kv;
   };
   return { ...names, bucket };
+}
+
+/** The KV manager a team's buckets are made and opened with, once JetStream is known to
+ *  answer (no API check of its own). */
+export function teamKvm(nc: NatsConnection): Kvm {
+  return new Kvm(jetstream(nc, { timeout: KV_TIMEOUT_MS, checkAPI: false }));
+}
+
+/** How a team's bucket is created: its history (default 16), replicas (1) and storage. */
+export function teamBucketOptions(
+  options: Pick<TeamResourcesOptions, 'history' | 'replicas' | 'storage'>,
+) {
+  return {
+    history: options.history ?? 16,
+    replicas: options.replicas ?? 1,
+    storage: storageOf(options),
+  };
 }
 
 function storageOf(options: Pick<TeamResourcesOptions, 'storage'>): StorageType {

@@ -1,21 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createBucketPool,
-  jetstreamManager,
-  type BucketPool,
-  type KV,
-  type KvEntry,
-} from '@llm-teams/broker';
+import { createBucketPool, jetstreamManager, type BucketPool, type KV } from '@llm-teams/broker';
 import { useNats } from '@llm-teams/testkit';
-
-const bytes = (s: string) => new TextEncoder().encode(s);
-const shown = (e: KvEntry | null) =>
-  e && {
-    key: e.key,
-    revision: e.revision,
-    op: e.operation,
-    value: new TextDecoder().decode(e.value),
-  };
+import { bytes, shown } from './support/kv-entries.js';
 
 /** Writes and reads one run might make, and what each read showed. */
 async function script(kv: KV): Promise<unknown[]> {

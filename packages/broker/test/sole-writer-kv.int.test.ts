@@ -5,20 +5,9 @@ import {
   provisionTeam,
   soleWriterKeys,
   type KV,
-  type KvEntry,
 } from '@llm-teams/broker';
 import { useNats } from '@llm-teams/testkit';
-
-const bytes = (s: string) => new TextEncoder().encode(s);
-
-/** What a read shows a caller: the server's answer and the mirror's must be equal in this. */
-const shown = (e: KvEntry | null) =>
-  e && {
-    key: e.key,
-    revision: e.revision,
-    operation: e.operation,
-    value: new TextDecoder().decode(e.value),
-  };
+import { bytes, shown } from './support/kv-entries.js';
 
 describe('a bucket only this process writes (soleWriter) is read from what it wrote', () => {
   const nats = useNats({ before: beforeEach, after: afterEach });

@@ -130,7 +130,8 @@ export interface ExploreResult {
 /**
  * Schedules a search runs at once on each thread, by default. Their steps leave in one write
  * and their flushes share one PING (`createStepBatcher`): on the tiny suite a thread checks
- * ~10% more schedules a second at 32 than at 8 (docs/schedules.md, "Throughput"). Which
+ * 3-8% more schedules a second at 32 than at 8 (two interleaved pairs of runs on the 2-core
+ * machine, 2026-12-07; docs/schedules.md, "Throughput"). Which
  * schedules a search checks and the failure it reports do not depend on it.
  */
 export const SEARCH_CONCURRENCY = 32;
